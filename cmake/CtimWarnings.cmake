@@ -1,0 +1,18 @@
+# Warnings for every ctim target, and the sanitizer switch. Packagers get warnings, never -Werror,
+# unless they ask for it (CTIM_WERROR); CI asks for it.
+set(CTIM_WARNING_FLAGS
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wformat=2
+    -Wimplicit-fallthrough)
+if(CTIM_WERROR)
+  list(APPEND CTIM_WARNING_FLAGS -Werror)
+endif()
+
+if(CTIM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# ctim_target_warnings(<target>): the project's warning set, for code we own (not third-party headers).
+function(ctim_target_warnings target)
+  target_compile_options(${target} PRIVATE ${CTIM_WARNING_FLAGS})
+endfunction()

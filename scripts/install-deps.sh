@@ -1,0 +1,48 @@
+#!/bin/bash
+# Installs every Debian 12 package ctim-agent needs to build, test and run its embedded lab.
+# Idempotent; needs root (or sudo). Never starts a system service: Samba's packages would start
+# smbd/nmbd on every interface, so a policy-rc.d that denies starts is put in place for the
+# duration of the install when the machine has none.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config git
+  # libraries of the agent
+  libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libspdlog-dev libcxxopts-dev
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
+  # tests, fuzzing, benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev time sqlite3
+  # the lab: a Samba AD DC with its KDC, and the client tools the scripts use
+  samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils ldb-tools python3-ldb
+  samba-dsdb-modules samba-vfs-modules openssl bc iproute2 util-linux procps
+  # the cloud emulator (Debian's python3, not a pyenv one)
+  python3 python3-ldap python3-cryptography
+)
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  made_policy=1
+fi
+cleanup() { [ "$made_policy" = 1 ] && $SUDO rm -f "$policy"; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "install-deps: installed ${#missing[@]} packages"
