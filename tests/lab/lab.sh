@@ -36,6 +36,23 @@ lock_lab() {
   flock -w 300 9 || die "another lab.sh holds $LAB_DIR/.lock for more than 300 s"
 }
 
+# Stops this lab's DC before its files are replaced (no graceful shutdown needed). Refuses to take a
+# DC away from another network namespace that still uses it.
+stop_for_replace() {
+  local state=$1
+  case "$state" in
+    stopped) return 0 ;;
+    elsewhere)
+      if netns_in_use "$(dc_pid)"; then
+        die "this lab's DC (pid $(dc_pid)) serves another network namespace that is still in use; use another CTIM_LAB_DIR, or 'lab.sh down' to stop it"
+      fi
+      log "this lab's DC (pid $(dc_pid)) was left in a network namespace nobody uses any more; stopping it"
+      ;;
+    unhealthy) log "this lab's DC (pid $(dc_pid)) does not answer; stopping it" ;;
+  esac
+  step "stop previous DC (discard)" dc_stop discard
+}
+
 print_running() {
   log "DC running: pid $(dc_pid), $(ldap_url) $(ldaps_url) $(gc_url); config $AGENT_CONFIG"
 }
@@ -62,11 +79,7 @@ cmd_up() {
     print_running
     return 0
   fi
-  case "$state" in
-    elsewhere) log "up: this lab's DC (pid $(dc_pid)) runs in another network namespace; stopping it" ;;
-    unhealthy) log "up: this lab's DC (pid $(dc_pid)) does not answer; stopping it" ;;
-  esac
-  [ "$state" = stopped ] || step "stop previous DC" dc_stop
+  stop_for_replace "$state"
   if [ -f "$VARIANT_FILE" ] && [ "$same_variant" = no ]; then
     log "up: lab was provisioned with $(cat "$VARIANT_FILE"), $variant requested: provisioning afresh"
   fi
@@ -128,7 +141,7 @@ cmd_reset() {
   local t0=$EPOCHREALTIME
   lock_lab
   snapshot_usable || die "reset: no snapshot in $SNAPSHOT_DIR (run: lab.sh up)"
-  step "stop" dc_stop
+  stop_for_replace "$(dc_state)"
   step "restore snapshot" snapshot_restore
   step "start + ready" dc_start
   write_agent_config
