@@ -113,6 +113,16 @@ dc_start() {
   done
 }
 
+# True while a process of group $1 is alive. Zombies do not count: they hold no socket or file,
+# and here they wait up to ~1.5 s for init to reap them (the master's parent shell is gone).
+group_alive() {
+  local p
+  for p in $(pgrep -g "$1" 2> /dev/null); do
+    [ "$(sed 's/^.*) //' "/proc/$p/stat" 2> /dev/null | cut -d' ' -f1)" = Z ] || return 0
+  done
+  return 1
+}
+
 # dc_stop [graceful|discard]. graceful: SIGTERM to the master, bounded wait for the whole process
 # group, then SIGKILL to that group only. discard: SIGKILL to the group at once, for callers that
 # replace the DC's files right after (reset, up over a broken DC): saves the ~1.5 s shutdown.
@@ -127,17 +137,17 @@ dc_stop() {
     kill -TERM "$pid" 2> /dev/null || true
   fi
   for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-    pgrep -g "$pid" > /dev/null 2>&1 || break
+    group_alive "$pid" || break
     sleep 0.1
   done
-  if pgrep -g "$pid" > /dev/null 2>&1; then
+  if group_alive "$pid"; then
     log "DC (process group $pid) still running after ${STOP_TIMEOUT}s: SIGKILL"
     kill -KILL -- "-$pid" 2> /dev/null || true
     for ((i = 0; i < 50; i++)); do
-      pgrep -g "$pid" > /dev/null 2>&1 || break
+      group_alive "$pid" || break
       sleep 0.1
     done
-    if pgrep -g "$pid" > /dev/null 2>&1; then die "process group $pid survived SIGKILL"; fi
+    if group_alive "$pid"; then die "process group $pid survived SIGKILL"; fi
   fi
   rm -f "$PID_FILE"
 }
