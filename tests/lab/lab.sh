@@ -205,12 +205,13 @@ cmd_netns_inner() {
   export CTIM_LAB_NETNS_REGISTRY="$registry" CTIM_LAB_IN_NETNS=1
   # A DC left running here would be unreachable once the namespace's last command ends: stop every
   # DC started inside this namespace (by its recorded PID) on the way out, also on SIGINT/SIGTERM.
+  # shellcheck disable=SC2317  # invoked by the traps below
   cleanup() {
     local dir
     trap - EXIT INT TERM
-    for dir in $(sort -u "$registry"); do
+    while read -r dir; do
       CTIM_LAB_DIR="$dir" "$SELF" __down-if-here || true
-    done
+    done < <(sort -u "$registry")
     rm -f "$registry"
   }
   trap cleanup EXIT

@@ -75,6 +75,10 @@ ok "lab.sh env is eval-able"
 check "namespace mode: URLs use the FQDN" expect_eq "$CTIM_LAB_LDAP_URL" "ldap://dc1.lab.example"
 check "admin password file is mode 0600" expect_eq "$(stat -c %a "$CTIM_LAB_ADMIN_PASSWORD_FILE")" 600
 check "agent config names the lab" grep -qx "url = \"$CTIM_LAB_LDAP_URL\"" "$CTIM_AGENT_CONFIG"
+check "agent config is valid TOML with the lead's keys" /usr/bin/python3 -c 'import sys, tomllib
+c = tomllib.load(open(sys.argv[1], "rb"))
+assert set(c["ldap"]) == {"url", "bind", "principal", "keytab", "krb5_config", "ca_file", "base_dns", "gc_url"}, c["ldap"]
+assert set(c["agent"]) == {"journal", "target_delivery_domain"}, c["agent"]' "$CTIM_AGENT_CONFIG"
 check "anonymous rootDSE read" ldapsearch -x -LLL -H "$CTIM_LAB_LDAP_URL" -b "" -s base dnsHostName
 
 # --- binds -------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@
 # The pid file holds "<pid> <start time>" of the samba master. Samba rewrites its process title
 # (and with it /proc/PID/cmdline and environ), so the DC is recognised by executable + start time,
 # which also guards against a recycled pid.
-dc_pid() { [ -f "$PID_FILE" ] && awk '{ print $1; exit }' "$PID_FILE" 2> /dev/null || true; }
+dc_pid() {
+  if [ -f "$PID_FILE" ]; then awk '{ print $1; exit }' "$PID_FILE" 2> /dev/null || true; fi
+}
 
 # Field 22 of /proc/PID/stat (start time in clock ticks since boot); the comm field before it may
 # contain spaces, so count from the closing parenthesis.

@@ -32,7 +32,7 @@ provision_domain() {
 make_tls() {
   mkdir -p "$TLS_DIR"
   (
-    cd "$TLS_DIR"
+    cd "$TLS_DIR" || exit 1
     umask 077
     openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/O=ctim-agent lab/CN=ctim-agent lab CA" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \

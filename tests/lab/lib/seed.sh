@@ -14,8 +14,9 @@ seed_search() {
 seed_users() {
   local count=$1 seed=$2 here=$3 t0 added total previous_seed=""
   local search="$WORK_DIR/seed-search.ldif" ldif="$WORK_DIR/seed-add.ldif"
-  [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 99999 ] ||
+  if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 99999 ]; then
     die "seed: N must be a number 1..99999 (got '$count')"
+  fi
   [[ "$seed" =~ ^[A-Za-z0-9._-]+$ ]] || die "seed: --seed may only contain letters, digits and . _ - (got '$seed')"
   [ "$(dc_state)" = running ] || die "seed: the DC is not running here (run: lab.sh up)"
   grep -qx 'exchange-schema=yes' "$VARIANT_FILE" ||
