@@ -2,7 +2,7 @@
 # The ctim-agent lab: a real Samba AD DC on 127.0.0.1, provisioned and run from one directory
 # ($CTIM_LAB_DIR, default /tmp/ctim-lab). See tests/lab/README.md for the full contract.
 #
-#   lab.sh up [--no-exchange-schema] [--fresh]   running DC (snapshot restore ~1-2 s, fresh ~6 s)
+#   lab.sh up [--no-exchange-schema] [--fresh]   running DC (from the snapshot ~1 s, fresh ~5 s)
 #   lab.sh down | status | reset                  stop / report / pristine DC again
 #   lab.sh seed N [--seed S]                      N target MailUsers below OU=CTIM (+ manifest)
 #   lab.sh env                                    eval-able export lines (the env contract)
@@ -23,10 +23,7 @@ HERE="$(dirname "$SELF")"
 . "$HERE/lib/agent_config.sh"
 trap 'on_error $LINENO' ERR
 
-usage() {
-  sed -n '4,12s/^# \{0,1\}//p' "$SELF" >&2
-  exit 2
-}
+usage() { sed -n '4,12s/^# \{0,1\}//p' "$SELF"; }
 
 # Serialises commands that change the lab (parallel test processes may share one lab dir).
 # fd 9 is closed for samba in dc_start's redirections, so the DC never holds the lock.
@@ -244,7 +241,7 @@ main() {
     __netns-inner) cmd_netns_inner "$@" ;;
     __down-if-here) cmd_down_if_here ;;
     help | -h | --help) usage ;;
-    *) log "unknown command '$cmd'"; usage ;;
+    *) log "unknown command '$cmd'"; usage >&2; exit 2 ;;
   esac
 }
 

@@ -47,7 +47,8 @@ seed_users() {
   fi
 
   t0=$EPOCHREALTIME
-  seed_search "$search"
+  # Read back what is there now (objectGUIDs of the new users); nothing added: the first search holds it.
+  if [ "$added" -gt 0 ]; then seed_search "$search"; fi
   /usr/bin/python3 "$here/seed_users.py" manifest --seed "$seed" --base-ou "$TARGET_OU" \
     --existing "$search" > "$SEED_MANIFEST.tmp"
   mv "$SEED_MANIFEST.tmp" "$SEED_MANIFEST"
