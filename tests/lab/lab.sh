@@ -196,10 +196,13 @@ cmd_netns_inner() {
   local hosts=$1 rc=0 registry
   shift
   ip link set lo up
+  # Nested namespace: /etc/hosts is the outer one's bind mount of an unlinked file, and mounting on
+  # an unlinked file fails (ENOENT). Drop that mount first; this mount namespace is private.
+  if mountpoint -q /etc/hosts; then umount /etc/hosts; fi
   mount --bind "$hosts" /etc/hosts
   rm -f "$hosts" # the bind mount keeps the inode
   registry=$(mktemp /tmp/ctim-lab-netns.XXXXXX)
-  export CTIM_LAB_NETNS_REGISTRY="$registry" CTIM_LAB_IN_NETNS=1
+  export CTIM_LAB_NETNS_REGISTRY="$registry"
   # A DC left running here would be unreachable once the namespace's last command ends: stop every
   # DC started inside this namespace (by its recorded PID) on the way out, also on SIGINT/SIGTERM.
   # shellcheck disable=SC2317  # invoked by the traps below

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Self-check of the lab, run inside its own private network namespace (re-executes itself through
-# `lab.sh netns` when started outside one):
+# `lab.sh netns`):
 #   up -> status -> env -> GSSAPI bind with the keytab only -> LDAPS simple bind as Administrator
 #   -> svc-ctim may write users below OU=CTIM but not CN=Administrator -> seed, count, re-seed
 #   -> global catalog -> reset -> down; then the --no-exchange-schema variant.
@@ -13,8 +13,10 @@ SELF="$(readlink -f "${BASH_SOURCE[0]}")"
 HERE="$(dirname "$SELF")"
 LAB="$HERE/lab.sh"
 
-if [ -z "${CTIM_LAB_IN_NETNS:-}" ]; then
-  exec "$LAB" netns "$SELF" "$@"
+# Always a namespace of its own, even when started inside another one (a test suite's, with its own
+# DC on 389): namespaces nest, and the selftest's DCs must not meet the suite's.
+if [ "${1:-}" != "--in-own-netns" ]; then
+  exec "$LAB" netns "$SELF" --in-own-netns
 fi
 
 export CTIM_LAB_DIR="${CTIM_LAB_SELFTEST_DIR:-${CTIM_LAB_DIR:-/tmp/ctim-lab}-selftest}"
