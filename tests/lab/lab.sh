@@ -195,12 +195,14 @@ cmd_netns() {
 cmd_netns_inner() {
   local hosts=$1 rc=0 registry
   shift
+  trap 'rm -f "$hosts"' EXIT
   ip link set lo up
   # Nested namespace: /etc/hosts is the outer one's bind mount of an unlinked file, and mounting on
   # an unlinked file fails (ENOENT). Drop that mount first; this mount namespace is private.
   if mountpoint -q /etc/hosts; then umount /etc/hosts; fi
   mount --bind "$hosts" /etc/hosts
   rm -f "$hosts" # the bind mount keeps the inode
+  trap - EXIT
   registry=$(mktemp /tmp/ctim-lab-netns.XXXXXX)
   export CTIM_LAB_NETNS_REGISTRY="$registry"
   # A DC left running here would be unreachable once the namespace's last command ends: stop every
