@@ -1,12 +1,13 @@
 #include "service/logging.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <unistd.h>
 
 #include <array>
 #include <string>
 
 #include "service/json_line_formatter.h"
+#include "service/terminal.h"
 
 namespace ctim::service {
 namespace {
@@ -34,13 +35,18 @@ Result<spdlog::level::level_enum> ParseLogLevel(std::string_view text) {
 }
 
 Status InitLogging(const LogSettings& settings) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  const bool json = settings.format == LogFormat::kJson ||
-                    (settings.format == LogFormat::kAuto && isatty(STDERR_FILENO) == 0);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool json = settings.format == LogFormat::kJson || (settings.format == LogFormat::kAuto && !tty);
+  spdlog::sink_ptr sink;
   if (json) {
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     sink->set_formatter(std::make_unique<JsonLineFormatter>());
+  } else if (tty) {
+    sink = std::make_shared<TerminalSink>();  // shares the line with the progress bar
+    sink->set_pattern("%H:%M:%S %-5l %n: %v");
   } else {
-    sink->set_pattern("%H:%M:%S %^%-5l%$ %n: %v");
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %-5l %n: %v");
   }
   for (std::string_view name : kLayers) {
     spdlog::drop(std::string(name));
