@@ -159,6 +159,7 @@ class Emulator:
 
     def graph(self, path, token, method="GET", body=None, headers=None):
         h = {"Authorization": f"Bearer {token}", **(headers or {})}
+        path = urllib.parse.quote(path, safe="/?=&$',():@%*")  # spaces in $filter become %20
         return self.http(method, self.graph_url + path, body=body, headers=h)
 
     def exo(self, cmdlet, params, token, select=None, headers=None, url=None):

@@ -118,7 +118,7 @@ class Emulator:
 
     def start(self):
         for name, srv in self.servers.items():
-            threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.5}, name=f"http-{name}",
+            threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, name=f"http-{name}",
                              daemon=True).start()
         roots = {"login": self.config.login_root, "graph": self.config.graph_root, "exo": self.config.exo_root}
         registration.write_agent_toml(self.config.state_dir, self.reg, roots, assertion=self.config.assertion)
@@ -139,8 +139,12 @@ class Emulator:
 
     def shutdown(self):
         self.scheduler.stop()
+        stoppers = [threading.Thread(target=srv.shutdown) for srv in self.servers.values()]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join(timeout=10)
         for srv in self.servers.values():
-            srv.shutdown()
             srv.server_close()
         with self.state.lock:
             self.state.save()
