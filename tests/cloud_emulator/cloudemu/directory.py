@@ -110,7 +110,7 @@ class View:
         if not (rec.get("target_address") or rec.get("proxies") or licensed):
             return None  # not mail-enabled: EXO has no recipient for it (INFERRED rule)
         emails = list(rec.get("proxies") or ())
-        legacy = cloud_legacy_dn(rec)
+        legacy = rec.get("legacy_dn") or cloud_legacy_dn(rec)
         if config is not None and config.writeback_x500:
             x500 = "X500:" + legacy
             if x500.lower() not in {e.lower() for e in emails}:
@@ -122,7 +122,7 @@ class View:
             "DisplayName": rec.get("display_name") or rec.get("name") or "",
             "UserPrincipalName": rec["upn"],
             "ExternalDirectoryObjectId": rec["id"],
-            "Guid": ids.det_guid("exo-object", rec["id"]),
+            "Guid": rec.get("exo_guid") or ids.det_guid("exo-object", rec["id"]),
             "ExchangeGuid": rec.get("mailbox_guid") or ids.ZERO_GUID,
             "ArchiveGuid": rec.get("archive_guid") or ids.ZERO_GUID,
             "EmailAddresses@odata.type": "#Collection(String)",
@@ -192,9 +192,10 @@ class CloudState:
             data = {"version": STATE_VERSION, "tenant_id": self.reg["tenant_id"], "cycle": self.cycle,
                     "last_sync": self.last_sync, "users": self.users, "by_adguid": self.by_adguid,
                     "history": self.history, "conflict_seen": self.conflict_seen}
+            text = json.dumps(data, separators=(",", ":"))  # the C encoder: much faster than json.dump
             tmp = self.path + ".tmp"
             with open(tmp, "w") as f:
-                json.dump(data, f, separators=(",", ":"))
+                f.write(text)
             os.replace(tmp, self.path)
 
     def rebuild_view(self, faults, config):

@@ -118,8 +118,11 @@ def run_cycle(state, source, faults, config):
                        "writebacks": 0, "writeback_errors": []}
             exports, deletes = _effective_images(state, images, dict(faults.lag), summary)
             owner, wanted = _owners(state, exports, deletes)
+            anchors = {}
+            for rec in state.users.values():
+                anchors.setdefault(rec["immutable_id"], []).append(rec)
             for guid in sorted(exports):
-                rec = _apply(state, exports[guid], owner, wanted[guid], now, summary)
+                rec = _apply(state, exports[guid], owner, wanted[guid], anchors, now, summary)
                 if config.writeback and rec is not None and guid in images:
                     mods = _writeback_mods(images[guid], rec, config)
                     if mods:
@@ -202,13 +205,13 @@ def _conflict_errors(state, guid, conflicts, now):
     return errors
 
 
-def _apply(state, img, owner, wanted, now, summary):
+def _apply(state, img, owner, wanted, anchors, now, summary):
     guid = img["ad_guid"]
     conflicts = [(key, value) for key, value in wanted.items() if owner.get(key) != guid]
     errors = _conflict_errors(state, guid, conflicts, now)
     rec = state.users.get(state.by_adguid.get(guid))
     if rec is None:
-        rec = _hard_match(state, img)
+        rec = _hard_match(state, img, anchors)
     if conflicts:
         summary["conflicts"] += 1
     if conflicts and rec is not None and not rec.get("deleted"):
@@ -224,6 +227,9 @@ def _apply(state, img, owner, wanted, now, summary):
         cid = str(uuid.uuid4())
         rec = {"id": cid, "immutable_id": img["anchor_b64"], "created": now, "last_sync": now,
                "when_changed": now, "errors": [], **values}
+        # EXO fixes a recipient's object GUID and LegacyExchangeDN when it creates it.
+        rec["exo_guid"] = ids.det_guid("exo-object", cid)
+        rec["legacy_dn"] = cloud_legacy_dn(rec)
         state.users[cid] = rec
         summary["created"] += 1
     elif rec.get("deleted") or any(rec.get(f) != values[f] for f in EXPORT_FIELDS):
@@ -238,11 +244,9 @@ def _apply(state, img, owner, wanted, now, summary):
     return rec
 
 
-def _hard_match(state, img):
+def _hard_match(state, img, anchors):
     """An orphaned cloud user (no live AD object joined) whose immutableId equals this object's anchor."""
-    for rec in state.users.values():
-        if rec["immutable_id"] != img["anchor_b64"]:
-            continue
+    for rec in anchors.get(img["anchor_b64"], ()):
         joined = not rec.get("deleted") and state.by_adguid.get(rec.get("ad_guid")) == rec["id"]
         if not joined:
             state.by_adguid.pop(rec.get("ad_guid"), None)
@@ -258,7 +262,7 @@ def _writeback_mods(img, rec, config):
     if img["ext_id"] != want:
         mods.append(("replace", "msDS-ExternalDirectoryObjectId", [want.encode()]))
     if config.writeback_x500:
-        x500 = "X500:" + cloud_legacy_dn(rec)
+        x500 = "X500:" + (rec.get("legacy_dn") or cloud_legacy_dn(rec))
         if x500.lower() not in {p.lower() for p in img["proxies"]}:
             mods.append(("add", "proxyAddresses", [x500.encode()]))
     return mods

@@ -113,7 +113,8 @@ class ExoService:
                                                      f"'{p}'.", "System.Management.Automation.ParameterBindingException")
         params = {k.lower(): v for k, v in params.items()}
         select = self._select(req)
-        pool = self._pool(cmdlet, params)
+        accepts = self._accepts(cmdlet, params)
+        view = self.state.view
         warnings = []
         if "identity" in params:
             if "filter" in params:
@@ -121,7 +122,7 @@ class ExoService:
                                                      "parameters.",
                                   "System.Management.Automation.ParameterBindingException")
             ident = str(params["identity"]).strip().strip("{}")
-            hits = [r for r in self.state.view.exo_index.get(ident.lower(), []) if any(r is p for p in pool)]
+            hits = [r for r in view.exo_index.get(ident.lower(), []) if accepts(r)]
             if not hits:
                 return self.error(404, "NotFound", f"The operation couldn't be performed because object '{ident}' "
                                                    f"couldn't be found on '{SERVER}'.",
@@ -138,7 +139,9 @@ class ExoService:
                 return self.error(400, "BadRequest", f"Cannot bind parameter 'Filter' to the target. Exception "
                                                      f"setting \"Filter\": \"{e}\"",
                                   "System.Management.Automation.ParameterBindingException")
-            pool = [r for r in pool if opath.matches(tree, r)]
+            pool = [r for r in view.exo if accepts(r) and opath.matches(tree, r)]
+        else:
+            pool = [r for r in view.exo if accepts(r)]
         size = params.get("resultsize", DEFAULT_RESULT_SIZE)
         if not (isinstance(size, str) and size.lower() == "unlimited"):
             try:
@@ -157,17 +160,18 @@ class ExoService:
         offset = self._skiptoken(req, body)
         return self._page(req, tenant, pool, offset, select, warnings, body)
 
-    def _pool(self, cmdlet, params):
-        view = self.state.view
+    @staticmethod
+    def _accepts(cmdlet, params):
+        """The recipients a cmdlet returns: a predicate on recipient dicts."""
         if cmdlet == "Get-MailUser":
-            return [r for r in view.exo if r["_mailuser"]]
+            return lambda r: r["_mailuser"]
         if cmdlet == "Get-Mailbox":
-            return [r for r in view.exo if r["RecipientTypeDetails"] == "UserMailbox"]
+            return lambda r: r["RecipientTypeDetails"] == "UserMailbox"
         types = params.get("recipienttypedetails")
         if types:
             wanted = {t.lower() for t in (types if isinstance(types, list) else str(types).split(","))}
-            return [r for r in view.exo if r["RecipientTypeDetails"].lower() in wanted]
-        return list(view.exo)
+            return lambda r: r["RecipientTypeDetails"].lower() in wanted
+        return lambda r: True
 
     @staticmethod
     def _select(req):
