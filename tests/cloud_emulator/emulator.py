@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -238,10 +239,10 @@ def cmd_ctl(args):
 
 
 def cmd_ctim_export(args):
-    query = f"/ctim/identities?seed={urllib.request.quote(str(args.seed))}&bad={1 if args.bad else 0}" \
-            f"&source_domain={urllib.request.quote(args.source_domain)}"
+    query = f"/ctim/identities?seed={urllib.parse.quote(str(args.seed))}&bad={1 if args.bad else 0}" \
+            f"&source_domain={urllib.parse.quote(args.source_domain)}"
     if args.only_domain:
-        query += f"&only_domain={urllib.request.quote(args.only_domain)}"
+        query += f"&only_domain={urllib.parse.quote(args.only_domain)}"
     code, answer = control(args.state, "GET", query)
     if code != 200:
         print(json.dumps(answer, indent=2), file=sys.stderr)

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import time
@@ -95,10 +96,10 @@ class CliTest(unittest.TestCase):
         with open(os.path.join(self.state, "endpoints.json")) as f:
             emu.endpoints = json.load(f)
         emu.reg = {"tenant_id": cloud["tenant_id"], "client_id": cloud["client_id"]}
-        import ssl
         emu.ssl = ssl.create_default_context(cafile=cloud["ca_file"])
         url = f"{cloud['login_url']}/{cloud['tenant_id']}/oauth2/v2.0/token"
-        assertion = harness.make_assertion(emu, alg=cloud["assertion"], cert=os.path.basename(cloud["certificate_file"]),
+        assertion = harness.make_assertion(emu, alg=cloud["assertion"],
+                                           cert=os.path.basename(cloud["certificate_file"]),
                                            key_path=cloud["private_key_file"])
         status, _h, body = emu.http("POST", url, form=emu.token_form(assertion, cloud["graph_url"] + "/.default"))
         self.assertEqual(status, 200, body)

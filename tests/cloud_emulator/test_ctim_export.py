@@ -3,7 +3,9 @@ target users by cloud id, and the deliberately bad rows (the mapping test needs 
 
 import csv
 import io
+import os
 import re
+import subprocess
 import unittest
 import uuid
 
@@ -125,8 +127,6 @@ class CtimExportFromLabTest(unittest.TestCase):
         self.assertEqual(again, text)
 
     def test_cli_writes_the_file_and_lists_bad_rows(self):
-        import os
-        import subprocess
         out = os.path.join(self.emu.state, "ids.csv")
         res = subprocess.run([harness.PYTHON, harness.EMULATOR, "ctim-export", out, "--seed", "9", "--bad",
                               "--state", self.emu.state], capture_output=True, text=True, timeout=60)

@@ -1,7 +1,6 @@
 """Graph and EXO answers for users synced from the real lab AD (needs the lab: CTIM_LAB_* variables)."""
 
 import base64
-import re
 import struct
 import unittest
 import urllib.parse

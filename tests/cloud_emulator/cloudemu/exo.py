@@ -109,8 +109,9 @@ class ExoService:
                               "System.Management.Automation.CommandNotFoundException")
         for p in params:
             if p.lower() not in _PARAMS:
-                return self.error(400, "BadRequest", f"A parameter cannot be found that matches parameter name "
-                                                     f"'{p}'.", "System.Management.Automation.ParameterBindingException")
+                return self.error(400, "BadRequest",
+                                  f"A parameter cannot be found that matches parameter name '{p}'.",
+                                  "System.Management.Automation.ParameterBindingException")
         params = {k.lower(): v for k, v in params.items()}
         select = self._select(req)
         accepts = self._accepts(cmdlet, params)

@@ -188,7 +188,8 @@ class GraphService:
             if node[1] == "id":
                 found = {v.lower() for v in values if isinstance(v, str) and v.lower() in view.graph_users}
             else:
-                found = {view.upn_index[v.lower()] for v in values if isinstance(v, str) and v.lower() in view.upn_index}
+                found = {view.upn_index[v.lower()] for v in values
+                         if isinstance(v, str) and v.lower() in view.upn_index}
             return sorted(found)
         return view.graph_ids
 
