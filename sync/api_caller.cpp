@@ -71,10 +71,14 @@ Result<HttpResponse> ApiCaller::Call(Api api, const RequestFactory& make_request
       case RetryVerdict::kAccept:
         return outcome;
       case RetryVerdict::kGiveUp:
+        // A transport error's text already names method and URL; a response's does not.
+        if (!outcome) {
+          return Fail(Errc::kUnavailable, std::string(ApiName(api)) + " " + decision.reason, outcome.error().hint);
+        }
         return Fail(Errc::kUnavailable,
                     std::string(ApiName(api)) + " " + std::string(HttpMethodName(request->method)) + " " +
-                        UrlForLog(request->url) + ": " + decision.reason +
-                        (outcome ? " (request-id " + std::string(RequestIdOf(*outcome)) + ")" : std::string()),
+                        UrlForLog(request->url) + ": " + decision.reason + " (request-id " +
+                        std::string(RequestIdOf(*outcome)) + ")",
                     "the cloud is throttling or unavailable; try again later");
       case RetryVerdict::kRetry:
         log->debug("{} {} {}: retrying in {} ms: {}", ApiName(api), HttpMethodName(request->method),

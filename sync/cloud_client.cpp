@@ -1,5 +1,8 @@
 #include "sync/cloud_client.h"
 
+#include <cctype>
+#include <fstream>
+
 #include "sync/api_caller.h"
 #include "sync/http_client.h"
 #include "sync/resource_caller.h"
@@ -14,6 +17,20 @@ Status ValidateClientId(std::string_view client_id) {
   if (ok) return {};
   return Fail(Errc::kInvalidInput, "cloud client_id \"" + std::string(client_id) + "\" is empty or has spaces",
               "use the Application (client) ID of the app registration");
+}
+
+// The secret's value: the file's first line without trailing whitespace.
+Result<Secret> ReadSecretFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Fail(Errc::kInvalidInput, "cannot read cloud client_secret_file " + path.string(),
+                "check the path and that the agent's account may read it");
+  }
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())) != 0) line.pop_back();
+  Secret secret(std::move(line));
+  if (secret.empty()) return Fail(Errc::kInvalidInput, "cloud client_secret_file " + path.string() + " is empty");
+  return secret;
 }
 
 }  // namespace
@@ -67,15 +84,21 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
       parts->warnings.push_back("cloud certificate " + certificate->Thumbprint() + " expires on " +
                                 FormatIso8601(certificate->NotAfter()) + "; register its successor on the app");
     }
-    if (!config.client_secret.empty()) {
-      parts->warnings.push_back("cloud client_secret is ignored because certificate_file is set; remove it");
+    if (!config.client_secret.empty() || !config.client_secret_file.empty()) {
+      parts->warnings.push_back("cloud client secret is ignored because certificate_file is set; remove it");
     }
     credential.certificate = std::move(*certificate);
-  } else if (!config.client_secret.empty()) {
+  } else if (!config.client_secret.empty() || !config.client_secret_file.empty()) {
+    if (!config.client_secret_file.empty()) {
+      auto secret = ReadSecretFile(config.client_secret_file);
+      if (!secret) return std::unexpected(std::move(secret.error()));
+      credential.client_secret = std::move(*secret);
+    } else {
+      credential.client_secret = config.client_secret;
+    }
     parts->warnings.push_back("cloud app " + config.client_id +
                               " authenticates with a client secret; Microsoft recommends a certificate "
                               "(set certificate_file and private_key_file)");
-    credential.client_secret = config.client_secret;
   } else {
     return Fail(Errc::kInvalidInput, "cloud app " + config.client_id + " has no credential",
                 "set certificate_file and private_key_file in [cloud] to the app's registered certificate");

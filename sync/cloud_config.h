@@ -6,6 +6,8 @@
 //   certificate_file = "...pem"  private_key_file = "...pem"  assertion = "PS256"   # PS256 | RS256
 //   login_url / graph_url / exo_url = "https://..."   # override the preset's roots one by one
 //   ca_file = "...pem"              # trust this CA bundle instead of the system store
+//   client_secret_file = "..."      # discouraged alternative to the certificate
+//   timeout_seconds = 30            # -> limits.request_timeout
 #pragma once
 
 #include <chrono>
@@ -34,7 +36,10 @@ struct CloudConfig {
   std::filesystem::path certificate_file;
   std::filesystem::path private_key_file;  // empty: the key is in certificate_file
   AssertionMode assertion = AssertionMode::kPs256;
-  Secret client_secret;  // discouraged; used only when no certificate_file is set (a warning says so)
+  // Discouraged (a warning says so); used only when no certificate_file is set. The file holds the
+  // secret's value on its first line; client_secret is the same value given in memory.
+  std::filesystem::path client_secret_file;
+  Secret client_secret;
   // Overrides of the preset, each on its own; empty keeps the preset's value.
   std::string login_url;
   std::string graph_url;

@@ -88,6 +88,10 @@ bool IsExoNotFound(const HttpResponse& response) {
          body.find("could not be found") != std::string_view::npos;
 }
 
+bool IsExoAmbiguous(const HttpResponse& response) {
+  return response.status >= 400 && response.body.find("ManagementObjectAmbiguousException") != std::string::npos;
+}
+
 Error ExoError(const HttpResponse& response, std::string_view what) {
   const auto parsed = ParseJson(response.body);
   const Json* error = parsed ? Member(*parsed, "error") : nullptr;
@@ -95,14 +99,19 @@ Error ExoError(const HttpResponse& response, std::string_view what) {
   if (error != nullptr) {
     if (auto code = StringMember(*error, "code")) message += " " + *code;
     if (auto text = StringMember(*error, "message")) message += ": " + Collapse(*text);
+    // EXO often repeats its message in details[] and innererror: add each text only once.
     const Json* details = Member(*error, "details");
     if (details != nullptr && details->is_array() && !details->empty()) {
-      if (auto detail = StringMember((*details)[0], "message")) message += " (" + Collapse(*detail) + ")";
+      if (auto detail = StringMember((*details)[0], "message"); detail && message.find(Collapse(*detail)) == std::string::npos) {
+        message += " (" + Collapse(*detail) + ")";
+      }
     }
     const Json* inner = Member(*error, "innererror");
     const Json* exception = inner != nullptr ? Member(*inner, "internalException") : nullptr;
     if (exception != nullptr) {
-      if (auto text = StringMember(*exception, "message")) message += " [" + Collapse(*text) + "]";
+      if (auto text = StringMember(*exception, "message"); text && message.find(Collapse(*text)) == std::string::npos) {
+        message += " [" + Collapse(*text) + "]";
+      }
     }
   } else if (!response.body.empty() && response.body.size() < 300 && !parsed) {
     message += ": " + Collapse(response.body);  // EXO sometimes answers a bare text body
@@ -111,6 +120,7 @@ Error ExoError(const HttpResponse& response, std::string_view what) {
 
   const int s = response.status;
   if (IsExoNotFound(response)) return {Errc::kNotFound, message, {}};
+  if (IsExoAmbiguous(response)) return {Errc::kAmbiguous, message, "use the ExternalDirectoryObjectId as identity"};
   if (s == 429 || s >= 500 || IsExoConcurrencyLimit(response.body)) {
     return {Errc::kUnavailable, message, "Exchange Online is throttling or unavailable; try again later"};
   }

@@ -34,11 +34,14 @@ struct MailUserPage {
 
 // A failed InvokeCommand as an Error naming `what` ("exo Get-MailUser 6a1e..."), EXO's code, message and
 // first detail, the request-id, and a hint: 400 kInvalidInput, 401 kUnauthenticated, 403
-// kPermissionDenied, not found (IsExoNotFound) kNotFound, 429/5xx kUnavailable, else kInternal.
+// kPermissionDenied, not found (IsExoNotFound) kNotFound, several matches (IsExoAmbiguous) kAmbiguous,
+// 429/5xx kUnavailable, else kInternal.
 [[nodiscard]] Error ExoError(const HttpResponse& response, std::string_view what);
 
 // INFERRED, in this one function: EXO reports a missing recipient as HTTP 404, or (as the PowerShell
 // module surfaces it) an error whose text names ManagementObjectNotFoundException / "couldn't be found".
 [[nodiscard]] bool IsExoNotFound(const HttpResponse& response);
+// INFERRED likewise: an identity matching several recipients names ManagementObjectAmbiguousException.
+[[nodiscard]] bool IsExoAmbiguous(const HttpResponse& response);
 
 }  // namespace ctim::sync

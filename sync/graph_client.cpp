@@ -8,6 +8,7 @@
 #include "common/stop.h"
 #include "sync/graph_batch.h"
 #include "sync/graph_parse.h"
+#include "sync/random_id.h"
 
 namespace ctim::sync {
 namespace {
@@ -42,6 +43,7 @@ std::string GraphClient::Url(std::string_view path) const { return options_.grap
 
 Result<HttpResponse> GraphClient::Send(HttpRequest request, Deadline operation, std::stop_token stop) {
   request.headers.push_back({"Accept", "application/json"});
+  request.headers.push_back({"client-request-id", NewGuidText()});  // Graph echoes it; support can trace it
   const Deadline call = std::min(operation, DeadlineIn(options_.call_deadline));
   return resource_.Send(request, call, std::move(stop));
 }

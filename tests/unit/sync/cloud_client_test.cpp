@@ -69,6 +69,23 @@ TEST_F(CloudClientTest, ClientSecretIsAcceptedWithAWarning) {
   EXPECT_EQ((*client)->warnings()[0].find("s3cr3t-value"), std::string::npos);
 }
 
+TEST_F(CloudClientTest, ClientSecretFileIsReadAndMustNotBeEmpty) {
+  CloudConfig c = Config();
+  c.certificate_file.clear();
+  c.client_secret_file = Write("secret.txt", "s3cr3t-value\n");
+  auto client = CloudClient::Create(c);
+  ASSERT_TRUE(client) << client.error().message;
+  EXPECT_EQ((*client)->warnings().size(), 1U);
+  c.client_secret_file = Write("empty.txt", "\n");
+  auto empty = CloudClient::Create(c);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, Errc::kInvalidInput);
+  c.client_secret_file = dir_ / "missing.txt";
+  auto missing = CloudClient::Create(c);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("client_secret_file"), std::string::npos);
+}
+
 TEST_F(CloudClientTest, ExpiredCertificateIsAWarningNamingIt) {
   auto client = CloudClient::Create(Config(-1));
   ASSERT_TRUE(client) << client.error().message;

@@ -84,6 +84,17 @@ TEST(ExoParse, ErrorShapeBecomesMessage) {
             "(Invalid filter syntax.) [ParameterBindingException] (request-id 9d2b)");
 }
 
+TEST(ExoParse, RepeatedTextIsShownOnce) {
+  const std::string text = "ExE1E7|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The "
+                           "operation couldn't be performed because object 'x' couldn't be found on 'EMU01'.";
+  const auto r = Reply(404, R"({"error":{"code":"NotFound","message":")" + text + R"(","details":[{"message":")" + text +
+                                R"(","target":""}],"innererror":{"message":")" + text +
+                                R"(","internalException":{"message":"The operation couldn't be performed because object 'x' couldn't be found on 'EMU01'."}}}})");
+  const Error e = ExoError(r, "exo Get-MailUser x");
+  EXPECT_EQ(e.code, Errc::kNotFound);
+  EXPECT_EQ(e.message, "exo Get-MailUser x: 404 NotFound: " + text + " (request-id 9d2b)");
+}
+
 TEST(ExoParse, ErrorCodesByStatusAndText) {
   struct Case {
     const char* name;
@@ -99,6 +110,9 @@ TEST(ExoParse, ErrorCodesByStatusAndText) {
       {"concurrency", 400,
        R"({"error":{"code":"BadRequest","message":"You have reached the maximum number of concurrent requests per tenant."}})",
        Errc::kUnavailable},
+      {"ambiguous", 400,
+       R"({"error":{"code":"BadRequest","message":"ExAB12|Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException|The operation couldn't be performed because 'bob' matches multiple entries."}})",
+       Errc::kAmbiguous},
       {"401", 401, "", Errc::kUnauthenticated},
       {"403", 403, R"({"error":{"code":"Forbidden","message":"Access denied"}})", Errc::kPermissionDenied},
       {"503", 503, "Service Unavailable", Errc::kUnavailable},
