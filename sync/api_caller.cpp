@@ -9,11 +9,13 @@ namespace {
 using std::chrono::milliseconds;
 
 milliseconds Remaining(Deadline deadline) {
-  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now()));
+  return std::max(milliseconds(0),
+                  std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now()));
 }
 
 bool IsThrottled(const Result<HttpResponse>& outcome) {
-  return outcome && (outcome->status == 429 || (outcome->status >= 400 && IsExoConcurrencyLimit(outcome->body)));
+  return outcome &&
+         (outcome->status == 429 || (outcome->status >= 400 && IsExoConcurrencyLimit(outcome->body)));
 }
 
 Error Stopped(Api api, const HttpRequest& request) {
@@ -31,8 +33,10 @@ std::string_view RequestIdOf(const HttpResponse& response) {
   return "-";
 }
 
-Result<HttpResponse> ApiCaller::Call(Api api, const HttpRequest& request, Deadline deadline, std::stop_token stop) {
-  return Call(api, [&request](int) -> Result<HttpRequest> { return request; }, deadline, std::move(stop));
+Result<HttpResponse> ApiCaller::Call(Api api, const HttpRequest& request, Deadline deadline,
+                                     std::stop_token stop) {
+  return Call(
+      api, [&request](int) -> Result<HttpRequest> { return request; }, deadline, std::move(stop));
 }
 
 Result<HttpResponse> ApiCaller::Call(Api api, const RequestFactory& make_request, Deadline deadline,
@@ -57,23 +61,25 @@ Result<HttpResponse> ApiCaller::Call(Api api, const RequestFactory& make_request
     Result<HttpResponse> outcome = http_.Send(*request, stop);
     if (IsThrottled(outcome)) counters_.CountThrottled();
     if (outcome) {
-      log->debug("{} {} {} -> {} request-id {} {} ms (attempt {})", ApiName(api), HttpMethodName(request->method),
-                 UrlForLog(request->url), outcome->status, RequestIdOf(*outcome), outcome->elapsed.count(), attempt);
+      log->debug("{} {} {} -> {} request-id {} {} ms (attempt {})", ApiName(api),
+                 HttpMethodName(request->method), UrlForLog(request->url), outcome->status,
+                 RequestIdOf(*outcome), outcome->elapsed.count(), attempt);
     } else {
       log->debug("{} {} {} -> failed: {} (attempt {})", ApiName(api), HttpMethodName(request->method),
                  UrlForLog(request->url), outcome.error().message, attempt);
     }
     if (stop.stop_requested()) return std::unexpected(Stopped(api, *request));
 
-    const RetryDecision decision =
-        DecideRetry(policy_, attempt, outcome, std::chrono::system_clock::now(), Remaining(deadline), RandomJitter());
+    const RetryDecision decision = DecideRetry(policy_, attempt, outcome, std::chrono::system_clock::now(),
+                                               Remaining(deadline), RandomJitter());
     switch (decision.verdict) {
       case RetryVerdict::kAccept:
         return outcome;
       case RetryVerdict::kGiveUp:
         // A transport error's text already names method and URL; a response's does not.
         if (!outcome) {
-          return Fail(Errc::kUnavailable, std::string(ApiName(api)) + " " + decision.reason, outcome.error().hint);
+          return Fail(Errc::kUnavailable, std::string(ApiName(api)) + " " + decision.reason,
+                      outcome.error().hint);
         }
         return Fail(Errc::kUnavailable,
                     std::string(ApiName(api)) + " " + std::string(HttpMethodName(request->method)) + " " +

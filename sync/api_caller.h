@@ -34,7 +34,8 @@ class ApiCaller {
   //   kUnavailable  retries exhausted, deadline passed or stop requested (message names the last outcome)
   //   the transport error itself when it is not retryable (e.g. kInvalidInput for an untrusted certificate)
   //   the factory's error
-  Result<HttpResponse> Call(Api api, const RequestFactory& make_request, Deadline deadline, std::stop_token stop);
+  Result<HttpResponse> Call(Api api, const RequestFactory& make_request, Deadline deadline,
+                            std::stop_token stop);
   Result<HttpResponse> Call(Api api, const HttpRequest& request, Deadline deadline, std::stop_token stop);
 
   [[nodiscard]] CallCounters& counters() { return counters_; }

@@ -14,8 +14,8 @@ struct CallCounts {
   std::uint64_t token_calls = 0;
   std::uint64_t graph_calls = 0;  // Graph requests (a $batch of 20 sub-requests is one call)
   std::uint64_t exo_calls = 0;
-  std::uint64_t retries = 0;       // attempts after the first, all APIs, incl. re-sent $batch items
-  std::uint64_t throttled = 0;     // responses that were 429 or carried a throttling body, incl. batch items
+  std::uint64_t retries = 0;    // attempts after the first, all APIs, incl. re-sent $batch items
+  std::uint64_t throttled = 0;  // responses that were 429 or carried a throttling body, incl. batch items
   friend bool operator==(const CallCounts&, const CallCounts&) = default;
 };
 
@@ -23,9 +23,15 @@ class CallCounters {
  public:
   void CountCall(Api api) {
     switch (api) {
-      case Api::kToken: token_calls_.fetch_add(1, std::memory_order_relaxed); break;
-      case Api::kGraph: graph_calls_.fetch_add(1, std::memory_order_relaxed); break;
-      case Api::kExo: exo_calls_.fetch_add(1, std::memory_order_relaxed); break;
+      case Api::kToken:
+        token_calls_.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case Api::kGraph:
+        graph_calls_.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case Api::kExo:
+        exo_calls_.fetch_add(1, std::memory_order_relaxed);
+        break;
     }
   }
   void CountRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
@@ -47,9 +53,12 @@ class CallCounters {
 
 [[nodiscard]] constexpr const char* ApiName(Api api) {
   switch (api) {
-    case Api::kToken: return "token";
-    case Api::kGraph: return "graph";
-    case Api::kExo: return "exo";
+    case Api::kToken:
+      return "token";
+    case Api::kGraph:
+      return "graph";
+    case Api::kExo:
+      return "exo";
   }
   return "?";
 }

@@ -15,8 +15,12 @@ Result<Secret> BuildClientAssertion(const ClientCertificate& certificate, Assert
   }
   const auto now = std::chrono::floor<std::chrono::seconds>(claims.now.time_since_epoch()).count();
   const Json body = {
-      {"aud", claims.audience}, {"iss", claims.client_id},     {"sub", claims.client_id},
-      {"jti", claims.jwt_id},   {"nbf", now},                  {"iat", now},
+      {"aud", claims.audience},
+      {"iss", claims.client_id},
+      {"sub", claims.client_id},
+      {"jti", claims.jwt_id},
+      {"nbf", now},
+      {"iat", now},
       {"exp", now + claims.lifetime.count()},
   };
   const std::string signing_input = Base64UrlEncode(DumpJson(header)) + "." + Base64UrlEncode(DumpJson(body));

@@ -139,9 +139,11 @@ Result<ClientCertificate> ClientCertificate::FromPem(std::string_view certificat
 
   impl->sha1 = Digest(impl->cert.get(), EVP_sha1());
   impl->sha256 = Digest(impl->cert.get(), EVP_sha256());
-  if (impl->sha1.empty() || impl->sha256.empty()) return Fail(Errc::kInternal, "X509_digest: " + OpenSslError());
+  if (impl->sha1.empty() || impl->sha256.empty())
+    return Fail(Errc::kInternal, "X509_digest: " + OpenSslError());
   std::array<char, 512> subject{};
-  X509_NAME_oneline(X509_get_subject_name(impl->cert.get()), subject.data(), static_cast<int>(subject.size()));
+  X509_NAME_oneline(X509_get_subject_name(impl->cert.get()), subject.data(),
+                    static_cast<int>(subject.size()));
   impl->subject = subject.data();
   impl->not_before = ToSysTime(X509_get0_notBefore(impl->cert.get()));
   impl->not_after = ToSysTime(X509_get0_notAfter(impl->cert.get()));
@@ -189,7 +191,8 @@ Result<std::string> ClientCertificate::Sign(AssertionMode mode, std::string_view
     return Fail(Errc::kInternal, "EVP_DigestSign (size): " + OpenSslError());
   }
   std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, in, data.size()) != 1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, in, data.size()) !=
+      1) {
     return Fail(Errc::kInternal, "EVP_DigestSign: " + OpenSslError());
   }
   signature.resize(len);

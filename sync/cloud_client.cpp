@@ -15,7 +15,8 @@ Status ValidateClientId(std::string_view client_id) {
   bool ok = !client_id.empty() && client_id.size() <= 128;
   for (char c : client_id) ok = ok && c > ' ' && c != 0x7f;
   if (ok) return {};
-  return Fail(Errc::kInvalidInput, "cloud client_id \"" + std::string(client_id) + "\" is empty or has spaces",
+  return Fail(Errc::kInvalidInput,
+              "cloud client_id \"" + std::string(client_id) + "\" is empty or has spaces",
               "use the Application (client) ID of the app registration");
 }
 
@@ -29,7 +30,8 @@ Result<Secret> ReadSecretFile(const std::filesystem::path& path) {
   }
   while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())) != 0) line.pop_back();
   Secret secret(std::move(line));
-  if (secret.empty()) return Fail(Errc::kInvalidInput, "cloud client_secret_file " + path.string() + " is empty");
+  if (secret.empty())
+    return Fail(Errc::kInvalidInput, "cloud client_secret_file " + path.string() + " is empty");
   return secret;
 }
 
@@ -77,12 +79,14 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
     if (!certificate) return std::unexpected(std::move(certificate.error()).With("cloud certificate"));
     const auto now = std::chrono::system_clock::now();
     if (certificate->NotAfter() < now) {
-      parts->warnings.push_back("cloud certificate " + certificate->Thumbprint() + " expired on " +
-                                FormatIso8601(certificate->NotAfter()) +
-                                ": Entra will refuse it (AADSTS700027); register a new certificate on the app");
+      parts->warnings.push_back(
+          "cloud certificate " + certificate->Thumbprint() + " expired on " +
+          FormatIso8601(certificate->NotAfter()) +
+          ": Entra will refuse it (AADSTS700027); register a new certificate on the app");
     } else if (certificate->NotAfter() < now + std::chrono::days(30)) {
       parts->warnings.push_back("cloud certificate " + certificate->Thumbprint() + " expires on " +
-                                FormatIso8601(certificate->NotAfter()) + "; register its successor on the app");
+                                FormatIso8601(certificate->NotAfter()) +
+                                "; register its successor on the app");
     }
     if (!config.client_secret.empty() || !config.client_secret_file.empty()) {
       parts->warnings.push_back("cloud client secret is ignored because certificate_file is set; remove it");
@@ -115,11 +119,13 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
   Parts& p = *parts;
   p.caller = std::make_unique<ApiCaller>(*p.http, p.counters, config.limits.retry);
   p.tokens = std::make_unique<ClientCredentialsTokenSource>(*p.caller, std::move(credential));
-  p.graph_resource = std::make_unique<ResourceCaller>(*p.caller, *p.tokens, Api::kGraph, GraphScope(p.endpoints));
+  p.graph_resource =
+      std::make_unique<ResourceCaller>(*p.caller, *p.tokens, Api::kGraph, GraphScope(p.endpoints));
   p.exo_resource = std::make_unique<ResourceCaller>(*p.caller, *p.tokens, Api::kExo, ExoScope(p.endpoints));
   p.graph = std::make_unique<GraphClient>(
-      *p.graph_resource, GraphOptions{p.endpoints.graph_url, config.limits.call_deadline,
-                                      config.limits.operation_deadline, config.limits.max_pages, config.limits.retry});
+      *p.graph_resource,
+      GraphOptions{p.endpoints.graph_url, config.limits.call_deadline, config.limits.operation_deadline,
+                   config.limits.max_pages, config.limits.retry});
   p.exo = std::make_unique<ExoAdminClient>(
       *p.exo_resource, ExoOptions{p.endpoints.exo_url, config.tenant_id, config.limits.call_deadline,
                                   config.limits.operation_deadline, config.limits.max_pages});

@@ -44,8 +44,8 @@ struct CloudConfig {
   std::string login_url;
   std::string graph_url;
   std::string exo_url;
-  std::string graph_scope;  // empty: <graph_url>/.default
-  std::string exo_scope;    // empty: <exo_url>/.default
+  std::string graph_scope;        // empty: <graph_url>/.default
+  std::string exo_scope;          // empty: <exo_url>/.default
   std::filesystem::path ca_file;  // empty: the system trust store
   CloudLimits limits;
 };

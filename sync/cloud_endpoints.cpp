@@ -45,7 +45,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 Result<std::string> NormalizeRoot(std::string_view field, std::string url) {
   constexpr std::string_view kScheme = "https://";
   if (url.size() <= kScheme.size() || !EqualsIgnoreCase(url.substr(0, kScheme.size()), kScheme)) {
-    return Fail(Errc::kInvalidInput, "cloud " + std::string(field) + " \"" + url + "\" is not an https:// URL",
+    return Fail(Errc::kInvalidInput,
+                "cloud " + std::string(field) + " \"" + url + "\" is not an https:// URL",
                 "give the root as https://host[:port], e.g. https://graph.microsoft.com");
   }
   if (url.find_first_of("?# \t\r\n") != std::string::npos) {
@@ -64,7 +65,8 @@ std::span<const std::string_view> EndpointPresetNames() { return kPresetNames; }
 Result<CloudEndpoints> EndpointPreset(std::string_view name) {
   for (const Preset& p : kPresets) {
     if (EqualsIgnoreCase(p.name, name)) {
-      return CloudEndpoints{std::string(p.login_url), std::string(p.graph_url), std::string(p.exo_url), {}, {}};
+      return CloudEndpoints{
+          std::string(p.login_url), std::string(p.graph_url), std::string(p.exo_url), {}, {}};
     }
   }
   return Fail(Errc::kInvalidInput, "unknown cloud preset \"" + std::string(name) + "\"",
@@ -102,8 +104,10 @@ Status ValidateTenantId(std::string_view tenant_id) {
     ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.');
   }
   if (ok) return {};
-  return Fail(Errc::kInvalidInput, "cloud tenant_id \"" + std::string(tenant_id) + "\" is neither a GUID nor a domain name",
-              "use the Directory (tenant) ID from the Entra admin center, or the tenant's onmicrosoft.com domain");
+  return Fail(
+      Errc::kInvalidInput,
+      "cloud tenant_id \"" + std::string(tenant_id) + "\" is neither a GUID nor a domain name",
+      "use the Directory (tenant) ID from the Entra admin center, or the tenant's onmicrosoft.com domain");
 }
 
 }  // namespace ctim::sync

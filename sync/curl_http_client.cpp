@@ -89,7 +89,8 @@ Error TransferError(CURLcode rc, const char* detail, const HttpRequest& request,
   const std::string why = detail[0] != '\0' ? std::string(detail) : std::string(curl_easy_strerror(rc));
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
-      return {Errc::kUnavailable, what + ": timed out after " + std::to_string(timeout.count()) + " ms (" + why + ")",
+      return {Errc::kUnavailable,
+              what + ": timed out after " + std::to_string(timeout.count()) + " ms (" + why + ")",
               "check the network path to the cloud, or raise the request timeout"};
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -117,7 +118,8 @@ Error TransferError(CURLcode rc, const char* detail, const HttpRequest& request,
     case CURLE_WRITE_ERROR:
       if (transfer.too_large) {
         return {Errc::kUnavailable,
-                what + ": response larger than " + std::to_string(transfer.max_bytes) + " bytes", {}};
+                what + ": response larger than " + std::to_string(transfer.max_bytes) + " bytes",
+                {}};
       }
       return {Errc::kInternal, what + ": " + why, {}};
     default:
@@ -171,8 +173,8 @@ class CurlHttpClient final : public HttpClient {
     transfer.stop = std::move(stop);
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
-    const auto timeout = request.timeout ? std::min(*request.timeout, options_.total_timeout)
-                                         : options_.total_timeout;
+    const auto timeout =
+        request.timeout ? std::min(*request.timeout, options_.total_timeout) : options_.total_timeout;
     CurlSlist headers;
     for (const HttpHeader& header : request.headers) {
       const std::string line = header.name + ": " + header.value;
@@ -229,7 +231,8 @@ class CurlHttpClient final : public HttpClient {
     // The handle keeps pointers to this stack frame's buffers: drop them before it goes back to the pool.
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-    if (rc != CURLE_OK) return std::unexpected(TransferError(rc, error_buffer.data(), request, timeout, transfer));
+    if (rc != CURLE_OK)
+      return std::unexpected(TransferError(rc, error_buffer.data(), request, timeout, transfer));
 
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -261,7 +264,8 @@ Result<std::unique_ptr<HttpClient>> NewHttpClient(const HttpOptions& options) {
   if (!options.ca_file.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(options.ca_file, ec)) {
-      return Fail(Errc::kInvalidInput, "cloud ca_file " + options.ca_file.string() + " is not a readable file",
+      return Fail(Errc::kInvalidInput,
+                  "cloud ca_file " + options.ca_file.string() + " is not a readable file",
                   "point ca_file at the PEM bundle of the CA that signed the cloud endpoint's certificate");
     }
   }

@@ -36,8 +36,8 @@ Result<std::vector<MailUser>> ExoAdminClient::ListDirSyncedMailUsers(std::stop_t
 
 Result<std::vector<MailUser>> ExoAdminClient::Invoke(std::string_view cmdlet, const std::string& body,
                                                      const std::string& what, std::stop_token stop) {
-  const std::string first_url =
-      options_.exo_url + "/adminapi/beta/" + options_.tenant_id + "/InvokeCommand?$select=" + std::string(MailUserSelect());
+  const std::string first_url = options_.exo_url + "/adminapi/beta/" + options_.tenant_id +
+                                "/InvokeCommand?$select=" + std::string(MailUserSelect());
   const std::string origin = UrlOrigin(options_.exo_url);
   const Deadline operation = DeadlineIn(options_.operation_deadline);
 
@@ -50,7 +50,8 @@ Result<std::vector<MailUser>> ExoAdminClient::Invoke(std::string_view cmdlet, co
                   "raise max_pages");
     }
     if (UrlOrigin(url) != origin) {
-      return Fail(Errc::kInternal, what + ": next link leaves " + origin + "; not following it with the token");
+      return Fail(Errc::kInternal,
+                  what + ": next link leaves " + origin + "; not following it with the token");
     }
     HttpRequest request;
     request.method = HttpMethod::kPost;

@@ -12,8 +12,8 @@ Result<std::optional<Guid>> GuidMember(const Json& value, std::string_view key) 
   const auto text = m->is_string() ? std::optional<std::string>(m->get<std::string>()) : std::nullopt;
   const auto guid = text ? Guid::Parse(*text) : std::nullopt;
   if (!guid) {
-    return Fail(Errc::kInternal, "EXO returned " + std::string(key) + " = " + DumpJson(*m).substr(0, 80) +
-                                     ", not a GUID");
+    return Fail(Errc::kInternal,
+                "EXO returned " + std::string(key) + " = " + DumpJson(*m).substr(0, 80) + ", not a GUID");
   }
   if (guid->IsZero()) return std::optional<Guid>();
   return std::optional<Guid>(*guid);
@@ -37,7 +37,8 @@ Result<MailUser> ParseMailUser(const Json& value) {
   MailUser user;
   user.identity = StringMember(value, "Identity").value_or(StringMember(value, "Name").value_or(""));
   user.external_directory_object_id = StringMember(value, "ExternalDirectoryObjectId").value_or("");
-  const std::string label = user.external_directory_object_id.empty() ? user.identity : user.external_directory_object_id;
+  const std::string label =
+      user.external_directory_object_id.empty() ? user.identity : user.external_directory_object_id;
   auto exchange = GuidMember(value, "ExchangeGuid");
   if (!exchange) return std::unexpected(std::move(exchange.error()).With("mail user " + label));
   auto archive = GuidMember(value, "ArchiveGuid");
@@ -69,8 +70,10 @@ Result<MailUserPage> ParseMailUserPage(std::string_view body) {
     page.users.push_back(std::move(*user));
   }
   page.next_link = StringMember(*parsed, "@odata.nextLink").value_or("");
-  if (const Json* warnings = Member(*parsed, "@adminapi.warnings"); warnings != nullptr && warnings->is_array()) {
-    for (const Json& w : *warnings) page.warnings.push_back(w.is_string() ? w.get<std::string>() : DumpJson(w));
+  if (const Json* warnings = Member(*parsed, "@adminapi.warnings");
+      warnings != nullptr && warnings->is_array()) {
+    for (const Json& w : *warnings)
+      page.warnings.push_back(w.is_string() ? w.get<std::string>() : DumpJson(w));
   }
   return page;
 }
@@ -89,7 +92,8 @@ bool IsExoNotFound(const HttpResponse& response) {
 }
 
 bool IsExoAmbiguous(const HttpResponse& response) {
-  return response.status >= 400 && response.body.find("ManagementObjectAmbiguousException") != std::string::npos;
+  return response.status >= 400 &&
+         response.body.find("ManagementObjectAmbiguousException") != std::string::npos;
 }
 
 Error ExoError(const HttpResponse& response, std::string_view what) {
@@ -102,14 +106,16 @@ Error ExoError(const HttpResponse& response, std::string_view what) {
     // EXO often repeats its message in details[] and innererror: add each text only once.
     const Json* details = Member(*error, "details");
     if (details != nullptr && details->is_array() && !details->empty()) {
-      if (auto detail = StringMember((*details)[0], "message"); detail && message.find(Collapse(*detail)) == std::string::npos) {
+      if (auto detail = StringMember((*details)[0], "message");
+          detail && message.find(Collapse(*detail)) == std::string::npos) {
         message += " (" + Collapse(*detail) + ")";
       }
     }
     const Json* inner = Member(*error, "innererror");
     const Json* exception = inner != nullptr ? Member(*inner, "internalException") : nullptr;
     if (exception != nullptr) {
-      if (auto text = StringMember(*exception, "message"); text && message.find(Collapse(*text)) == std::string::npos) {
+      if (auto text = StringMember(*exception, "message");
+          text && message.find(Collapse(*text)) == std::string::npos) {
         message += " [" + Collapse(*text) + "]";
       }
     }
@@ -120,18 +126,23 @@ Error ExoError(const HttpResponse& response, std::string_view what) {
 
   const int s = response.status;
   if (IsExoNotFound(response)) return {Errc::kNotFound, message, {}};
-  if (IsExoAmbiguous(response)) return {Errc::kAmbiguous, message, "use the ExternalDirectoryObjectId as identity"};
+  if (IsExoAmbiguous(response))
+    return {Errc::kAmbiguous, message, "use the ExternalDirectoryObjectId as identity"};
   if (s == 429 || s >= 500 || IsExoConcurrencyLimit(response.body)) {
     return {Errc::kUnavailable, message, "Exchange Online is throttling or unavailable; try again later"};
   }
   if (s >= 300 && s < 400) {
-    return {Errc::kInvalidInput, message + ", redirect to " + UrlForLog(response.Header("location").value_or("?")),
+    return {Errc::kInvalidInput,
+            message + ", redirect to " + UrlForLog(response.Header("location").value_or("?")),
             "redirects are not followed: set exo_url to the service's final address"};
   }
-  if (s == 400) return {Errc::kInvalidInput, message, "Exchange Online refused the cmdlet input; report it with the request-id"};
+  if (s == 400)
+    return {Errc::kInvalidInput, message,
+            "Exchange Online refused the cmdlet input; report it with the request-id"};
   if (s == 401) {
     return {Errc::kUnauthenticated, message,
-            "the Exchange Online token was refused: grant the app Exchange.ManageAsApp (Office 365 Exchange Online) "
+            "the Exchange Online token was refused: grant the app Exchange.ManageAsApp (Office 365 Exchange "
+            "Online) "
             "and admin-consent it; check exo_url belongs to the same cloud as the token authority"};
   }
   if (s == 403) {

@@ -46,7 +46,8 @@ Result<std::vector<BatchResponseItem>> ParseBatchResponse(std::string_view body)
   const auto parsed = ParseJson(body);
   const Json* responses = parsed ? Member(*parsed, "responses") : nullptr;
   if (responses == nullptr || !responses->is_array()) {
-    return Fail(Errc::kInternal, "graph $batch reply has no \"responses\" array (" + std::to_string(body.size()) + " bytes)",
+    return Fail(Errc::kInternal,
+                "graph $batch reply has no \"responses\" array (" + std::to_string(body.size()) + " bytes)",
                 "a proxy may have answered instead of Microsoft Graph; check graph_url");
   }
   std::vector<BatchResponseItem> items;
@@ -55,7 +56,8 @@ Result<std::vector<BatchResponseItem>> ParseBatchResponse(std::string_view body)
     auto id = StringMember(r, "id");
     auto status = IntMember(r, "status");
     if (!id || !status) {
-      return Fail(Errc::kInternal, "graph $batch reply item without id or status: " + DumpJson(r).substr(0, 200));
+      return Fail(Errc::kInternal,
+                  "graph $batch reply item without id or status: " + DumpJson(r).substr(0, 200));
     }
     BatchResponseItem item;
     item.id = std::move(*id);

@@ -14,8 +14,8 @@
 
 namespace ctim::sync {
 
-inline constexpr std::size_t kGraphIdsPerFilter = 15;       // `in` accepts at most 15 expressions
-inline constexpr std::size_t kGraphRequestsPerBatch = 20;   // $batch accepts at most 20 requests
+inline constexpr std::size_t kGraphIdsPerFilter = 15;      // `in` accepts at most 15 expressions
+inline constexpr std::size_t kGraphRequestsPerBatch = 20;  // $batch accepts at most 20 requests
 
 // "/users?$filter=id%20in%20(...)&$select=..." relative to the version root.
 // REQUIRES: 1 <= ids.size() <= kGraphIdsPerFilter.

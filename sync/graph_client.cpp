@@ -39,7 +39,9 @@ struct PendingLookup {
 GraphClient::GraphClient(ResourceCaller& resource, GraphOptions options)
     : resource_(resource), options_(std::move(options)) {}
 
-std::string GraphClient::Url(std::string_view path) const { return options_.graph_url + "/v1.0" + std::string(path); }
+std::string GraphClient::Url(std::string_view path) const {
+  return options_.graph_url + "/v1.0" + std::string(path);
+}
 
 Result<HttpResponse> GraphClient::Send(HttpRequest request, Deadline operation, std::stop_token stop) {
   request.headers.push_back({"Accept", "application/json"});
@@ -50,9 +52,12 @@ Result<HttpResponse> GraphClient::Send(HttpRequest request, Deadline operation, 
 
 Result<CloudUser> GraphClient::GetUser(std::string_view id, std::stop_token stop) {
   const std::string what = "graph GET /v1.0/users/" + std::string(id);
-  auto response = Send({HttpMethod::kGet, Url("/users/" + PercentEncode(id) + "?$select=" +
-                                              PercentEncode(GraphUserSelect())),
-                        {}, {}, {}, {}},
+  auto response = Send({HttpMethod::kGet,
+                        Url("/users/" + PercentEncode(id) + "?$select=" + PercentEncode(GraphUserSelect())),
+                        {},
+                        {},
+                        {},
+                        {}},
                        DeadlineIn(options_.operation_deadline), std::move(stop));
   if (!response) return std::unexpected(std::move(response.error()));
   if (response->status != 200) return std::unexpected(GraphError(*response, what));
@@ -62,10 +67,14 @@ Result<CloudUser> GraphClient::GetUser(std::string_view id, std::stop_token stop
 }
 
 Result<OrganizationSync> GraphClient::GetOrganization(std::stop_token stop) {
-  auto response = Send({HttpMethod::kGet,
-                        Url("/organization?$select=" + PercentEncode("id,onPremisesSyncEnabled,onPremisesLastSyncDateTime")),
-                        {}, {}, {}, {}},
-                       DeadlineIn(options_.operation_deadline), std::move(stop));
+  auto response = Send(
+      {HttpMethod::kGet,
+       Url("/organization?$select=" + PercentEncode("id,onPremisesSyncEnabled,onPremisesLastSyncDateTime")),
+       {},
+       {},
+       {},
+       {}},
+      DeadlineIn(options_.operation_deadline), std::move(stop));
   if (!response) return std::unexpected(std::move(response.error()));
   if (response->status != 200) return std::unexpected(GraphError(*response, "graph GET /v1.0/organization"));
   return ParseOrganization(response->body);
@@ -83,7 +92,8 @@ Status GraphClient::CollectPages(std::string url, std::vector<CloudUser>& out, i
                   "narrow the query or raise max_pages");
     }
     if (UrlOrigin(url) != origin) {
-      return Fail(Errc::kInternal, what + ": next link leaves " + origin + "; not following it with the token");
+      return Fail(Errc::kInternal,
+                  what + ": next link leaves " + origin + "; not following it with the token");
     }
     auto response = Send({HttpMethod::kGet, url, extra_headers, {}, {}, {}}, operation, stop);
     if (!response) return std::unexpected(std::move(response.error()));
@@ -96,7 +106,8 @@ Status GraphClient::CollectPages(std::string url, std::vector<CloudUser>& out, i
   return {};
 }
 
-Result<std::vector<CloudUser>> GraphClient::ListUsers(std::string_view filter, bool advanced, std::stop_token stop) {
+Result<std::vector<CloudUser>> GraphClient::ListUsers(std::string_view filter, bool advanced,
+                                                      std::stop_token stop) {
   std::string url = Url("/users?$select=" + PercentEncode(GraphUserSelect()) + "&$top=999");
   std::vector<HttpHeader> headers;
   if (!filter.empty()) url += "&$filter=" + PercentEncode(filter);
@@ -105,7 +116,8 @@ Result<std::vector<CloudUser>> GraphClient::ListUsers(std::string_view filter, b
     headers.push_back({"ConsistencyLevel", "eventual"});
   }
   std::vector<CloudUser> users;
-  auto done = CollectPages(std::move(url), users, 0, headers, DeadlineIn(options_.operation_deadline), std::move(stop));
+  auto done = CollectPages(std::move(url), users, 0, headers, DeadlineIn(options_.operation_deadline),
+                           std::move(stop));
   if (!done) return std::unexpected(std::move(done.error()));
   return users;
 }
@@ -129,8 +141,12 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
       items.push_back({std::to_string(batch.size()), batch.back().path});
     }
     const std::string what = "graph POST /v1.0/$batch (" + std::to_string(items.size()) + " user lookups)";
-    auto response = Send({HttpMethod::kPost, Url("/$batch"), {{"Content-Type", "application/json"}}, {},
-                          BatchRequestBody(items), {}},
+    auto response = Send({HttpMethod::kPost,
+                          Url("/$batch"),
+                          {{"Content-Type", "application/json"}},
+                          {},
+                          BatchRequestBody(items),
+                          {}},
                          operation, stop);
     if (!response) return std::unexpected(std::move(response.error()));
     if (response->status != 200) return std::unexpected(GraphError(*response, what));
@@ -147,8 +163,9 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
                                       [&](const BatchResponseItem& r) { return r.id == item_id; });
       const std::string item_what = "graph $batch item GET /users?$filter=id in (...)";
       Result<HttpResponse> outcome =
-          reply != replies->end() ? Result<HttpResponse>(reply->response)
-                                  : Result<HttpResponse>(Fail(Errc::kUnavailable, item_what + ": missing from the reply"));
+          reply != replies->end()
+              ? Result<HttpResponse>(reply->response)
+              : Result<HttpResponse>(Fail(Errc::kUnavailable, item_what + ": missing from the reply"));
       if (outcome && outcome->status == 200) {
         auto page = ParseUserPage(outcome->body);
         if (!page) return std::unexpected(std::move(page.error()).With(item_what));
@@ -160,8 +177,9 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
         continue;
       }
       if (outcome && outcome->status == 429) resource_.counters().CountThrottled();
-      const RetryDecision decision = DecideRetry(options_.retry, lookup.attempts, outcome, std::chrono::system_clock::now(),
-                                                 Remaining(operation), RandomJitter());
+      const RetryDecision decision =
+          DecideRetry(options_.retry, lookup.attempts, outcome, std::chrono::system_clock::now(),
+                      Remaining(operation), RandomJitter());
       switch (decision.verdict) {
         case RetryVerdict::kAccept:
           if (!outcome) return std::unexpected(std::move(outcome.error()));
@@ -177,7 +195,8 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
           break;
       }
     }
-    if (requeued && !SleepFor(stop, std::min(wait, Remaining(operation)))) return std::unexpected(Stopped(what));
+    if (requeued && !SleepFor(stop, std::min(wait, Remaining(operation))))
+      return std::unexpected(Stopped(what));
   }
 
   std::unordered_set<std::string> found;

@@ -10,7 +10,8 @@ std::optional<SysTime> TimeMember(const Json& value, std::string_view key) {
 
 Error NotJson(std::string_view what, std::string_view body) {
   return {Errc::kInternal,
-          "graph " + std::string(what) + ": reply is not the expected JSON (" + std::to_string(body.size()) + " bytes)",
+          "graph " + std::string(what) + ": reply is not the expected JSON (" + std::to_string(body.size()) +
+              " bytes)",
           "a proxy may have answered instead of Microsoft Graph; check graph_url"};
 }
 
@@ -38,20 +39,20 @@ CloudUser ParseCloudUser(const Json& user) {
       if (auto sku = StringMember(license, "skuId")) out.assigned_license_sku_ids.push_back(*sku);
     }
   }
-  if (const Json* errors = Member(user, "onPremisesProvisioningErrors"); errors != nullptr && errors->is_array()) {
+  if (const Json* errors = Member(user, "onPremisesProvisioningErrors");
+      errors != nullptr && errors->is_array()) {
     for (const Json& e : *errors) {
-      out.provisioning_errors.push_back({StringMember(e, "category").value_or(""),
-                                         StringMember(e, "propertyCausingError").value_or(""),
-                                         StringMember(e, "value").value_or(""),
-                                         StringMember(e, "occurredDateTime").value_or("")});
+      out.provisioning_errors.push_back(
+          {StringMember(e, "category").value_or(""), StringMember(e, "propertyCausingError").value_or(""),
+           StringMember(e, "value").value_or(""), StringMember(e, "occurredDateTime").value_or("")});
     }
   }
-  if (const Json* errors = Member(user, "serviceProvisioningErrors"); errors != nullptr && errors->is_array()) {
+  if (const Json* errors = Member(user, "serviceProvisioningErrors");
+      errors != nullptr && errors->is_array()) {
     for (const Json& e : *errors) {
-      out.service_provisioning_errors.push_back({StringMember(e, "serviceInstance").value_or(""),
-                                                 StringMember(e, "errorDetail").value_or(""),
-                                                 BoolMember(e, "isResolved").value_or(false),
-                                                 StringMember(e, "createdDateTime").value_or("")});
+      out.service_provisioning_errors.push_back(
+          {StringMember(e, "serviceInstance").value_or(""), StringMember(e, "errorDetail").value_or(""),
+           BoolMember(e, "isResolved").value_or(false), StringMember(e, "createdDateTime").value_or("")});
     }
   }
   return out;
@@ -70,7 +71,8 @@ Result<UserPage> ParseUserPage(std::string_view body) {
 
 Result<CloudUser> ParseUserBody(std::string_view body) {
   const auto parsed = ParseJson(body);
-  if (!parsed || !parsed->is_object() || !StringMember(*parsed, "id")) return std::unexpected(NotJson("user", body));
+  if (!parsed || !parsed->is_object() || !StringMember(*parsed, "id"))
+    return std::unexpected(NotJson("user", body));
   return ParseCloudUser(*parsed);
 }
 
@@ -106,21 +108,27 @@ Error GraphError(const HttpResponse& response, std::string_view what) {
 
   const int s = response.status;
   if (s >= 300 && s < 400) {
-    return {Errc::kInvalidInput, message + ", redirect to " + UrlForLog(response.Header("location").value_or("?")),
+    return {Errc::kInvalidInput,
+            message + ", redirect to " + UrlForLog(response.Header("location").value_or("?")),
             "redirects are not followed: set graph_url to the service's final address"};
   }
-  if (s == 400) return {Errc::kInvalidInput, message, "the request was refused as malformed; report it with the request-id"};
+  if (s == 400)
+    return {Errc::kInvalidInput, message,
+            "the request was refused as malformed; report it with the request-id"};
   if (s == 401) {
-    return {Errc::kUnauthenticated, message,
-            "the Graph token was refused: check that the token authority and graph_url belong to the same cloud"};
+    return {
+        Errc::kUnauthenticated, message,
+        "the Graph token was refused: check that the token authority and graph_url belong to the same cloud"};
   }
   if (s == 403) {
-    return {Errc::kPermissionDenied, message,
-            "grant the app the Microsoft Graph application permissions User.Read.All (or Directory.Read.All) and "
-            "Organization.Read.All, then admin-consent them"};
+    return {
+        Errc::kPermissionDenied, message,
+        "grant the app the Microsoft Graph application permissions User.Read.All (or Directory.Read.All) and "
+        "Organization.Read.All, then admin-consent them"};
   }
   if (s == 404) return {Errc::kNotFound, message, {}};
-  if (s == 429 || s >= 500) return {Errc::kUnavailable, message, "Microsoft Graph is throttling or unavailable; try again later"};
+  if (s == 429 || s >= 500)
+    return {Errc::kUnavailable, message, "Microsoft Graph is throttling or unavailable; try again later"};
   return {Errc::kInternal, message, {}};
 }
 

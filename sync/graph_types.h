@@ -25,7 +25,7 @@ struct ServiceProvisioningError {
   std::string service_instance;  // "exchange/namprd03-012-01"
   std::string error_detail;      // XML text from Exchange
   bool is_resolved = false;
-  std::string created;           // createdDateTime as Graph wrote it
+  std::string created;  // createdDateTime as Graph wrote it
   friend bool operator==(const ServiceProvisioningError&, const ServiceProvisioningError&) = default;
 };
 
@@ -38,7 +38,7 @@ struct CloudUser {
   std::string on_premises_security_identifier;   // "S-1-5-21-..."
   std::string on_premises_distinguished_name;
   std::optional<SysTime> on_premises_last_sync;
-  std::vector<std::string> proxy_addresses;          // "SMTP:a@b", "smtp:...", "X500:..."
+  std::vector<std::string> proxy_addresses;           // "SMTP:a@b", "smtp:...", "X500:..."
   std::vector<std::string> assigned_license_sku_ids;  // assignedLicenses[].skuId
   std::vector<ProvisioningError> provisioning_errors;
   std::vector<ServiceProvisioningError> service_provisioning_errors;

@@ -32,10 +32,10 @@ struct HttpHeader {
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;
-  std::string url;                   // absolute https:// URL, already percent-encoded
-  std::vector<HttpHeader> headers;   // never logged
-  Secret bearer_token;               // sent as "Authorization: Bearer ..." when set; never logged
-  std::string body;                  // POST body; never logged (the token request carries the assertion)
+  std::string url;                  // absolute https:// URL, already percent-encoded
+  std::vector<HttpHeader> headers;  // never logged
+  Secret bearer_token;              // sent as "Authorization: Bearer ..." when set; never logged
+  std::string body;                 // POST body; never logged (the token request carries the assertion)
   // Total time for this exchange; the client's default when unset, never more than it.
   std::optional<std::chrono::milliseconds> timeout;
 };

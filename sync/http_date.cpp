@@ -27,7 +27,8 @@ std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t wi
 }
 
 std::optional<SysTime> Compose(int year, int month, int day, int hour, int minute, int second) {
-  const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+  const std::chrono::year_month_day ymd{std::chrono::year(year),
+                                        std::chrono::month(static_cast<unsigned>(month)),
                                         std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   return std::chrono::sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second);

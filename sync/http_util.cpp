@@ -47,8 +47,10 @@ std::string_view WithoutUserinfo(std::string_view authority) {
 
 std::string_view HttpMethodName(HttpMethod method) {
   switch (method) {
-    case HttpMethod::kGet: return "GET";
-    case HttpMethod::kPost: return "POST";
+    case HttpMethod::kGet:
+      return "GET";
+    case HttpMethod::kPost:
+      return "POST";
   }
   return "?";
 }
@@ -78,7 +80,8 @@ std::string UrlOrigin(std::string_view url) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // An explicit default port names the same origin.
   constexpr std::string_view kDefaultPort = ":443";
-  if (out.starts_with("https://") && out.ends_with(kDefaultPort)) out.resize(out.size() - kDefaultPort.size());
+  if (out.starts_with("https://") && out.ends_with(kDefaultPort))
+    out.resize(out.size() - kDefaultPort.size());
   return out;
 }
 

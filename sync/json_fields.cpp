@@ -8,9 +8,7 @@ std::optional<Json> ParseJson(std::string_view text) {
   return parsed;
 }
 
-std::string DumpJson(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string DumpJson(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 const Json* Member(const Json& value, std::string_view key) {
   if (!value.is_object()) return nullptr;

@@ -2,7 +2,8 @@
 
 namespace ctim::sync {
 
-Result<HttpResponse> ResourceCaller::Send(const HttpRequest& request, Deadline deadline, std::stop_token stop) {
+Result<HttpResponse> ResourceCaller::Send(const HttpRequest& request, Deadline deadline,
+                                          std::stop_token stop) {
   auto attempt = [&]() {
     return caller_.Call(
         api_,

@@ -70,7 +70,8 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const Result<H
   std::optional<milliseconds> server_wait;
   if (outcome) {
     const bool concurrency = outcome->status >= 400 && IsExoConcurrencyLimit(outcome->body);
-    if (!IsRetryableStatus(outcome->status) && !concurrency) return {RetryVerdict::kAccept, milliseconds(0), {}};
+    if (!IsRetryableStatus(outcome->status) && !concurrency)
+      return {RetryVerdict::kAccept, milliseconds(0), {}};
     reason = StatusReason(outcome->status, outcome->body);
     if (const auto header = outcome->Header("retry-after")) server_wait = ParseRetryAfter(*header, now);
   } else {
@@ -82,12 +83,13 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const Result<H
     return {RetryVerdict::kGiveUp, milliseconds(0),
             reason + ", gave up after " + std::to_string(attempt) + " attempts"};
   }
-  milliseconds wait = server_wait ? std::min(*server_wait, policy.max_retry_after)
-                                  : BackoffDelay(policy, attempt, jitter);
+  milliseconds wait =
+      server_wait ? std::min(*server_wait, policy.max_retry_after) : BackoffDelay(policy, attempt, jitter);
   if (server_wait) reason += ", Retry-After " + std::to_string(wait.count()) + " ms";
   if (wait >= remaining) {
-    return {RetryVerdict::kGiveUp, milliseconds(0),
-            reason + ", no time left before the deadline (" + std::to_string(remaining.count()) + " ms left)"};
+    return {
+        RetryVerdict::kGiveUp, milliseconds(0),
+        reason + ", no time left before the deadline (" + std::to_string(remaining.count()) + " ms left)"};
   }
   return {RetryVerdict::kRetry, wait, reason};
 }

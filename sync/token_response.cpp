@@ -38,7 +38,8 @@ Secret TokenRequestBody(std::string_view client_id, std::string_view scope, cons
                         const Secret& client_secret) {
   std::string body = "client_id=" + PercentEncode(client_id) + "&scope=" + PercentEncode(scope);
   if (!assertion.empty()) {
-    body += "&client_assertion_type=" + PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    body +=
+        "&client_assertion_type=" + PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     body += "&client_assertion=" + PercentEncode(assertion.Reveal());
   } else {
     body += "&client_secret=" + PercentEncode(client_secret.Reveal());
@@ -50,8 +51,8 @@ Secret TokenRequestBody(std::string_view client_id, std::string_view scope, cons
 std::optional<long> AadstsCode(std::string_view body) {
   const auto parsed = ParseJson(body);
   if (parsed) {
-    if (const Json* codes = Member(*parsed, "error_codes"); codes != nullptr && codes->is_array() &&
-                                                            !codes->empty() && (*codes)[0].is_number_integer()) {
+    if (const Json* codes = Member(*parsed, "error_codes");
+        codes != nullptr && codes->is_array() && !codes->empty() && (*codes)[0].is_number_integer()) {
       return (*codes)[0].get<long>();
     }
   }
@@ -70,7 +71,8 @@ std::string AadstsHint(long code, const CredentialFacts& facts, SysTime now) {
   switch (code) {
     case 700027:  // Client assertion failed signature validation / key not found
       return CertificateText(facts, now) + " is not registered on app " + facts.client_id +
-             " or has expired: upload its public certificate under Certificates & secrets of the app registration";
+             " or has expired: upload its public certificate under Certificates & secrets of the app "
+             "registration";
     case 700024:  // Client assertion is not within its valid time range
       return "the client assertion's time window was refused: check this machine's clock (NTP)";
     case 700016:  // Application not found in the directory
@@ -79,7 +81,8 @@ std::string AadstsHint(long code, const CredentialFacts& facts, SysTime now) {
     case 90002:   // Tenant not found
     case 900023:  // Specified tenant identifier is neither a valid DNS name nor a valid external domain
       return "tenant " + facts.tenant_id + " is unknown to " + facts.token_url +
-             ": check tenant_id and the cloud preset (GCC High/DoD/21Vianet tenants live on other login hosts)";
+             ": check tenant_id and the cloud preset (GCC High/DoD/21Vianet tenants live on other login "
+             "hosts)";
     case 7000215:  // Invalid client secret provided
       return "the client secret is wrong: give the secret's value, not its ID (better: use a certificate)";
     case 7000222:  // The provided client secret keys are expired
@@ -95,14 +98,17 @@ std::string AadstsHint(long code, const CredentialFacts& facts, SysTime now) {
       return "a Conditional Access policy for workload identities blocks this app: exclude it or allow this "
              "network location";
     case 50012:  // Authentication failed / invalid client assertion audience
-      return "the client assertion was refused: check login_url and tenant_id (the assertion's audience is the "
-             "token URL " + facts.token_url + ")";
+      return "the client assertion was refused: check login_url and tenant_id (the assertion's audience is "
+             "the "
+             "token URL " +
+             facts.token_url + ")";
     default:
       return {};
   }
 }
 
-Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now, const CredentialFacts& facts) {
+Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now,
+                                       const CredentialFacts& facts) {
   const auto body = ParseJson(response.body);
   if (response.status == 200) {
     const auto token = body ? StringMember(*body, "access_token") : std::nullopt;
@@ -127,7 +133,8 @@ Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now
   }
   if (body) {
     if (auto error = StringMember(*body, "error")) message += " " + *error;
-    if (auto description = StringMember(*body, "error_description")) message += ": " + FirstLine(*description);
+    if (auto description = StringMember(*body, "error_description"))
+      message += ": " + FirstLine(*description);
     const auto trace = StringMember(*body, "trace_id");
     const auto correlation = StringMember(*body, "correlation_id");
     if (trace && correlation) {
@@ -137,7 +144,8 @@ Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now
     }
   }
   if (response.status == 429 || response.status >= 500) {
-    return Fail(Errc::kUnavailable, message, "the identity platform is unavailable or throttling; try again later");
+    return Fail(Errc::kUnavailable, message,
+                "the identity platform is unavailable or throttling; try again later");
   }
   const auto code = AadstsCode(response.body);
   std::string hint = code ? AadstsHint(*code, facts, now) : std::string();

@@ -23,8 +23,8 @@ struct AccessToken {
 
 // The x-www-form-urlencoded body. Exactly one of the credentials is sent: the assertion when set, else
 // the client secret. A Secret, since it carries the credential.
-[[nodiscard]] Secret TokenRequestBody(std::string_view client_id, std::string_view scope, const Secret& assertion,
-                                      const Secret& client_secret);
+[[nodiscard]] Secret TokenRequestBody(std::string_view client_id, std::string_view scope,
+                                      const Secret& assertion, const Secret& client_secret);
 
 // What the admin should know about the credential when a token request fails (goes into hints).
 struct CredentialFacts {

@@ -29,14 +29,16 @@ Result<HttpRequest> ClientCredentialsTokenSource::MakeRequest(std::string_view s
     if (!built) return std::unexpected(std::move(built.error()));
     assertion = std::move(*built);
   } else if (credential_.client_secret.empty()) {
-    return Fail(Errc::kInvalidInput, "app " + credential_.client_id + " has neither a certificate nor a secret",
+    return Fail(Errc::kInvalidInput,
+                "app " + credential_.client_id + " has neither a certificate nor a secret",
                 "set certificate_file and private_key_file in [cloud]");
   }
   HttpRequest request;
   request.method = HttpMethod::kPost;
   request.url = credential_.token_url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-  request.body = TokenRequestBody(credential_.client_id, scope, assertion, credential_.client_secret).Reveal();
+  request.body =
+      TokenRequestBody(credential_.client_id, scope, assertion, credential_.client_secret).Reveal();
   return request;
 }
 

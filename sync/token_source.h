@@ -31,10 +31,10 @@ class TokenSource {
 struct AppCredential {
   std::string tenant_id;
   std::string client_id;
-  std::string token_url;                      // TokenUrl(endpoints, tenant_id); also the assertion's aud
+  std::string token_url;                         // TokenUrl(endpoints, tenant_id); also the assertion's aud
   std::optional<ClientCertificate> certificate;  // preferred
   AssertionMode assertion_mode = AssertionMode::kPs256;
-  Secret client_secret;                       // used only without a certificate
+  Secret client_secret;  // used only without a certificate
 };
 
 // Thread-safe. Concurrent requests for an uncached scope are serialized so only one token is fetched.

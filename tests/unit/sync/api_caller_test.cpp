@@ -97,9 +97,9 @@ TEST_F(ApiCallerTest, StopRequestEndsABackoffWait) {
 
 TEST_F(ApiCallerTest, FactoryErrorsEndTheCallUnchanged) {
   ApiCaller caller(*http_, counters_, RetryPolicy{});
-  auto r = caller.Call(
-      Api::kToken, [](int) -> Result<HttpRequest> { return Fail(Errc::kInvalidInput, "no credential"); },
-      DeadlineIn(std::chrono::minutes(1)), {});
+  auto r = caller.Call(Api::kToken,
+                       [](int) -> Result<HttpRequest> { return Fail(Errc::kInvalidInput, "no credential"); },
+                       DeadlineIn(std::chrono::minutes(1)), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::kInvalidInput);
   EXPECT_EQ(r.error().message, "no credential");

@@ -69,9 +69,9 @@ bool Verify(const Jwt& jwt, bool pss) {
   } else {
     EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING);
   }
-  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(jwt.signature.data()),
-                          jwt.signature.size(), reinterpret_cast<const unsigned char*>(jwt.signing_input.data()),
-                          jwt.signing_input.size()) == 1;
+  return EVP_DigestVerify(
+             ctx.get(), reinterpret_cast<const unsigned char*>(jwt.signature.data()), jwt.signature.size(),
+             reinterpret_cast<const unsigned char*>(jwt.signing_input.data()), jwt.signing_input.size()) == 1;
 }
 
 std::string Sha(const std::string& der, bool sha256) {
@@ -118,8 +118,9 @@ TEST(ClientAssertion, Rs256UsesSha1ThumbprintAndPkcs1) {
   auto token = BuildClientAssertion(LoadTestCertificate(), AssertionMode::kRs256, Claims());
   ASSERT_TRUE(token) << token.error().message;
   const Jwt jwt = Split(token->Reveal());
-  EXPECT_EQ(jwt.header,
-            Json({{"alg", "RS256"}, {"typ", "JWT"}, {"x5t", Base64UrlEncode(Sha(Keys().certificate_der, false))}}));
+  EXPECT_EQ(
+      jwt.header,
+      Json({{"alg", "RS256"}, {"typ", "JWT"}, {"x5t", Base64UrlEncode(Sha(Keys().certificate_der, false))}}));
   EXPECT_TRUE(Verify(jwt, /*pss=*/false));
   EXPECT_FALSE(Verify(jwt, /*pss=*/true));
 }

@@ -105,7 +105,8 @@ TEST_F(CloudClientTest, ConfigurationErrorsNameTheField) {
       {"client", [](CloudConfig& c) { c.client_id = ""; }, "client_id"},
       {"exo_url", [](CloudConfig& c) { c.exo_url = "http://127.0.0.1:9443"; }, "exo_url"},
       {"no credential", [](CloudConfig& c) { c.certificate_file.clear(); }, "no credential"},
-      {"certificate file", [](CloudConfig& c) { c.certificate_file = "/nonexistent.pem"; }, "certificate_file"},
+      {"certificate file", [](CloudConfig& c) { c.certificate_file = "/nonexistent.pem"; },
+       "certificate_file"},
       {"ca file", [](CloudConfig& c) { c.ca_file = "/nonexistent-ca.pem"; }, "ca_file"},
   };
   for (const Case& c : cases) {
@@ -114,7 +115,8 @@ TEST_F(CloudClientTest, ConfigurationErrorsNameTheField) {
     auto client = CloudClient::Create(config);
     ASSERT_FALSE(client) << c.name;
     EXPECT_EQ(client.error().code, Errc::kInvalidInput) << c.name;
-    EXPECT_NE(client.error().message.find(c.expect), std::string::npos) << c.name << ": " << client.error().message;
+    EXPECT_NE(client.error().message.find(c.expect), std::string::npos)
+        << c.name << ": " << client.error().message;
   }
 }
 

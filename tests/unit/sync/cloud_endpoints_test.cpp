@@ -13,8 +13,10 @@ TEST(CloudEndpoints, PresetsMatchFactSheet) {
   const Case cases[] = {
       {"worldwide", "https://login.microsoftonline.com", "https://graph.microsoft.com",
        "https://outlook.office365.com"},
-      {"gcc", "https://login.microsoftonline.com", "https://graph.microsoft.com", "https://outlook.office365.com"},
-      {"gcchigh", "https://login.microsoftonline.us", "https://graph.microsoft.us", "https://outlook.office365.us"},
+      {"gcc", "https://login.microsoftonline.com", "https://graph.microsoft.com",
+       "https://outlook.office365.com"},
+      {"gcchigh", "https://login.microsoftonline.us", "https://graph.microsoft.us",
+       "https://outlook.office365.us"},
       {"dod", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us",
        "https://outlook-dod.office365.us"},
       {"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
@@ -50,13 +52,14 @@ TEST(CloudEndpoints, TokenUrlAndScopeOverrides) {
 }
 
 TEST(CloudEndpoints, NormalizeStripsSlashesAndRejectsNonHttps) {
-  auto ok = NormalizeEndpoints({"https://login.example/", "HTTPS://graph.example//", "https://exo.example:8443", {}, {}});
+  auto ok = NormalizeEndpoints(
+      {"https://login.example/", "HTTPS://graph.example//", "https://exo.example:8443", {}, {}});
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->login_url, "https://login.example");
   EXPECT_EQ(ok->graph_url, "HTTPS://graph.example");
 
-  for (std::string_view bad : {"http://graph.example", "graph.example", "https://graph.example/?x=1", "https://",
-                               "https://a b"}) {
+  for (std::string_view bad :
+       {"http://graph.example", "graph.example", "https://graph.example/?x=1", "https://", "https://a b"}) {
     auto r = NormalizeEndpoints({"https://login.example", std::string(bad), "https://exo.example", {}, {}});
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, Errc::kInvalidInput) << bad;
@@ -65,10 +68,12 @@ TEST(CloudEndpoints, NormalizeStripsSlashesAndRejectsNonHttps) {
 }
 
 TEST(CloudEndpoints, TenantIdIsGuidOrDomain) {
-  for (std::string_view ok : {"72f988bf-86f1-41af-91ab-2d7cd011db47", "contoso.onmicrosoft.com", "fabrikam-1.com"}) {
+  for (std::string_view ok :
+       {"72f988bf-86f1-41af-91ab-2d7cd011db47", "contoso.onmicrosoft.com", "fabrikam-1.com"}) {
     EXPECT_TRUE(ValidateTenantId(ok)) << ok;
   }
-  for (std::string_view bad : {"", "../common", "a/b", "contoso..com", ".contoso", "x y", "{72f988bf-86f1-41af-91ab-2d7cd011db47}"}) {
+  for (std::string_view bad : {"", "../common", "a/b", "contoso..com", ".contoso", "x y",
+                               "{72f988bf-86f1-41af-91ab-2d7cd011db47}"}) {
     auto r = ValidateTenantId(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, Errc::kInvalidInput);

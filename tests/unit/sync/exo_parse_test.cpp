@@ -14,7 +14,8 @@ HttpResponse Reply(int status, std::string body) {
 }
 
 TEST(ExoParse, PageOfMailUsersWithNextLink) {
-  const std::string body = R"json({"@odata.context":"https://outlook.office365.com/adminapi/beta/t/$metadata#Collection(Exchange.GenericHashTable)",
+  const std::string body =
+      R"json({"@odata.context":"https://outlook.office365.com/adminapi/beta/t/$metadata#Collection(Exchange.GenericHashTable)",
     "value":[
       {"Identity":"bob","ExternalDirectoryObjectId":"6a1e0d4f-0000-4000-8000-000000000001",
        "ExchangeGuid":"1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8","ArchiveGuid":"00000000-0000-0000-0000-000000000000",
@@ -56,8 +57,9 @@ TEST(ExoParse, MissingOrNullGuidsAreUnsetAndJunkGuidsAreErrors) {
   EXPECT_FALSE(page->users[0].exchange_guid);
   EXPECT_FALSE(page->users[0].archive_guid);
   EXPECT_TRUE(page->next_link.empty());
-  for (std::string_view bad : {R"({"value":[{"ExternalDirectoryObjectId":"x","ExchangeGuid":"1234"}]})",
-                               R"({"value":[{"ExternalDirectoryObjectId":"x","ArchiveGuid":{"Guid":"y"}}]})"}) {
+  for (std::string_view bad :
+       {R"({"value":[{"ExternalDirectoryObjectId":"x","ExchangeGuid":"1234"}]})",
+        R"({"value":[{"ExternalDirectoryObjectId":"x","ArchiveGuid":{"Guid":"y"}}]})"}) {
     auto r = ParseMailUserPage(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, Errc::kInternal);
@@ -68,9 +70,13 @@ TEST(ExoParse, MissingOrNullGuidsAreUnsetAndJunkGuidsAreErrors) {
 }
 
 TEST(ExoParse, InvokeCommandBodyShape) {
-  const auto body = ParseJson(InvokeCommandBody("Get-MailUser", Json{{"ResultSize", "Unlimited"}, {"Filter", "IsDirSynced -eq $true"}}));
+  const auto body = ParseJson(InvokeCommandBody(
+      "Get-MailUser", Json{{"ResultSize", "Unlimited"}, {"Filter", "IsDirSynced -eq $true"}}));
   ASSERT_TRUE(body);
-  EXPECT_EQ(*body, Json::parse(R"({"CmdletInput":{"CmdletName":"Get-MailUser","Parameters":{"ResultSize":"Unlimited","Filter":"IsDirSynced -eq $true"}}})"));
+  EXPECT_EQ(
+      *body,
+      Json::parse(
+          R"({"CmdletInput":{"CmdletName":"Get-MailUser","Parameters":{"ResultSize":"Unlimited","Filter":"IsDirSynced -eq $true"}}})"));
 }
 
 TEST(ExoParse, ErrorShapeBecomesMessage) {
@@ -85,11 +91,14 @@ TEST(ExoParse, ErrorShapeBecomesMessage) {
 }
 
 TEST(ExoParse, RepeatedTextIsShownOnce) {
-  const std::string text = "ExE1E7|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The "
-                           "operation couldn't be performed because object 'x' couldn't be found on 'EMU01'.";
-  const auto r = Reply(404, R"({"error":{"code":"NotFound","message":")" + text + R"(","details":[{"message":")" + text +
-                                R"(","target":""}],"innererror":{"message":")" + text +
-                                R"(","internalException":{"message":"The operation couldn't be performed because object 'x' couldn't be found on 'EMU01'."}}}})");
+  const std::string text =
+      "ExE1E7|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The "
+      "operation couldn't be performed because object 'x' couldn't be found on 'EMU01'.";
+  const auto r = Reply(
+      404,
+      R"({"error":{"code":"NotFound","message":")" + text + R"(","details":[{"message":")" + text +
+          R"(","target":""}],"innererror":{"message":")" + text +
+          R"(","internalException":{"message":"The operation couldn't be performed because object 'x' couldn't be found on 'EMU01'."}}}})");
   const Error e = ExoError(r, "exo Get-MailUser x");
   EXPECT_EQ(e.code, Errc::kNotFound);
   EXPECT_EQ(e.message, "exo Get-MailUser x: 404 NotFound: " + text + " (request-id 9d2b)");
@@ -122,7 +131,8 @@ TEST(ExoParse, ErrorCodesByStatusAndText) {
     EXPECT_EQ(ExoError(Reply(c.status, c.body), "exo").code, c.code) << c.name;
   }
   EXPECT_NE(ExoError(Reply(403, "{}"), "exo").hint.find("Global Reader"), std::string::npos);
-  EXPECT_NE(ExoError(Reply(503, "Service Unavailable"), "exo").message.find("Service Unavailable"), std::string::npos);
+  EXPECT_NE(ExoError(Reply(503, "Service Unavailable"), "exo").message.find("Service Unavailable"),
+            std::string::npos);
 }
 
 }  // namespace

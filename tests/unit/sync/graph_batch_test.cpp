@@ -40,7 +40,8 @@ TEST(GraphBatch, ThreeHundredIdsMakeTwentyFiltersOfFifteen) {
   ASSERT_EQ(paths.size(), 20U);
   for (std::size_t p = 0; p < paths.size(); ++p) {
     std::string expected = "id in (";
-    for (std::size_t i = 0; i < 15; ++i) expected += (i ? ",'" : "'") + Id(static_cast<int>(p * 15 + i)) + "'";
+    for (std::size_t i = 0; i < 15; ++i)
+      expected += (i ? ",'" : "'") + Id(static_cast<int>(p * 15 + i)) + "'";
     EXPECT_EQ(FilterOf(paths[p]), expected + ")") << p;
     EXPECT_TRUE(paths[p].starts_with("/users?$filter=")) << paths[p];
     EXPECT_NE(PercentDecode(paths[p]).find("&$select=" + std::string(GraphUserSelect())), std::string::npos);
@@ -72,7 +73,9 @@ TEST(GraphBatch, RequestBodyCarriesTwentyGetsWithIds) {
   const Json& requests = (*body)["requests"];
   ASSERT_EQ(requests.size(), 20U);
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(requests[i], Json({{"id", std::to_string(i + 1)}, {"method", "GET"}, {"url", "/users?x=" + std::to_string(i + 1)}}));
+    EXPECT_EQ(requests[i], Json({{"id", std::to_string(i + 1)},
+                                 {"method", "GET"},
+                                 {"url", "/users?x=" + std::to_string(i + 1)}}));
   }
 }
 

@@ -22,8 +22,9 @@ TEST(GraphParse, UserWithEveryProperty) {
   ASSERT_TRUE(user) << user.error().message;
   EXPECT_EQ(user->id, "6a1e0d4f-0000-4000-8000-000000000001");
   EXPECT_EQ(user->user_principal_name, "bob@contoso.com");
-  EXPECT_EQ(user->proxy_addresses,
-            (std::vector<std::string>{"SMTP:bob@contoso.com", "X500:/o=ExchangeLabs/ou=x/cn=Recipients/cn=bob"}));
+  EXPECT_EQ(
+      user->proxy_addresses,
+      (std::vector<std::string>{"SMTP:bob@contoso.com", "X500:/o=ExchangeLabs/ou=x/cn=Recipients/cn=bob"}));
   EXPECT_EQ(user->assigned_license_sku_ids, std::vector<std::string>{"6fd2c87f-b296-42f0-b197-1e91e994b900"});
   EXPECT_EQ(user->on_premises_sync_enabled, true);
   EXPECT_EQ(user->on_premises_immutable_id, "x1nAHpaDC02vTta9TBKo2A==");
@@ -32,7 +33,8 @@ TEST(GraphParse, UserWithEveryProperty) {
   EXPECT_EQ(user->on_premises_last_sync, ParseIso8601("2025-03-14T12:00:00Z"));
   ASSERT_EQ(user->provisioning_errors.size(), 1U);
   EXPECT_EQ(user->provisioning_errors[0],
-            (ProvisioningError{"PropertyConflict", "ProxyAddress", "smtp:bob@fabrikam.com", "2025-03-14T12:01:00Z"}));
+            (ProvisioningError{"PropertyConflict", "ProxyAddress", "smtp:bob@fabrikam.com",
+                               "2025-03-14T12:01:00Z"}));
   ASSERT_EQ(user->service_provisioning_errors.size(), 1U);
   EXPECT_EQ(user->service_provisioning_errors[0].service_instance, "exchange/namprd03-012-01");
   EXPECT_FALSE(user->service_provisioning_errors[0].is_resolved);
@@ -60,7 +62,8 @@ TEST(GraphParse, OrganizationHeartbeat) {
   EXPECT_EQ(org->tenant_id, "72f988bf-86f1-41af-91ab-2d7cd011db47");
   EXPECT_EQ(org->on_premises_sync_enabled, true);
   EXPECT_EQ(org->on_premises_last_sync, ParseIso8601("2025-03-14T11:30:00Z"));
-  auto never = ParseOrganization(R"({"value":[{"id":"t","onPremisesSyncEnabled":null,"onPremisesLastSyncDateTime":null}]})");
+  auto never = ParseOrganization(
+      R"({"value":[{"id":"t","onPremisesSyncEnabled":null,"onPremisesLastSyncDateTime":null}]})");
   ASSERT_TRUE(never);
   EXPECT_FALSE(never->on_premises_last_sync);
   auto none = ParseOrganization(R"({"value":[]})");
@@ -73,19 +76,22 @@ TEST(GraphParse, ErrorsMapToCodesWithGraphWords) {
     int status;
     Errc code;
   };
-  const Case cases[] = {{400, Errc::kInvalidInput}, {401, Errc::kUnauthenticated}, {403, Errc::kPermissionDenied},
-                        {404, Errc::kNotFound},     {429, Errc::kUnavailable},     {503, Errc::kUnavailable},
-                        {302, Errc::kInvalidInput}, {409, Errc::kInternal}};
+  const Case cases[] = {{400, Errc::kInvalidInput},     {401, Errc::kUnauthenticated},
+                        {403, Errc::kPermissionDenied}, {404, Errc::kNotFound},
+                        {429, Errc::kUnavailable},      {503, Errc::kUnavailable},
+                        {302, Errc::kInvalidInput},     {409, Errc::kInternal}};
   for (const Case& c : cases) {
     HttpResponse r;
     r.status = c.status;
-    r.body = R"({"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"request-id":"7c1e","date":"2025-03-14T12:00:00"}}})";
+    r.body =
+        R"({"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"request-id":"7c1e","date":"2025-03-14T12:00:00"}}})";
     const Error e = GraphError(r, "graph GET /v1.0/users/u1");
     EXPECT_EQ(e.code, c.code) << c.status;
-    EXPECT_EQ(e.message.rfind("graph GET /v1.0/users/u1: " + std::to_string(c.status) +
-                                  " Authorization_RequestDenied: Insufficient privileges to complete the operation. "
-                                  "(request-id 7c1e)",
-                              0),
+    EXPECT_EQ(e.message.rfind(
+                  "graph GET /v1.0/users/u1: " + std::to_string(c.status) +
+                      " Authorization_RequestDenied: Insufficient privileges to complete the operation. "
+                      "(request-id 7c1e)",
+                  0),
               0U)
         << e.message;
   }

@@ -16,12 +16,14 @@ TEST(HttpUtil, OriginComparesSchemeHostPort) {
   EXPECT_EQ(UrlOrigin("https://Graph.Microsoft.com/v1.0/users?$skiptoken=x"), "https://graph.microsoft.com");
   EXPECT_EQ(UrlOrigin("https://graph.microsoft.com:443/v1.0"), "https://graph.microsoft.com");
   EXPECT_EQ(UrlOrigin("https://127.0.0.1:9442/v1.0"), "https://127.0.0.1:9442");
-  EXPECT_NE(UrlOrigin("https://graph.microsoft.com.evil.example/x"), UrlOrigin("https://graph.microsoft.com/x"));
+  EXPECT_NE(UrlOrigin("https://graph.microsoft.com.evil.example/x"),
+            UrlOrigin("https://graph.microsoft.com/x"));
 }
 
 TEST(HttpUtil, PercentEncodeKeepsOnlyUnreserved) {
   EXPECT_EQ(PercentEncode("id in ('a','b')"), "id%20in%20%28%27a%27%2C%27b%27%29");
-  EXPECT_EQ(PercentEncode("https://graph.microsoft.com/.default"), "https%3A%2F%2Fgraph.microsoft.com%2F.default");
+  EXPECT_EQ(PercentEncode("https://graph.microsoft.com/.default"),
+            "https%3A%2F%2Fgraph.microsoft.com%2F.default");
   EXPECT_EQ(PercentEncode("A-z_0.9~"), "A-z_0.9~");
 }
 

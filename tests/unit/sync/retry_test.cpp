@@ -25,11 +25,12 @@ TEST(Retry, VerdictPerStatus) {
     int status;
     RetryVerdict verdict;
   };
-  const Case cases[] = {{200, RetryVerdict::kAccept}, {201, RetryVerdict::kAccept}, {301, RetryVerdict::kAccept},
-                        {400, RetryVerdict::kAccept}, {401, RetryVerdict::kAccept}, {403, RetryVerdict::kAccept},
-                        {404, RetryVerdict::kAccept}, {408, RetryVerdict::kRetry},  {429, RetryVerdict::kRetry},
-                        {500, RetryVerdict::kRetry},  {501, RetryVerdict::kAccept}, {502, RetryVerdict::kRetry},
-                        {503, RetryVerdict::kRetry},  {504, RetryVerdict::kRetry}};
+  const Case cases[] = {
+      {200, RetryVerdict::kAccept}, {201, RetryVerdict::kAccept}, {301, RetryVerdict::kAccept},
+      {400, RetryVerdict::kAccept}, {401, RetryVerdict::kAccept}, {403, RetryVerdict::kAccept},
+      {404, RetryVerdict::kAccept}, {408, RetryVerdict::kRetry},  {429, RetryVerdict::kRetry},
+      {500, RetryVerdict::kRetry},  {501, RetryVerdict::kAccept}, {502, RetryVerdict::kRetry},
+      {503, RetryVerdict::kRetry},  {504, RetryVerdict::kRetry}};
   for (const Case& c : cases) {
     EXPECT_EQ(DecideRetry(policy, 1, Status(c.status), kNow, kPlenty, 0.5).verdict, c.verdict) << c.status;
   }
@@ -63,15 +64,16 @@ TEST(Retry, RetryAfterHttpDateIsRelativeToNow) {
   EXPECT_EQ(d.verdict, RetryVerdict::kRetry);
   EXPECT_EQ(d.wait, seconds(42));
   // A date already past means "now".
-  auto past = DecideRetry(RetryPolicy{}, 1, Status(503, {{"retry-after", FormatHttpDate(kNow - seconds(5))}}), kNow,
-                          kPlenty, 0.9);
+  auto past = DecideRetry(RetryPolicy{}, 1, Status(503, {{"retry-after", FormatHttpDate(kNow - seconds(5))}}),
+                          kNow, kPlenty, 0.9);
   EXPECT_EQ(past.wait, milliseconds(0));
 }
 
 TEST(Retry, RetryAfterIsCappedAndMalformedFallsBackToBackoff) {
   RetryPolicy policy;
   policy.max_retry_after = seconds(60);
-  auto capped = DecideRetry(policy, 1, Status(429, {{"retry-after", "86400"}}), kNow, std::chrono::hours(2), 0.5);
+  auto capped =
+      DecideRetry(policy, 1, Status(429, {{"retry-after", "86400"}}), kNow, std::chrono::hours(2), 0.5);
   EXPECT_EQ(capped.wait, seconds(60));
   auto huge = DecideRetry(policy, 1, Status(429, {{"retry-after", "99999999999999999999999"}}), kNow,
                           std::chrono::hours(2), 0.5);

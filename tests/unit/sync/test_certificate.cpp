@@ -53,8 +53,8 @@ TestKeyPair MakeSelfSigned(int rsa_bits, int days_valid) {
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), validity);
   }
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("ctim-agent-test"),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("ctim-agent-test"), -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   Check(X509_set_pubkey(cert.get(), key.get()) == 1, "X509_set_pubkey");
   Check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "X509_sign");

@@ -40,11 +40,13 @@ std::map<std::string, std::string> Form(const std::string& body) {
 }
 
 TEST(TokenRequest, AssertionBodyHasTheRfc7523Fields) {
-  const Secret body = TokenRequestBody("app-1", "https://graph.microsoft.com/.default", Secret("h.c.s"), Secret());
+  const Secret body =
+      TokenRequestBody("app-1", "https://graph.microsoft.com/.default", Secret("h.c.s"), Secret());
   const auto form = Form(body.Reveal());
   EXPECT_EQ(form.at("client_id"), "app-1");
   EXPECT_EQ(form.at("scope"), "https%3A%2F%2Fgraph.microsoft.com%2F.default");
-  EXPECT_EQ(form.at("client_assertion_type"), "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+  EXPECT_EQ(form.at("client_assertion_type"),
+            "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
   EXPECT_EQ(form.at("client_assertion"), "h.c.s");
   EXPECT_EQ(form.at("grant_type"), "client_credentials");
   EXPECT_EQ(form.count("client_secret"), 0U);
@@ -59,14 +61,15 @@ TEST(TokenRequest, SecretBodyEncodesTheSecret) {
 
 TEST(TokenResponse, SuccessGivesTokenAndExpiry) {
   auto t = ParseTokenResponse(
-      Reply(200, R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"eyJ0.x.y"})"), kNow,
-      Facts());
+      Reply(200,
+            R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"eyJ0.x.y"})"),
+      kNow, Facts());
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->value.Reveal(), "eyJ0.x.y");
   EXPECT_EQ(t->expires_at, kNow + seconds(3599));
   // The v1 endpoint's string numbers are accepted too.
-  auto v1 = ParseTokenResponse(Reply(200, R"({"token_type":"Bearer","expires_in":"600","access_token":"t"})"), kNow,
-                               Facts());
+  auto v1 = ParseTokenResponse(Reply(200, R"({"token_type":"Bearer","expires_in":"600","access_token":"t"})"),
+                               kNow, Facts());
   ASSERT_TRUE(v1);
   EXPECT_EQ(v1->expires_at, kNow + seconds(600));
 }
@@ -88,7 +91,8 @@ TEST(TokenResponse, InvalidClientCarriesAadstsCodeIdsAndCertificateHint) {
   EXPECT_EQ(t.error().code, Errc::kUnauthenticated);
   const std::string& m = t.error().message;
   EXPECT_NE(m.find("HTTP 401 invalid_client: AADSTS700027: Client assertion failed signature validation."),
-            std::string::npos) << m;
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("(trace 0c4c, correlation 7f3e)"), std::string::npos) << m;
   EXPECT_EQ(m.find("Timestamp"), std::string::npos) << "only the first description line: " << m;
   const std::string& h = t.error().hint;
@@ -102,12 +106,16 @@ TEST(TokenResponse, HintPerAadstsCode) {
     long code;
     std::string_view expect;
   };
-  const Case cases[] = {{700024, "clock"},          {700016, "client_id"},  {90002, "preset"},
-                        {7000215, "value, not its ID"}, {7000222, "expired"}, {500011, "preset"},
+  const Case cases[] = {{700024, "clock"},
+                        {700016, "client_id"},
+                        {90002, "preset"},
+                        {7000215, "value, not its ID"},
+                        {7000222, "expired"},
+                        {500011, "preset"},
                         {53003, "Conditional Access"}};
   for (const Case& c : cases) {
-    const std::string body = R"({"error":"invalid_request","error_description":"AADSTS)" + std::to_string(c.code) +
-                             R"(: something."})";
+    const std::string body = R"({"error":"invalid_request","error_description":"AADSTS)" +
+                             std::to_string(c.code) + R"(: something."})";
     auto t = ParseTokenResponse(Reply(400, body), kNow, Facts());
     ASSERT_FALSE(t);
     EXPECT_EQ(t.error().code, Errc::kUnauthenticated) << c.code;
