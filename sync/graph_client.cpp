@@ -9,6 +9,7 @@
 #include "sync/graph_batch.h"
 #include "sync/graph_parse.h"
 #include "sync/random_id.h"
+#include "sync/sync_log.h"
 
 namespace ctim::sync {
 namespace {
@@ -154,7 +155,7 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
     if (!replies) return std::unexpected(std::move(replies.error()));
 
     milliseconds wait{0};
-    bool requeued = false;
+    std::size_t requeued = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       PendingLookup& lookup = batch[i];
       ++lookup.attempts;
@@ -190,13 +191,16 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
         case RetryVerdict::kRetry:
           resource_.counters().CountRetry();
           wait = std::max(wait, decision.wait);
-          requeued = true;
+          ++requeued;
           pending.push_front(std::move(lookup));
           break;
       }
     }
-    if (requeued && !SleepFor(stop, std::min(wait, Remaining(operation))))
-      return std::unexpected(Stopped(what));
+    if (requeued > 0) {
+      SyncLog()->debug("graph $batch: {} of {} lookups throttled or failed, re-sending in {} ms",
+                       pending.size(), batch.size(), wait.count());
+      if (!SleepFor(stop, std::min(wait, Remaining(operation)))) return std::unexpected(Stopped(what));
+    }
   }
 
   std::unordered_set<std::string> found;
