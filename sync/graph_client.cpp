@@ -197,8 +197,8 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
       }
     }
     if (requeued > 0) {
-      SyncLog()->debug("graph $batch: {} of {} lookups throttled or failed, re-sending in {} ms",
-                       pending.size(), batch.size(), wait.count());
+      SyncLog()->debug("graph $batch: {} of {} lookups throttled or failed, re-sending in {} ms", requeued,
+                       batch.size(), wait.count());
       if (!SleepFor(stop, std::min(wait, Remaining(operation)))) return std::unexpected(Stopped(what));
     }
   }
