@@ -40,7 +40,12 @@ struct IdentityReader::Impl {
   SeenKeys exchange_guids;
   SeenKeys targets;
   SeenKeys x500s;
-  std::vector<Key128> row_x500_keys;
+  struct X500Key {
+    Key128 key;
+    std::string_view value;  // into the row being checked
+    Column column;
+  };
+  std::vector<X500Key> row_x500;
 };
 
 namespace {
@@ -205,8 +210,28 @@ void IdentityReader::Impl::CheckDuplicates(ParsedRow& p) {
     const auto& pos = columns.position[static_cast<std::size_t>(c)];
     return pos ? columns.names[*pos] : options.Spec(c).name;
   };
+  // X500 values this row would write: X500:<LegacyExchangeDN> and its X500 proxies. Compared without
+  // regard to ASCII case, as AD and EXO compare proxies; repeats within the row are not duplicates.
+  row_x500.clear();
+  const auto add_x500 = [&](std::string_view value, Column c) {
+    const Key128 key = FoldedKeyOf(value);
+    for (const X500Key& seen : row_x500) {
+      if (seen.key == key) return;
+    }
+    row_x500.push_back(X500Key{key, value, c});
+  };
+  if (p.legacy_dn_ok) add_x500(id.legacy_exchange_dn, Column::kLegacyExchangeDn);
+  for (const std::string& x500 : id.x500_proxies) add_x500(std::string_view(x500).substr(5), Column::kEmailAddresses);
+
+  // Every key's slot is fetched before any is probed, so the cache misses of one row overlap.
+  const Key128 guid_key = KeyOf(id.exchange_guid);
+  const Key128 target_key = id.target_object_id ? KeyOf(*id.target_object_id) : Key128{};
+  if (p.exchange_guid_ok) exchange_guids.Prefetch(guid_key);
+  if (id.target_object_id) targets.Prefetch(target_key);
+  for (const X500Key& x : row_x500) x500s.Prefetch(x.key);
+
   if (p.exchange_guid_ok) {
-    if (const std::size_t other = exchange_guids.FirstRow(KeyOf(id.exchange_guid), row)) {
+    if (const std::size_t other = exchange_guids.FirstRow(guid_key, row)) {
       const std::string name = column_name(Column::kExchangeGuid);
       p.problems.push_back({Reason::kDuplicateExchangeGuid, name,
                             "column " + name + ": " + id.exchange_guid.ToString() + " is also on row " +
@@ -215,7 +240,7 @@ void IdentityReader::Impl::CheckDuplicates(ParsedRow& p) {
     }
   }
   if (id.target_object_id) {
-    if (const std::size_t other = targets.FirstRow(KeyOf(*id.target_object_id), row)) {
+    if (const std::size_t other = targets.FirstRow(target_key, row)) {
       const std::string name = column_name(Column::kTargetObjectId);
       p.problems.push_back({Reason::kDuplicateTarget, name,
                             "column " + name + ": " + id.target_object_id->ToString() +
@@ -224,23 +249,15 @@ void IdentityReader::Impl::CheckDuplicates(ParsedRow& p) {
                             other});
     }
   }
-  // X500 values this row would write: X500:<LegacyExchangeDN> and its X500 proxies. Compared without
-  // regard to ASCII case, as AD and EXO compare proxies; repeats within the row are not duplicates.
-  row_x500_keys.clear();
-  const auto check = [&](std::string_view value, Column c) {
-    const Key128 key = FoldedKeyOf(value);
-    if (std::find(row_x500_keys.begin(), row_x500_keys.end(), key) != row_x500_keys.end()) return;
-    row_x500_keys.push_back(key);
-    if (const std::size_t other = x500s.FirstRow(key, row)) {
-      const std::string name = column_name(c);
+  for (const X500Key& x : row_x500) {
+    if (const std::size_t other = x500s.FirstRow(x.key, row)) {
+      const std::string name = column_name(x.column);
       p.problems.push_back({Reason::kDuplicateX500, name,
-                            "column " + name + ": X500 " + QuoteForMessage(value) + " is also on row " +
+                            "column " + name + ": X500 " + QuoteForMessage(x.value) + " is also on row " +
                                 std::to_string(other) + " (compared without regard to case)",
                             other});
     }
-  };
-  if (p.legacy_dn_ok) check(id.legacy_exchange_dn, Column::kLegacyExchangeDn);
-  for (const std::string& x500 : id.x500_proxies) check(std::string_view(x500).substr(5), Column::kEmailAddresses);
+  }
 }
 
 void IdentityReader::Impl::Count(const RowError& error) {

@@ -76,6 +76,7 @@ std::string SmtpProblem(std::string_view value) {
 }  // namespace
 
 FieldCheck CheckText(std::string_view value, bool utf16_source, bool allow_control) {
+  if (IsPrintableAscii(value)) return std::nullopt;
   if (const auto bad = FindInvalidUtf8(value)) {
     const std::size_t at = CharacterNumber(value, *bad);
     if (utf16_source) {

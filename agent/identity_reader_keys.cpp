@@ -38,7 +38,8 @@ Key128 KeyOf(const Guid& guid) {
 }
 
 Key128 FoldedKeyOf(std::string_view text) {
-  // Two independent 64-bit lanes over the folded bytes, each word mixed before and after.
+  // Two lanes with different multipliers over the folded 8-byte words (one multiply per word and lane),
+  // then a full avalanche of each lane. Not cryptographic; see the header.
   std::uint64_t a = 0x9e3779b97f4a7c15ULL ^ text.size();
   std::uint64_t b = 0xc2b2ae3d27d4eb4fULL + text.size();
   std::size_t i = 0;
@@ -46,22 +47,36 @@ Key128 FoldedKeyOf(std::string_view text) {
     std::uint64_t w = 0;
     std::memcpy(&w, text.data() + i, 8);
     w = FoldWord(w);
-    a = Mix(a ^ w) + 0x632be59bd9b4e019ULL;
-    b = Mix(b + (w * 0xff51afd7ed558ccdULL)) ^ (b >> 29);
+    a = (a ^ w) * 0xff51afd7ed558ccdULL;
+    a ^= a >> 29;
+    b = (b + w) * 0xc4ceb9fe1a85ec53ULL;
+    b = (b << 31) | (b >> 33);
   }
   std::uint64_t tail = 0;
   for (std::size_t k = 0; i + k < text.size(); ++k) {
     tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(AsciiLower(text[i + k]))) << (8 * k);
   }
-  a = Mix(a ^ tail ^ 0x1);
-  b = Mix(b + tail * 0xc4ceb9fe1a85ec53ULL + 0x2);
+  a = Mix(a ^ tail);
+  b = Mix(b + tail + 0x632be59bd9b4e019ULL);
   return Key128{a, b};
+}
+
+std::size_t SeenKeys::Bucket(const Key128& key) const {
+  return static_cast<std::size_t>(Mix(key.hi ^ Mix(key.lo))) & (slots_.size() - 1);
+}
+
+void SeenKeys::Prefetch(const Key128& key) const {
+#if defined(__GNUC__)
+  if (!slots_.empty()) __builtin_prefetch(&slots_[Bucket(key)]);
+#else
+  (void)key;
+#endif
 }
 
 std::size_t SeenKeys::FirstRow(const Key128& key, std::size_t row) {
   if ((size_ + 1) * 10 > slots_.size() * 7) Grow();  // load factor <= 0.7
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(Mix(key.hi ^ Mix(key.lo))) & mask;
+  std::size_t i = Bucket(key);
   for (;;) {
     Slot& slot = slots_[i];
     if (slot.row == 0) {
@@ -82,7 +97,7 @@ void SeenKeys::Grow() {
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.row == 0) continue;
-    std::size_t i = static_cast<std::size_t>(Mix(s.key.hi ^ Mix(s.key.lo))) & mask;
+    std::size_t i = Bucket(s.key);
     while (slots_[i].row != 0) i = (i + 1) & mask;
     slots_[i] = s;
     ++size_;

@@ -79,10 +79,11 @@ FieldCheck SplitEmailAddresses(std::string_view value, const ReaderOptions& opti
 }
 
 FieldCheck CheckProxyItem(std::string_view item, std::size_t number, const ReaderOptions& options) {
-  const std::string label = "item " + std::to_string(number) + " " + QuoteForMessage(item);
+  // Built only on failure: this runs for every proxy of every row.
+  const auto label = [&] { return "item " + std::to_string(number) + " " + QuoteForMessage(item); };
   const std::size_t colon = item.find(':');
   if (colon == std::string_view::npos || colon == 0) {
-    return FieldIssue{Reason::kBadProxy, label + " is not type:address (e.g. X500:/o=… or smtp:name@domain)"};
+    return FieldIssue{Reason::kBadProxy, label() + " is not type:address (e.g. X500:/o=… or smtp:name@domain)"};
   }
   const std::string_view type = item.substr(0, colon);
   const std::string_view address = item.substr(colon + 1);
@@ -90,16 +91,17 @@ FieldCheck CheckProxyItem(std::string_view item, std::size_t number, const Reade
     std::string known;
     for (const std::string& t : options.proxy_types) known += (known.empty() ? "" : ", ") + t;
     return FieldIssue{Reason::kUnknownProxyType,
-                      label + " has unknown address type " + QuoteForMessage(type) + " (known: " + known + ")"};
+                      label() + " has unknown address type " + QuoteForMessage(type) + " (known: " + known + ")"};
   }
-  if (address.empty()) return FieldIssue{Reason::kBadProxy, label + " has an empty address"};
-  if (const auto ctl = FindControlCharacter(item)) {
+  if (address.empty()) return FieldIssue{Reason::kBadProxy, label() + " has an empty address"};
+  const bool plain = IsPrintableAscii(item);
+  if (const auto ctl = plain ? std::nullopt : FindControlCharacter(item)) {
     return FieldIssue{Reason::kControlCharacter,
-                      label + " holds a control character at character " + std::to_string(CharacterNumber(item, *ctl))};
+                      label() + " holds a control character at character " + std::to_string(CharacterNumber(item, *ctl))};
   }
-  const std::size_t chars = Utf16Length(item);
+  const std::size_t chars = plain ? item.size() : Utf16Length(item);
   if (chars > options.max_proxy_chars) {
-    return FieldIssue{Reason::kValueTooLong, label + " is " + std::to_string(chars) + " characters; AD allows at most " +
+    return FieldIssue{Reason::kValueTooLong, label() + " is " + std::to_string(chars) + " characters; AD allows at most " +
                                                  std::to_string(options.max_proxy_chars) + " per proxy address"};
   }
   if (EqualsIgnoreCase(type, "SMTP")) {
@@ -109,7 +111,7 @@ FieldCheck CheckProxyItem(std::string_view item, std::size_t number, const Reade
     }
   } else if (EqualsIgnoreCase(type, "X500") && !StartsWithIgnoreCase(address, options.x500_prefix)) {
     return FieldIssue{Reason::kBadProxy,
-                      label + " does not start with X500:" + options.x500_prefix + " (expected X500:/o=…)"};
+                      label() + " does not start with X500:" + options.x500_prefix + " (expected X500:/o=…)"};
   }
   return std::nullopt;
 }

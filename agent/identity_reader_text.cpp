@@ -38,6 +38,26 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
 
 }  // namespace
 
+bool IsPrintableAscii(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, 8);
+    // A byte is bad if its high bit is set, it is below 0x20, or it is 0x7F. With the high bits known
+    // clear, (w - 0x20 per byte) borrows into a byte's high bit exactly when that byte is < 0x20, and
+    // (w + 1 per byte) carries into it exactly when the byte is 0x7F.
+    if ((w & kHigh) != 0) return false;
+    if ((((w - kOnes * 0x20) | (w + kOnes)) & kHigh) != 0) return false;
+  }
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -86,6 +106,7 @@ std::size_t CharacterNumber(std::string_view text, std::size_t byte_offset) {
 }
 
 std::size_t Utf16Length(std::string_view utf8) {
+  if (IsPrintableAscii(utf8)) return utf8.size();
   std::size_t units = 0;
   for (char ch : utf8) {
     const auto c = static_cast<unsigned char>(ch);

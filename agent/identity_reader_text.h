@@ -15,6 +15,9 @@ namespace ctim::agent {
 [[nodiscard]] bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 [[nodiscard]] bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
 
+// True when every byte is printable ASCII (0x20-0x7E): then the text is valid UTF-8, has no control
+// character and its UTF-16 length is its size. The common case, checked 8 bytes at a time.
+[[nodiscard]] bool IsPrintableAscii(std::string_view text);
 // Byte offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong forms, no
 // surrogates, nothing above U+10FFFF), or nullopt when all of `text` is valid.
 [[nodiscard]] std::optional<std::size_t> FindInvalidUtf8(std::string_view text);
