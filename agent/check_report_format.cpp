@@ -19,12 +19,14 @@ namespace ctim::agent {
 namespace {
 
 void Row(std::string& out, std::string_view label, std::string_view value) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "  %-18.*s ", static_cast<int>(label.size()), label.data());
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "  %-24.*s ", static_cast<int>(label.size()), label.data());
   out += buf;
   out += value;
   out += '\n';
 }
+
+std::string Rows(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
 
 std::string StatusList(const ReaderSummary& s) {
   std::string out;
@@ -45,10 +47,9 @@ std::string FormatCheckTable(const CheckReport& report) {
   }
   const ReaderSummary& s = report.summary;
   if (report.Passed()) {
-    out += report.file + ": OK \u2014 " + std::to_string(s.rows_read) + " rows, all valid\n";
+    out += report.file + ": OK \u2014 " + Rows(s.rows_read) + ", all valid\n";
   } else {
-    out += report.file + ": FAILED \u2014 " + std::to_string(s.rejected) + " of " + std::to_string(s.rows_read) +
-           " rows rejected\n";
+    out += report.file + ": FAILED \u2014 " + std::to_string(s.rejected) + " of " + Rows(s.rows_read) + " rejected\n";
   }
   Row(out, "encoding", s.encoding);
   Row(out, "rows read", std::to_string(s.rows_read));
@@ -70,7 +71,7 @@ std::string FormatCheckTable(const CheckReport& report) {
     for (const ReaderWarning& w : report.warnings) out += "  " + w.message + "\n";
   }
   if (!report.errors.empty()) {
-    out += "errors (" + std::to_string(report.errors.size()) + " rows)\n";
+    out += "errors (" + Rows(report.errors.size()) + ")\n";
     for (const RowError& e : report.errors) {
       for (const std::string& line : e.Lines()) out += "  " + line + "\n";
     }
