@@ -17,7 +17,8 @@ std::string HoldWarning(const std::string& file, const SourceIdentity& id) {
   const auto add = [&](std::string_view s) { what += (what.empty() ? "" : ", ") + std::string(s); };
   if (id.hold.litigation_hold.value_or(false)) add("LitigationHoldEnabled");
   if (id.hold.single_item_recovery.value_or(false)) add("SingleItemRecoveryEnabled");
-  if ((id.hold.elc_flags.value_or(0) & (8 | 16)) != 0) add("ElcMailboxFlags " + std::to_string(*id.hold.elc_flags));
+  if ((id.hold.elc_flags.value_or(0) & (8 | 16)) != 0)
+    add("ElcMailboxFlags " + std::to_string(*id.hold.elc_flags));
   std::string where = file + ":" + std::to_string(id.row);
   if (id.line != id.row) where += " (line " + std::to_string(id.line) + ")";
   const std::string who = !id.source_upn.empty() ? id.source_upn : id.primary_smtp;
@@ -58,9 +59,9 @@ CheckReport CheckIdentitiesFile(const std::filesystem::path& path, const ReaderO
     const int err = errno;
     CheckReport report;
     report.file = path.string();
-    report.file_error = Error{Errc::kInvalidInput,
-                              path.string() + ": cannot open (" + std::strerror(err) + ")",
-                              "check the path and that this account may read the file"};
+    report.file_error =
+        Error{Errc::kInvalidInput, path.string() + ": cannot open (" + std::strerror(err) + ")",
+              "check the path and that this account may read the file"};
     return report;
   }
   return CheckIdentities(in, path.string(), options);

@@ -18,8 +18,8 @@
 namespace ctim::agent {
 
 struct CheckReport {
-  std::string file;                 // the label used in messages
-  std::optional<Error> file_error;  // the file was refused as a whole (no rows were read)
+  std::string file;                     // the label used in messages
+  std::optional<Error> file_error;      // the file was refused as a whole (no rows were read)
   std::vector<ReaderWarning> warnings;  // unknown columns, then per-row hold warnings in row order
   std::vector<RowError> errors;         // every rejected row, in row order
   ReaderSummary summary;

@@ -31,7 +31,8 @@ std::string Rows(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : 
 std::string StatusList(const ReaderSummary& s) {
   std::string out;
   for (const auto& [status, count] : s.by_status) {
-    out += (out.empty() ? "" : ", ") + (status.empty() ? std::string("(empty)") : status) + " " + std::to_string(count);
+    out += (out.empty() ? "" : ", ") + (status.empty() ? std::string("(empty)") : status) + " " +
+           std::to_string(count);
   }
   return out;
 }
@@ -49,13 +50,15 @@ std::string FormatCheckTable(const CheckReport& report) {
   if (report.Passed()) {
     out += report.file + ": OK \u2014 " + Rows(s.rows_read) + ", all valid\n";
   } else {
-    out += report.file + ": FAILED \u2014 " + std::to_string(s.rejected) + " of " + Rows(s.rows_read) + " rejected\n";
+    out += report.file + ": FAILED \u2014 " + std::to_string(s.rejected) + " of " + Rows(s.rows_read) +
+           " rejected\n";
   }
   Row(out, "encoding", s.encoding);
   Row(out, "rows read", std::to_string(s.rows_read));
-  Row(out, "valid", std::to_string(s.valid) + "  (" + std::to_string(s.unmapped) + " unmapped; " +
-                        std::to_string(s.to_process) + " to process, " + std::to_string(s.to_reverify) +
-                        " to re-verify, " + std::to_string(s.to_report) + " to report)");
+  Row(out, "valid",
+      std::to_string(s.valid) + "  (" + std::to_string(s.unmapped) + " unmapped; " +
+          std::to_string(s.to_process) + " to process, " + std::to_string(s.to_reverify) + " to re-verify, " +
+          std::to_string(s.to_report) + " to report)");
   Row(out, "rejected", std::to_string(s.rejected));
   Row(out, "blank lines", std::to_string(s.blank_lines));
   Row(out, "hold requested", std::to_string(s.hold_requested));
@@ -63,7 +66,8 @@ std::string FormatCheckTable(const CheckReport& report) {
   if (s.rejected > 0) {
     out += "rejected by reason (a row may count under several)\n";
     for (std::size_t r = 0; r < kReasonCount; ++r) {
-      if (s.rejected_by_reason[r] > 0) Row(out, ReasonName(static_cast<Reason>(r)), std::to_string(s.rejected_by_reason[r]));
+      if (s.rejected_by_reason[r] > 0)
+        Row(out, ReasonName(static_cast<Reason>(r)), std::to_string(s.rejected_by_reason[r]));
     }
   }
   if (!report.warnings.empty()) {
@@ -94,16 +98,23 @@ std::string FormatCheckJson(const CheckReport& report) {
   const ReaderSummary& s = report.summary;
   json reasons = json::object();
   for (std::size_t r = 0; r < kReasonCount; ++r) {
-    if (s.rejected_by_reason[r] > 0) reasons[std::string(ReasonName(static_cast<Reason>(r)))] = s.rejected_by_reason[r];
+    if (s.rejected_by_reason[r] > 0)
+      reasons[std::string(ReasonName(static_cast<Reason>(r)))] = s.rejected_by_reason[r];
   }
   json statuses = json::object();
   for (const auto& [status, count] : s.by_status) statuses[status] = count;
-  doc["summary"] = {{"encoding", s.encoding},       {"rows_read", s.rows_read},
-                    {"valid", s.valid},             {"unmapped", s.unmapped},
-                    {"rejected", s.rejected},       {"blank_lines", s.blank_lines},
-                    {"hold_requested", s.hold_requested}, {"to_process", s.to_process},
-                    {"to_reverify", s.to_reverify}, {"to_report", s.to_report},
-                    {"rejected_by_reason", reasons}, {"migration_status", statuses}};
+  doc["summary"] = {{"encoding", s.encoding},
+                    {"rows_read", s.rows_read},
+                    {"valid", s.valid},
+                    {"unmapped", s.unmapped},
+                    {"rejected", s.rejected},
+                    {"blank_lines", s.blank_lines},
+                    {"hold_requested", s.hold_requested},
+                    {"to_process", s.to_process},
+                    {"to_reverify", s.to_reverify},
+                    {"to_report", s.to_report},
+                    {"rejected_by_reason", reasons},
+                    {"migration_status", statuses}};
   json warnings = json::array();
   for (const ReaderWarning& w : report.warnings) {
     warnings.push_back({{"row", w.row}, {"line", w.line}, {"message", w.message}});

@@ -13,10 +13,14 @@ bool StartsWith(std::string_view s, std::string_view bom) { return s.substr(0, b
 
 std::string_view TextEncodingName(TextEncoding encoding) {
   switch (encoding) {
-    case TextEncoding::kUtf8: return "utf-8";
-    case TextEncoding::kUtf8Bom: return "utf-8 (BOM)";
-    case TextEncoding::kUtf16Le: return "utf-16le";
-    case TextEncoding::kUtf16Be: return "utf-16be";
+    case TextEncoding::kUtf8:
+      return "utf-8";
+    case TextEncoding::kUtf8Bom:
+      return "utf-8 (BOM)";
+    case TextEncoding::kUtf16Le:
+      return "utf-16le";
+    case TextEncoding::kUtf16Be:
+      return "utf-16be";
   }
   return "utf-8";
 }
@@ -49,8 +53,9 @@ Status CsvInput::Start(bool transcode_utf16) {
   std::size_t bom = 0;
   if (StartsWith(bytes, std::string_view("\xFF\xFE\x00\x00", 4)) ||
       StartsWith(bytes, std::string_view("\x00\x00\xFE\xFF", 4))) {
-    return Fail(Errc::kInvalidInput, "the file is UTF-32 (byte-order mark " +
-                                         std::string(bytes[0] == '\0' ? "00 00 FE FF" : "FF FE 00 00") + ")",
+    return Fail(Errc::kInvalidInput,
+                "the file is UTF-32 (byte-order mark " +
+                    std::string(bytes[0] == '\0' ? "00 00 FE FF" : "FF FE 00 00") + ")",
                 "re-save it as UTF-8 (Export-Csv -Encoding UTF8)");
   }
   if (StartsWith(bytes, "\xEF\xBB\xBF")) {

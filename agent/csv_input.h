@@ -51,7 +51,7 @@ class CsvInput {
   std::vector<char> raw_;
   std::string out_;  // transcoded UTF-8 (UTF-16 input only)
   // UTF-16 decoding state carried across chunks.
-  int odd_byte_ = -1;          // a first byte of a code unit whose second byte is in the next chunk
+  int odd_byte_ = -1;  // a first byte of a code unit whose second byte is in the next chunk
   std::uint32_t high_surrogate_ = 0;
 };
 

@@ -134,8 +134,9 @@ bool CsvParser::Next(CsvRecord& record) {
       }
       case State::kQuoted: {
         const void* quote = std::memchr(chunk_.data(), '"', chunk_.size());
-        const std::size_t i =
-            quote == nullptr ? chunk_.size() : static_cast<std::size_t>(static_cast<const char*>(quote) - chunk_.data());
+        const std::size_t i = quote == nullptr
+                                  ? chunk_.size()
+                                  : static_cast<std::size_t>(static_cast<const char*>(quote) - chunk_.data());
         const std::string_view data = chunk_.substr(0, i);
         line_ += static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
         Append(data);

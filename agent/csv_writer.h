@@ -12,6 +12,7 @@ namespace ctim::agent {
 // Appends one field, quoted if needed.
 void AppendCsvField(std::string& out, std::string_view field);
 // Appends the fields separated by ',' and the record end.
-void AppendCsvRecord(std::string& out, std::span<const std::string_view> fields, std::string_view line_end = "\r\n");
+void AppendCsvRecord(std::string& out, std::span<const std::string_view> fields,
+                     std::string_view line_end = "\r\n");
 
 }  // namespace ctim::agent

@@ -13,7 +13,9 @@ namespace ctim::agent {
 
 struct IdentityReader::Impl {
   Impl(std::istream& in, std::string label, ReaderOptions opts, std::size_t chunk_bytes)
-      : file(std::move(label)), options(std::move(opts)), input(in, chunk_bytes),
+      : file(std::move(label)),
+        options(std::move(opts)),
+        input(in, chunk_bytes),
         parser(input, options.max_record_bytes) {}
 
   ReadItem Next();
@@ -68,7 +70,8 @@ Result<IdentityReader> IdentityReader::Open(std::istream& in, std::string file_l
   if (auto started = impl->input.Start(impl->options.transcode_utf16); !started) {
     return std::unexpected(std::move(started.error()).With(file));
   }
-  impl->utf16 = impl->input.encoding() == TextEncoding::kUtf16Le || impl->input.encoding() == TextEncoding::kUtf16Be;
+  impl->utf16 =
+      impl->input.encoding() == TextEncoding::kUtf16Le || impl->input.encoding() == TextEncoding::kUtf16Be;
   impl->summary.encoding = std::string(TextEncodingName(impl->input.encoding()));
 
   CsvRecord& header = impl->record;
@@ -82,15 +85,17 @@ Result<IdentityReader> IdentityReader::Open(std::istream& in, std::string file_l
     // "sep=," parses as the two cells "sep=" and "".
     const bool comma = header.fields.size() == 2 && header.fields[0].size() == 4 && header.fields[1].empty();
     if (!comma) {
-      return Fail(Errc::kInvalidInput, file + ":" + std::to_string(header.first_line) + ": the file declares " +
-                                           QuoteForMessage(header.fields[0]) + " (Excel): it is not comma-delimited",
+      return Fail(Errc::kInvalidInput,
+                  file + ":" + std::to_string(header.first_line) + ": the file declares " +
+                      QuoteForMessage(header.fields[0]) + " (Excel): it is not comma-delimited",
                   "re-save with comma delimiter (Excel \"CSV UTF-8 (Comma delimited)\")");
     }
     have = impl->parser.Next(header);
   }
   if (!have || header.blank) {
-    return Fail(Errc::kInvalidInput, file + ": no header row (the file is empty" +
-                                         std::string(have ? " or starts with a blank line)" : ")"),
+    return Fail(Errc::kInvalidInput,
+                file + ": no header row (the file is empty" +
+                    std::string(have ? " or starts with a blank line)" : ")"),
                 "use the file written by Download-CtimCopiedIdentities");
   }
   std::vector<std::string> unknown;
@@ -120,10 +125,11 @@ ReadItem IdentityReader::Impl::Next() {
       done = true;
       if (input.failed()) {
         RowError error{file, row + 1, parser.line(), "", {}};
-        error.problems.push_back(RowProblem{Reason::kReadError, "",
-                                            "the file could not be read past this point (I/O error); rows after it "
-                                            "are missing",
-                                            0});
+        error.problems.push_back(
+            RowProblem{Reason::kReadError, "",
+                       "the file could not be read past this point (I/O error); rows after it "
+                       "are missing",
+                       0});
         ++summary.rows_read;
         Count(error);
         return error;
@@ -192,13 +198,13 @@ RowError IdentityReader::Impl::StructuralError() const {
                                 0});
       break;
     case CsvDefect::kNone:
-      error.problems.push_back({Reason::kFieldCount, "",
-                                "has " + std::to_string(record.fields.size()) + " fields, the header has " +
-                                    std::to_string(columns.size()) +
-                                    (record.fields.size() > columns.size()
-                                         ? " (a value with a comma must be in double quotes)"
-                                         : ""),
-                                0});
+      error.problems.push_back(
+          {Reason::kFieldCount, "",
+           "has " + std::to_string(record.fields.size()) + " fields, the header has " +
+               std::to_string(columns.size()) +
+               (record.fields.size() > columns.size() ? " (a value with a comma must be in double quotes)"
+                                                      : ""),
+           0});
       break;
   }
   return error;
@@ -221,7 +227,8 @@ void IdentityReader::Impl::CheckDuplicates(ParsedRow& p) {
     row_x500.push_back(X500Key{key, value, c});
   };
   if (p.legacy_dn_ok) add_x500(id.legacy_exchange_dn, Column::kLegacyExchangeDn);
-  for (const std::string& x500 : id.x500_proxies) add_x500(std::string_view(x500).substr(5), Column::kEmailAddresses);
+  for (const std::string& x500 : id.x500_proxies)
+    add_x500(std::string_view(x500).substr(5), Column::kEmailAddresses);
 
   // Every key's slot is fetched before any is probed, so the cache misses of one row overlap.
   const Key128 guid_key = KeyOf(id.exchange_guid);
@@ -284,9 +291,15 @@ void IdentityReader::Impl::Count(const SourceIdentity& identity) {
     return;
   }
   switch (options.ActionFor(identity.migration_status)) {
-    case StatusAction::kProcess: ++summary.to_process; break;
-    case StatusAction::kReverify: ++summary.to_reverify; break;
-    case StatusAction::kReport: ++summary.to_report; break;
+    case StatusAction::kProcess:
+      ++summary.to_process;
+      break;
+    case StatusAction::kReverify:
+      ++summary.to_reverify;
+      break;
+    case StatusAction::kReport:
+      ++summary.to_report;
+      break;
   }
 }
 

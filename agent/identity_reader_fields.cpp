@@ -19,8 +19,25 @@ std::string ByteHex(unsigned char c) {
 bool IsAtext(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '/':
-    case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
       return true;
     default:
       return false;
@@ -92,7 +109,8 @@ FieldCheck CheckText(std::string_view value, bool utf16_source, bool allow_contr
   if (!allow_control) {
     if (const auto ctl = FindControlCharacter(value)) {
       char name[16];
-      std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(static_cast<unsigned char>(value[*ctl])));
+      std::snprintf(name, sizeof name, "U+%04X",
+                    static_cast<unsigned>(static_cast<unsigned char>(value[*ctl])));
       return Issue(Reason::kControlCharacter, QuoteForMessage(value) + " holds a control character (" + name +
                                                   ") at character " +
                                                   std::to_string(CharacterNumber(value, *ctl)));
@@ -114,7 +132,8 @@ FieldCheck ParseGuidText(std::string_view value, Guid& out) {
 FieldCheck CheckSmtpAddress(std::string_view value) {
   const std::string why = SmtpProblem(value);
   if (why.empty()) return std::nullopt;
-  return Issue(Reason::kBadSmtp, QuoteForMessage(value) + " is not an SMTP address (" + why + "; expected local@domain)");
+  return Issue(Reason::kBadSmtp,
+               QuoteForMessage(value) + " is not an SMTP address (" + why + "; expected local@domain)");
 }
 
 FieldCheck CheckUpn(std::string_view value) {
@@ -130,21 +149,22 @@ FieldCheck CheckUpn(std::string_view value) {
     why = "it holds a space";
   }
   if (why.empty()) return std::nullopt;
-  return Issue(Reason::kBadUpn, QuoteForMessage(value) + " is not a user principal name (" + why + "; expected name@suffix)");
+  return Issue(Reason::kBadUpn,
+               QuoteForMessage(value) + " is not a user principal name (" + why + "; expected name@suffix)");
 }
 
 FieldCheck CheckLegacyDn(std::string_view value, const ReaderOptions& options) {
   if (!StartsWithIgnoreCase(value, options.legacy_dn_prefix)) {
-    return Issue(Reason::kBadLegacyDn, QuoteForMessage(value) + " does not start with " + options.legacy_dn_prefix +
+    return Issue(Reason::kBadLegacyDn, QuoteForMessage(value) + " does not start with " +
+                                           options.legacy_dn_prefix +
                                            " (expected /o=<org>/ou=<group>/cn=Recipients/cn=<name>)");
   }
   // It is written as the proxy "X500:<value>".
   const std::size_t chars = 5 + Utf16Length(value);
   if (chars > options.max_proxy_chars) {
-    return Issue(Reason::kValueTooLong, "is " + std::to_string(chars - 5) +
-                                            " characters; as X500:<value> it exceeds the " +
-                                            std::to_string(options.max_proxy_chars) +
-                                            " characters AD allows per proxy address");
+    return Issue(Reason::kValueTooLong,
+                 "is " + std::to_string(chars - 5) + " characters; as X500:<value> it exceeds the " +
+                     std::to_string(options.max_proxy_chars) + " characters AD allows per proxy address");
   }
   return std::nullopt;
 }

@@ -25,9 +25,12 @@ char OtherDelimiter(std::string_view cell) {
 
 std::string DelimiterName(char d) {
   switch (d) {
-    case ';': return "semicolon (;)";
-    case '\t': return "tab";
-    default: return "pipe (|)";
+    case ';':
+      return "semicolon (;)";
+    case '\t':
+      return "tab";
+    default:
+      return "pipe (|)";
   }
 }
 
@@ -37,9 +40,11 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
                                 std::vector<std::string>& unknown) {
   const std::string at(where);
   if (header.defect == CsvDefect::kTooLong) {
-    return Fail(Errc::kInvalidInput, at + ": the header is longer than " +
-                                         std::to_string(options.max_record_bytes) + " bytes; this is not a CTIM identities file",
-                "check the file name; the file from Download-CtimCopiedIdentities starts with a short header row");
+    return Fail(
+        Errc::kInvalidInput,
+        at + ": the header is longer than " + std::to_string(options.max_record_bytes) +
+            " bytes; this is not a CTIM identities file",
+        "check the file name; the file from Download-CtimCopiedIdentities starts with a short header row");
   }
   if (header.defect != CsvDefect::kNone) {
     return Fail(Errc::kInvalidInput, at + ": the header is not valid CSV (unbalanced double quotes)",
@@ -48,7 +53,8 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const std::string_view cell = header.fields[i];
     if (cell.find('\0') != std::string_view::npos) {
-      return Fail(Errc::kInvalidInput, at + ": the header holds NUL bytes: the file looks like UTF-16 without a byte-order mark",
+      return Fail(Errc::kInvalidInput,
+                  at + ": the header holds NUL bytes: the file looks like UTF-16 without a byte-order mark",
                   "re-save it as UTF-8 (Export-Csv -Encoding UTF8)");
     }
     if (const auto bad = FindInvalidUtf8(cell)) {
@@ -65,8 +71,8 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
   if (header.fields.size() == 1) {
     if (const char d = OtherDelimiter(header.fields[0])) {
       return Fail(Errc::kInvalidInput,
-                  at + ": the header is " + DelimiterName(d) + "-delimited, not comma-delimited: " +
-                      QuoteForMessage(header.fields[0]),
+                  at + ": the header is " + DelimiterName(d) +
+                      "-delimited, not comma-delimited: " + QuoteForMessage(header.fields[0]),
                   std::string(kCommaHint));
     }
   }
@@ -102,13 +108,15 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
   }
   if (!missing.empty()) {
     bool other_delimiter = false;
-    for (const std::string_view cell : header.fields) other_delimiter = other_delimiter || OtherDelimiter(cell) != 0;
-    std::string hint = other_delimiter ? std::string(kCommaHint)
-                                       : "use the file written by Download-CtimCopiedIdentities; header names "
-                                         "are matched without regard to case";
+    for (const std::string_view cell : header.fields)
+      other_delimiter = other_delimiter || OtherDelimiter(cell) != 0;
+    std::string hint = other_delimiter
+                           ? std::string(kCommaHint)
+                           : "use the file written by Download-CtimCopiedIdentities; header names "
+                             "are matched without regard to case";
     return Fail(Errc::kInvalidInput,
-                at + ": the header lacks required column" + (missing.size() > 1 ? "s " : " ") + Joined(missing) +
-                    " (header: " + QuoteForMessage(Joined(map.names), 200) + ")",
+                at + ": the header lacks required column" + (missing.size() > 1 ? "s " : " ") +
+                    Joined(missing) + " (header: " + QuoteForMessage(Joined(map.names), 200) + ")",
                 std::move(hint));
   }
   return map;

@@ -4,28 +4,50 @@ namespace ctim::agent {
 
 std::string_view ReasonName(Reason reason) {
   switch (reason) {
-    case Reason::kBrokenQuotes: return "broken_quotes";
-    case Reason::kUnterminatedQuote: return "unterminated_quote";
-    case Reason::kRecordTooLong: return "record_too_long";
-    case Reason::kFieldCount: return "field_count";
-    case Reason::kReadError: return "read_error";
-    case Reason::kInvalidEncoding: return "invalid_encoding";
-    case Reason::kControlCharacter: return "control_character";
-    case Reason::kMissingValue: return "missing_value";
-    case Reason::kBadGuid: return "bad_guid";
-    case Reason::kZeroGuid: return "zero_guid";
-    case Reason::kBadLegacyDn: return "bad_legacy_dn";
-    case Reason::kBadSmtp: return "bad_smtp";
-    case Reason::kBadUpn: return "bad_upn";
-    case Reason::kBadProxy: return "bad_proxy";
-    case Reason::kUnknownProxyType: return "unknown_proxy_type";
-    case Reason::kValueTooLong: return "value_too_long";
-    case Reason::kBadJsonArray: return "bad_json_array";
-    case Reason::kBadBoolean: return "bad_boolean";
-    case Reason::kBadInteger: return "bad_integer";
-    case Reason::kDuplicateExchangeGuid: return "duplicate_exchange_guid";
-    case Reason::kDuplicateTarget: return "duplicate_target";
-    case Reason::kDuplicateX500: return "duplicate_x500";
+    case Reason::kBrokenQuotes:
+      return "broken_quotes";
+    case Reason::kUnterminatedQuote:
+      return "unterminated_quote";
+    case Reason::kRecordTooLong:
+      return "record_too_long";
+    case Reason::kFieldCount:
+      return "field_count";
+    case Reason::kReadError:
+      return "read_error";
+    case Reason::kInvalidEncoding:
+      return "invalid_encoding";
+    case Reason::kControlCharacter:
+      return "control_character";
+    case Reason::kMissingValue:
+      return "missing_value";
+    case Reason::kBadGuid:
+      return "bad_guid";
+    case Reason::kZeroGuid:
+      return "zero_guid";
+    case Reason::kBadLegacyDn:
+      return "bad_legacy_dn";
+    case Reason::kBadSmtp:
+      return "bad_smtp";
+    case Reason::kBadUpn:
+      return "bad_upn";
+    case Reason::kBadProxy:
+      return "bad_proxy";
+    case Reason::kUnknownProxyType:
+      return "unknown_proxy_type";
+    case Reason::kValueTooLong:
+      return "value_too_long";
+    case Reason::kBadJsonArray:
+      return "bad_json_array";
+    case Reason::kBadBoolean:
+      return "bad_boolean";
+    case Reason::kBadInteger:
+      return "bad_integer";
+    case Reason::kDuplicateExchangeGuid:
+      return "duplicate_exchange_guid";
+    case Reason::kDuplicateTarget:
+      return "duplicate_target";
+    case Reason::kDuplicateX500:
+      return "duplicate_x500";
   }
   return "unknown";
 }

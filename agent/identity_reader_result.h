@@ -13,36 +13,36 @@ namespace ctim::agent {
 
 // Why a row was rejected. The JSON name (ReasonName) is stable: scripts may switch on it.
 enum class Reason {
-  kBrokenQuotes,        // a quote inside an unquoted field, or text after a closing quote
-  kUnterminatedQuote,   // the file ended inside a quoted field
-  kRecordTooLong,       // longer than ReaderOptions::max_record_bytes
-  kFieldCount,          // not as many fields as the header has columns
-  kReadError,           // the stream failed while reading this row
-  kInvalidEncoding,     // invalid UTF-8 (or, in a UTF-16 file, an unpaired surrogate)
-  kControlCharacter,    // a control character (line break, tab, NUL...) in an identity value
-  kMissingValue,        // a required value is empty
-  kBadGuid,             // not 8-4-4-4-12 hex (braces allowed)
-  kZeroGuid,            // all-zero where a real id is needed
-  kBadLegacyDn,         // LegacyExchangeDN does not start with /o=
-  kBadSmtp,             // not an SMTP address (local@domain)
-  kBadUpn,              // not a user principal name (name@suffix)
-  kBadProxy,            // an EmailAddresses item that is not type:value, or a bad value for its type
-  kUnknownProxyType,    // an EmailAddresses item of a type not in ReaderOptions::proxy_types
-  kValueTooLong,        // a proxy value over ReaderOptions::max_proxy_chars
-  kBadJsonArray,        // EmailAddresses starts with '[' but is not a JSON array of strings
-  kBadBoolean,          // LitigationHoldEnabled / SingleItemRecoveryEnabled not true/false
-  kBadInteger,          // ElcMailboxFlags not a non-negative integer
-  kDuplicateExchangeGuid,   // the same ExchangeGuid on an earlier row
-  kDuplicateTarget,         // the same TargetExternalDirectoryObjectId on an earlier row
-  kDuplicateX500,           // the same X500 (case-insensitive) on an earlier row
+  kBrokenQuotes,           // a quote inside an unquoted field, or text after a closing quote
+  kUnterminatedQuote,      // the file ended inside a quoted field
+  kRecordTooLong,          // longer than ReaderOptions::max_record_bytes
+  kFieldCount,             // not as many fields as the header has columns
+  kReadError,              // the stream failed while reading this row
+  kInvalidEncoding,        // invalid UTF-8 (or, in a UTF-16 file, an unpaired surrogate)
+  kControlCharacter,       // a control character (line break, tab, NUL...) in an identity value
+  kMissingValue,           // a required value is empty
+  kBadGuid,                // not 8-4-4-4-12 hex (braces allowed)
+  kZeroGuid,               // all-zero where a real id is needed
+  kBadLegacyDn,            // LegacyExchangeDN does not start with /o=
+  kBadSmtp,                // not an SMTP address (local@domain)
+  kBadUpn,                 // not a user principal name (name@suffix)
+  kBadProxy,               // an EmailAddresses item that is not type:value, or a bad value for its type
+  kUnknownProxyType,       // an EmailAddresses item of a type not in ReaderOptions::proxy_types
+  kValueTooLong,           // a proxy value over ReaderOptions::max_proxy_chars
+  kBadJsonArray,           // EmailAddresses starts with '[' but is not a JSON array of strings
+  kBadBoolean,             // LitigationHoldEnabled / SingleItemRecoveryEnabled not true/false
+  kBadInteger,             // ElcMailboxFlags not a non-negative integer
+  kDuplicateExchangeGuid,  // the same ExchangeGuid on an earlier row
+  kDuplicateTarget,        // the same TargetExternalDirectoryObjectId on an earlier row
+  kDuplicateX500,          // the same X500 (case-insensitive) on an earlier row
 };
 inline constexpr std::size_t kReasonCount = 22;
 std::string_view ReasonName(Reason reason);  // "bad_guid", "duplicate_x500", ...
 
 struct RowProblem {
   Reason reason{};
-  std::string column;  // the header cell as written in the file; empty when the whole row is at fault
-  std::string message;  // "column ExchangeGuid: \"1ec0…\" is not a GUID (expected 8-4-4-4-12 hex)"
+  std::string column;         // the header cell as written in the file; empty when the whole row is at fault
+  std::string message;        // "column ExchangeGuid: \"1ec0…\" is not a GUID (expected 8-4-4-4-12 hex)"
   std::size_t other_row = 0;  // duplicates: the earlier row holding the same value (0 = none)
 };
 
@@ -62,9 +62,9 @@ struct RowError {
 
 // Something worth telling that does not reject a row: an unknown column, a hold request.
 struct ReaderWarning {
-  std::size_t row = 0;   // 1 for the header
+  std::size_t row = 0;  // 1 for the header
   std::size_t line = 0;
-  std::string message;   // complete text, starting with "file.csv:<row>: "
+  std::string message;  // complete text, starting with "file.csv:<row>: "
 };
 
 struct ReaderSummary {

@@ -11,15 +11,17 @@ namespace {
 FieldCheck GuidCell(std::string_view v, Guid& out, std::string_view zero_why) {
   if (auto bad = ParseGuidText(v, out)) return bad;
   if (out.IsZero() && !zero_why.empty()) {
-    return FieldIssue{Reason::kZeroGuid, QuoteForMessage(v) + " is the all-zero GUID; " + std::string(zero_why)};
+    return FieldIssue{Reason::kZeroGuid,
+                      QuoteForMessage(v) + " is the all-zero GUID; " + std::string(zero_why)};
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-void ParseRow(std::span<const std::string_view> fields, const ColumnMap& columns, const ReaderOptions& options,
-              bool utf16_source, ParsedRow& out, std::vector<std::string>& scratch) {
+void ParseRow(std::span<const std::string_view> fields, const ColumnMap& columns,
+              const ReaderOptions& options, bool utf16_source, ParsedRow& out,
+              std::vector<std::string>& scratch) {
   out.identity = SourceIdentity{};
   out.problems.clear();
   out.exchange_guid_ok = false;
@@ -32,7 +34,8 @@ void ParseRow(std::span<const std::string_view> fields, const ColumnMap& columns
       ++dropped;
       return;
     }
-    out.problems.push_back(RowProblem{issue.reason, columns.names[pos], "column " + columns.names[pos] + ": " + issue.text, 0});
+    out.problems.push_back(
+        RowProblem{issue.reason, columns.names[pos], "column " + columns.names[pos] + ": " + issue.text, 0});
   };
 
   for (; pos < fields.size(); ++pos) {

@@ -27,7 +27,8 @@ struct ParsedRow {
 
 // REQUIRES: fields.size() == columns.size(). `utf16_source` words encoding errors for a UTF-16 file.
 // `scratch` is reused between calls to keep allocations down.
-void ParseRow(std::span<const std::string_view> fields, const ColumnMap& columns, const ReaderOptions& options,
-              bool utf16_source, ParsedRow& out, std::vector<std::string>& scratch);
+void ParseRow(std::span<const std::string_view> fields, const ColumnMap& columns,
+              const ReaderOptions& options, bool utf16_source, ParsedRow& out,
+              std::vector<std::string>& scratch);
 
 }  // namespace ctim::agent

@@ -11,14 +11,20 @@ namespace ctim::agent {
 // targetAddress (README §1.2 marks it "required to write").
 ReaderOptions::ReaderOptions()
     : columns{{
-          {Column::kSourceObjectId, "SourceExternalDirectoryObjectId",
-           {"SourceObjectId", "ExternalDirectoryObjectId"}, false, true},
+          {Column::kSourceObjectId,
+           "SourceExternalDirectoryObjectId",
+           {"SourceObjectId", "ExternalDirectoryObjectId"},
+           false,
+           true},
           {Column::kSourceUpn, "SourceUserPrincipalName", {"SourceUPN", "UserPrincipalName"}, false, false},
           {Column::kPrimarySmtp, "PrimarySmtpAddress", {"SourcePrimarySmtpAddress"}, true, true},
           {Column::kExchangeGuid, "ExchangeGuid", {"SourceExchangeGuid"}, true, true},
           {Column::kArchiveGuid, "ArchiveGuid", {"SourceArchiveGuid"}, false, false},
           {Column::kLegacyExchangeDn, "LegacyExchangeDN", {"SourceLegacyExchangeDN"}, true, true},
-          {Column::kEmailAddresses, "EmailAddresses", {"ProxyAddresses", "SourceEmailAddresses"}, false,
+          {Column::kEmailAddresses,
+           "EmailAddresses",
+           {"ProxyAddresses", "SourceEmailAddresses"},
+           false,
            false},
           {Column::kTargetObjectId, "TargetExternalDirectoryObjectId", {"TargetObjectId"}, true, false},
           {Column::kMigrationStatus, "MigrationStatus", {}, false, false},
@@ -28,16 +34,20 @@ ReaderOptions::ReaderOptions()
       }},
       // Exchange address types (Get-Recipient EmailAddresses prefixes). SMTP and X500 are the ones we act
       // on; the others are accepted so a real mailbox's full list reads cleanly, and reported.
-      proxy_types{"SMTP", "X500", "X400", "SIP", "EUM", "SPO", "NOTES", "GWISE", "MS", "CCMAIL", "FAX",
-                  "MSMAIL"},
-      status_policy{{"Mapped", StatusAction::kProcess}, {"Completed", StatusAction::kReverify},
+      proxy_types{"SMTP",  "X500",  "X400", "SIP",    "EUM", "SPO",
+                  "NOTES", "GWISE", "MS",   "CCMAIL", "FAX", "MSMAIL"},
+      status_policy{{"Mapped", StatusAction::kProcess},
+                    {"Completed", StatusAction::kReverify},
                     {"Complete", StatusAction::kReverify}} {}
 
 std::string_view StatusActionName(StatusAction action) {
   switch (action) {
-    case StatusAction::kProcess: return "process";
-    case StatusAction::kReverify: return "reverify";
-    case StatusAction::kReport: return "report";
+    case StatusAction::kProcess:
+      return "process";
+    case StatusAction::kReverify:
+      return "reverify";
+    case StatusAction::kReport:
+      return "report";
   }
   return "report";
 }

@@ -20,18 +20,18 @@ namespace ctim::agent {
 // The columns the reader understands. Anything else in the header is an unknown column: reported once,
 // then ignored.
 enum class Column {
-  kSourceObjectId,    // SourceExternalDirectoryObjectId
-  kSourceUpn,         // SourceUserPrincipalName
-  kPrimarySmtp,       // PrimarySmtpAddress
-  kExchangeGuid,      // ExchangeGuid
-  kArchiveGuid,       // ArchiveGuid
-  kLegacyExchangeDn,  // LegacyExchangeDN
-  kEmailAddresses,    // EmailAddresses
-  kTargetObjectId,    // TargetExternalDirectoryObjectId
-  kMigrationStatus,   // MigrationStatus
-  kLitigationHold,    // LitigationHoldEnabled
+  kSourceObjectId,      // SourceExternalDirectoryObjectId
+  kSourceUpn,           // SourceUserPrincipalName
+  kPrimarySmtp,         // PrimarySmtpAddress
+  kExchangeGuid,        // ExchangeGuid
+  kArchiveGuid,         // ArchiveGuid
+  kLegacyExchangeDn,    // LegacyExchangeDN
+  kEmailAddresses,      // EmailAddresses
+  kTargetObjectId,      // TargetExternalDirectoryObjectId
+  kMigrationStatus,     // MigrationStatus
+  kLitigationHold,      // LitigationHoldEnabled
   kSingleItemRecovery,  // SingleItemRecoveryEnabled
-  kElcMailboxFlags,   // ElcMailboxFlags
+  kElcMailboxFlags,     // ElcMailboxFlags
 };
 inline constexpr std::size_t kColumnCount = 12;
 
@@ -62,7 +62,8 @@ struct ReaderOptions {
   bool accept_json_array = true;
   // Proxy types accepted in EmailAddresses (case-insensitive). Any other type rejects the row.
   std::vector<std::string> proxy_types;
-  // AD proxyAddresses rangeUpper: at most this many characters (UTF-16 code units) per value, prefix included.
+  // AD proxyAddresses rangeUpper: at most this many characters (UTF-16 code units) per value, prefix
+  // included.
   std::size_t max_proxy_chars = 1123;
   // LegacyExchangeDN must start with this (case-insensitive); X500 items of EmailAddresses with x500_prefix.
   std::string legacy_dn_prefix = "/o=";

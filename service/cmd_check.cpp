@@ -13,13 +13,14 @@
 namespace ctim::service {
 
 int RunCheck(const Invocation& invocation) {
-  auto options = MakeOptions(invocation,
-                             "Check a CTIM identities file (from Download-CtimCopiedIdentities): every row is "
-                             "validated, nothing is changed.\nExit status: 0 all rows valid, 1 some rows "
-                             "rejected, 2 the file was refused or cannot be read.");
-  options.add_options("check")
-      ("format", "table or json", cxxopts::value<std::string>()->default_value("table"), "FORMAT")
-      ("file", "the identities file", cxxopts::value<std::string>());
+  auto options =
+      MakeOptions(invocation,
+                  "Check a CTIM identities file (from Download-CtimCopiedIdentities): every row is "
+                  "validated, nothing is changed.\nExit status: 0 all rows valid, 1 some rows "
+                  "rejected, 2 the file was refused or cannot be read.");
+  options.add_options("check")("format", "table or json",
+                               cxxopts::value<std::string>()->default_value("table"),
+                               "FORMAT")("file", "the identities file", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   options.positional_help("FILE");
   auto parsed = ParseArgs(options, invocation);
@@ -41,10 +42,11 @@ int RunCheck(const Invocation& invocation) {
   if (common->config) {
     const std::string& separator = common->config->agent.email_separator;
     if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", separator); !set) {
-      return ReportError(invocation, Error{Errc::kInvalidInput,
-                                           common->config->source.string() + ": [agent] email_separator = \"" +
-                                               separator + "\" is not a separator the reader knows",
-                                           set.error().hint});
+      return ReportError(
+          invocation, Error{Errc::kInvalidInput,
+                            common->config->source.string() + ": [agent] email_separator = \"" + separator +
+                                "\" is not a separator the reader knows",
+                            set.error().hint});
     }
   }
   const agent::CheckReport report = agent::CheckIdentitiesFile((*parsed)["file"].as<std::string>(), reader);

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -55,9 +55,15 @@ std::string Guid(unsigned prefix, unsigned long n) {
 void Generate(const std::filesystem::path& path, unsigned long rows) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   std::string buf;
-  const std::vector<std::string_view> header = {
-      "SourceExternalDirectoryObjectId", "SourceUserPrincipalName", "PrimarySmtpAddress", "ExchangeGuid",
-      "ArchiveGuid", "LegacyExchangeDN", "EmailAddresses", "TargetExternalDirectoryObjectId", "MigrationStatus"};
+  const std::vector<std::string_view> header = {"SourceExternalDirectoryObjectId",
+                                                "SourceUserPrincipalName",
+                                                "PrimarySmtpAddress",
+                                                "ExchangeGuid",
+                                                "ArchiveGuid",
+                                                "LegacyExchangeDN",
+                                                "EmailAddresses",
+                                                "TargetExternalDirectoryObjectId",
+                                                "MigrationStatus"};
   AppendCsvRecord(buf, header);
   for (unsigned long i = 1; i <= rows; ++i) {
     const std::string user = "user" + std::to_string(i);
@@ -65,12 +71,23 @@ void Generate(const std::filesystem::path& path, unsigned long rows) {
     const std::string src = Guid(0x3b2e8f61, i), eg = Guid(0x1ec059c7, i), ag = Guid(0xa4c41ba5, i);
     const std::string tg = Guid(0x7c1e3c2a, i);
     const std::string dn =
-        "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" + user + "-f1f9";
-    const std::string proxies = "SMTP:" + smtp + ";smtp:" + user + "@fabrikam.onmicrosoft.com;X400:c=US;a= ;p=Fabrikam;o=Exchange;s=" +
-                                user + ";g=B;;X500:/o=Fabrikam/ou=First Administrative Group/cn=Recipients/cn=" + user +
-                                ", Jr;x500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" + user;
-    const std::vector<std::string_view> row = {src, smtp, smtp, eg, (i % 3 == 0) ? std::string_view() : ag, dn, proxies,
-                                               (i % 10 == 0) ? std::string_view() : tg, "Mapped"};
+        "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" + user +
+        "-f1f9";
+    const std::string proxies =
+        "SMTP:" + smtp + ";smtp:" + user +
+        "@fabrikam.onmicrosoft.com;X400:c=US;a= ;p=Fabrikam;o=Exchange;s=" + user +
+        ";g=B;;X500:/o=Fabrikam/ou=First Administrative Group/cn=Recipients/cn=" + user +
+        ", Jr;x500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" +
+        user;
+    const std::vector<std::string_view> row = {src,
+                                               smtp,
+                                               smtp,
+                                               eg,
+                                               (i % 3 == 0) ? std::string_view() : ag,
+                                               dn,
+                                               proxies,
+                                               (i % 10 == 0) ? std::string_view() : tg,
+                                               "Mapped"};
     AppendCsvRecord(buf, row);
     if (buf.size() > (1 << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
@@ -104,7 +121,8 @@ int Child(const char* path, bool dups, int repeat) {
       if (std::holds_alternative<ctim::agent::EndOfFile>(item)) break;
     }
     best = std::min(best, CpuSeconds() - cpu_start);
-    best_wall = std::min(best_wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    best_wall =
+        std::min(best_wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     rows = reader->summary().rows_read;
     valid = reader->summary().valid;
   }
@@ -127,8 +145,8 @@ bool RunChild(const std::string& self, const std::filesystem::path& file, bool d
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return false;
   unsigned long rows = 0;
-  const int n = std::fscanf(pipe, "%lu %zu %lf %lf %ld %ld", &rows, &r.valid, &r.seconds, &r.wall, &r.rss_before,
-                            &r.rss_after);
+  const int n = std::fscanf(pipe, "%lu %zu %lf %lf %ld %ld", &rows, &r.valid, &r.seconds, &r.wall,
+                            &r.rss_before, &r.rss_after);
   const int status = pclose(pipe);
   r.dups = dups;
   return n == 6 && status == 0 && rows == r.rows;
@@ -148,9 +166,11 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
 
-  std::printf("CTIM identities reader: best of 3 reads, each configuration in a fresh process; load average %s\n",
-              LoadAverage().c_str());
-  std::printf("rows/s (CPU) = rows / CPU time of the read (one core); rows/s (wall) also counts waiting for a CPU\n");
+  std::printf(
+      "CTIM identities reader: best of 3 reads, each configuration in a fresh process; load average %s\n",
+      LoadAverage().c_str());
+  std::printf(
+      "rows/s (CPU) = rows / CPU time of the read (one core); rows/s (wall) also counts waiting for a CPU\n");
   std::printf("%9s %9s %9s %13s %13s %13s %15s %10s\n", "rows", "file MiB", "dup check", "rows/s (CPU)",
               "rows/s (wall)", "peak RSS MiB", "RSS growth MiB", "bytes/row");
   std::vector<Result> results;
@@ -168,7 +188,8 @@ int main(int argc, char** argv) {
       const double growth = static_cast<double>(r.rss_after - r.rss_before) / 1024.0;
       std::printf("%9lu %9.1f %9s %13.0f %13.0f %13.1f %15.1f %10.1f\n", rows, mib, dups ? "on" : "off",
                   static_cast<double>(rows) / r.seconds, static_cast<double>(rows) / r.wall,
-                  static_cast<double>(r.rss_after) / 1024.0, growth, growth * 1024.0 * 1024.0 / static_cast<double>(rows));
+                  static_cast<double>(r.rss_after) / 1024.0, growth,
+                  growth * 1024.0 * 1024.0 / static_cast<double>(rows));
       results.push_back(r);
     }
     std::filesystem::remove(file);

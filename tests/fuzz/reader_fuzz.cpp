@@ -34,7 +34,8 @@ void ReadAll(const std::string& text, const ReaderOptions& options, std::size_t 
     Require(reader.error().message.rfind(file, 0) == 0, "a refused file is named", reader.error().message);
     return;
   }
-  for (const auto& w : reader->warnings()) Require(w.message.rfind(file + ":1: ", 0) == 0, "warning names row 1", w.message);
+  for (const auto& w : reader->warnings())
+    Require(w.message.rfind(file + ":1: ", 0) == 0, "warning names row 1", w.message);
   std::size_t calls = 0;
   for (;;) {
     Require(++calls <= text.size() + 2, "the reader ends");
@@ -49,7 +50,8 @@ void ReadAll(const std::string& text, const ReaderOptions& options, std::size_t 
       Require(!error->problems.empty(), "a rejection says why");
       const std::string prefix = file + ":" + std::to_string(error->row);
       for (const std::string& line : error->Lines()) {
-        Require(line.rfind(prefix, 0) == 0 && line.size() > prefix.size() + 2, "every error line names the row", line);
+        Require(line.rfind(prefix, 0) == 0 && line.size() > prefix.size() + 2,
+                "every error line names the row", line);
         Require(line.find('\n') == std::string::npos, "an error is one line", line);
       }
     } else {
@@ -76,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::istringstream in(text, std::ios::binary);
   const ctim::agent::CheckReport report = ctim::agent::CheckIdentities(in, "fuzz.csv");
-  Require(report.Passed() == (!report.file_error && report.errors.empty()), "Passed() agrees with the errors");
+  Require(report.Passed() == (!report.file_error && report.errors.empty()),
+          "Passed() agrees with the errors");
   const std::string table = ctim::agent::FormatCheckTable(report);
   Require(!table.empty(), "the table is printed");
   Require(nlohmann::json::accept(ctim::agent::FormatCheckJson(report)), "the JSON report is valid JSON");

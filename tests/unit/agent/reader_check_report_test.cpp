@@ -22,7 +22,8 @@ std::vector<std::string> AllErrorLines(const CheckReport& report) {
 }
 
 TEST(CheckReport, ValidSamplesPassInEveryEncoding) {
-  for (const char* name : {"valid_small.csv", "valid_powershell_utf16le.csv", "valid_lf_bom_no_final_newline.csv"}) {
+  for (const char* name :
+       {"valid_small.csv", "valid_powershell_utf16le.csv", "valid_lf_bom_no_final_newline.csv"}) {
     const CheckReport report = CheckIdentitiesFile(Data(name));
     ASSERT_FALSE(report.file_error) << name << ": " << report.file_error->message;
     EXPECT_TRUE(report.Passed()) << name << ":\n" << FormatCheckTable(report);
@@ -47,22 +48,32 @@ TEST(CheckReport, BrokenRowsAreEachReportedWithRowAndReason) {
   EXPECT_EQ(report.summary.rejected, 9u);
   const std::vector<std::string> expected = {
       file + ":3: column ExchangeGuid: \"1ec059c7-8396-4d0b-af4e\" is not a GUID (expected 8-4-4-4-12 hex)",
-      file + ":4: column ExchangeGuid: \"00000000-0000-0000-0000-000000000000\" is the all-zero GUID; the source "
-             "has no mailbox GUID to copy",
-      file + ":5: column LegacyExchangeDN: \"o=ExchangeLabs/cn=Recipients/cn=user4\" does not start with /o= "
-             "(expected /o=<org>/ou=<group>/cn=Recipients/cn=<name>)",
+      file +
+          ":4: column ExchangeGuid: \"00000000-0000-0000-0000-000000000000\" is the all-zero GUID; the "
+          "source "
+          "has no mailbox GUID to copy",
+      file +
+          ":5: column LegacyExchangeDN: \"o=ExchangeLabs/cn=Recipients/cn=user4\" does not start with /o= "
+          "(expected /o=<org>/ou=<group>/cn=Recipients/cn=<name>)",
       file + ":6: has 8 fields, the header has 9",
-      file + ":7: column ExchangeGuid: 1ec059c7-8396-4d0b-af4e-000000000001 is also on row 2 (each source "
-             "mailbox has its own ExchangeGuid)",
-      file + ":8: column EmailAddresses: X500 \"/O=FABRIKAM/CN=RECIPIENTS/CN=USER1\" is also on row 2 (compared "
-             "without regard to case)",
-      file + ":9: column EmailAddresses: item 1 \"SMTP:user8@fabrikam.com\" is followed by \";FOO:\", an address "
-             "of unknown type \"FOO\"; add the type to the known proxy types, or write EmailAddresses as a JSON "
-             "array",
-      file + ":10: column PrimarySmtpAddress: \"user9@fabrikam\" is not an SMTP address (the domain has no dot; "
-             "expected local@domain)",
-      file + ":12: column ExchangeGuid: the double quote opened on line 12 is never closed; the rest of the file "
-             "(to line 12) was read as this one value",
+      file +
+          ":7: column ExchangeGuid: 1ec059c7-8396-4d0b-af4e-000000000001 is also on row 2 (each source "
+          "mailbox has its own ExchangeGuid)",
+      file +
+          ":8: column EmailAddresses: X500 \"/O=FABRIKAM/CN=RECIPIENTS/CN=USER1\" is also on row 2 (compared "
+          "without regard to case)",
+      file +
+          ":9: column EmailAddresses: item 1 \"SMTP:user8@fabrikam.com\" is followed by \";FOO:\", an "
+          "address "
+          "of unknown type \"FOO\"; add the type to the known proxy types, or write EmailAddresses as a JSON "
+          "array",
+      file +
+          ":10: column PrimarySmtpAddress: \"user9@fabrikam\" is not an SMTP address (the domain has no dot; "
+          "expected local@domain)",
+      file +
+          ":12: column ExchangeGuid: the double quote opened on line 12 is never closed; the rest of the "
+          "file "
+          "(to line 12) was read as this one value",
   };
   EXPECT_EQ(AllErrorLines(report), expected);
 }
@@ -77,9 +88,11 @@ TEST(CheckReport, Windows1252FileNamesTheRowAndColumns) {
   EXPECT_EQ(report.errors[0].problems[0].column, "SourceUserPrincipalName");
   EXPECT_EQ(report.errors[0].problems[1].column, "LegacyExchangeDN");
   EXPECT_EQ(report.errors[0].problems[2].column, "EmailAddresses");
-  EXPECT_EQ(AllErrorLines(report)[0],
-            file + ":6: column SourceUserPrincipalName: invalid UTF-8 at character 2 (byte 0xFC); the file is not "
-                   "UTF-8: re-save it as \"CSV UTF-8\" or Export-Csv -Encoding UTF8");
+  EXPECT_EQ(
+      AllErrorLines(report)[0],
+      file +
+          ":6: column SourceUserPrincipalName: invalid UTF-8 at character 2 (byte 0xFC); the file is not "
+          "UTF-8: re-save it as \"CSV UTF-8\" or Export-Csv -Encoding UTF8");
 }
 
 TEST(CheckReport, RefusedFilesCarryTheFix) {
@@ -109,13 +122,15 @@ TEST(CheckReport, TableShowsVerdictSummaryReasonsAndEveryError) {
   const std::string table = FormatCheckTable(report);
   EXPECT_NE(table.find("broken_rows.csv: FAILED \u2014 9 of 11 rows rejected\n"), std::string::npos) << table;
   EXPECT_NE(table.find("  rows read                11\n"), std::string::npos) << table;
-  EXPECT_NE(table.find("  valid                    2  (1 unmapped; 1 to process, 0 to re-verify, 0 to report)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      table.find("  valid                    2  (1 unmapped; 1 to process, 0 to re-verify, 0 to report)\n"),
+      std::string::npos)
       << table;
   EXPECT_NE(table.find("  bad_guid                 1\n"), std::string::npos) << table;
   EXPECT_NE(table.find("  duplicate_exchange_guid  1\n"), std::string::npos) << table;
   EXPECT_NE(table.find("errors (9 rows)\n"), std::string::npos) << table;
-  for (const std::string& line : AllErrorLines(report)) EXPECT_NE(table.find("  " + line + "\n"), std::string::npos);
+  for (const std::string& line : AllErrorLines(report))
+    EXPECT_NE(table.find("  " + line + "\n"), std::string::npos);
 
   const std::string ok = FormatCheckTable(CheckIdentitiesFile(Data("valid_small.csv")));
   EXPECT_NE(ok.find("valid_small.csv: OK \u2014 5 rows, all valid\n"), std::string::npos) << ok;
@@ -141,21 +156,25 @@ TEST(CheckReport, JsonCarriesEveryProblemAsOneEntry) {
   EXPECT_EQ(dup["text"], AllErrorLines(report)[5]);
   EXPECT_TRUE(doc["errors"][0]["other_row"].is_null());
 
-  const auto refused = nlohmann::json::parse(FormatCheck(CheckIdentitiesFile(Data("broken_semicolon.csv")), ReportFormat::kJson));
+  const auto refused = nlohmann::json::parse(
+      FormatCheck(CheckIdentitiesFile(Data("broken_semicolon.csv")), ReportFormat::kJson));
   EXPECT_EQ(refused["passed"], false);
   EXPECT_EQ(refused["file_error"]["code"], "invalid input");
 }
 
 TEST(CheckReport, HoldRequestsAreWarnings) {
   std::istringstream in(
-      "ExchangeGuid,LegacyExchangeDN,PrimarySmtpAddress,TargetExternalDirectoryObjectId,LitigationHoldEnabled,"
+      "ExchangeGuid,LegacyExchangeDN,PrimarySmtpAddress,TargetExternalDirectoryObjectId,"
+      "LitigationHoldEnabled,"
       "ElcMailboxFlags\r\n"
-      "1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=a,a@contoso.com,7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c11,True,24\r\n");
+      "1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/"
+      "cn=a,a@contoso.com,7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c11,True,24\r\n");
   const CheckReport report = CheckIdentities(in, "h.csv");
   EXPECT_TRUE(report.Passed());
   ASSERT_EQ(report.warnings.size(), 1u);
   EXPECT_EQ(report.warnings[0].message,
-            "h.csv:2: a@contoso.com: hold requested (LitigationHoldEnabled, ElcMailboxFlags 24); Microsoft does not "
+            "h.csv:2: a@contoso.com: hold requested (LitigationHoldEnabled, ElcMailboxFlags 24); Microsoft "
+            "does not "
             "support moving mailboxes on hold across tenants");
 }
 

@@ -190,7 +190,10 @@ std::string DecodeAll(const std::string& bytes, std::size_t chunk, TextEncoding*
 
 TEST(CsvInput, Utf8BomIsDropped) {
   TextEncoding enc{};
-  EXPECT_EQ(DecodeAll("\xEF\xBB\xBF" "a,b\n", 64, &enc), "a,b\n");
+  EXPECT_EQ(DecodeAll("\xEF\xBB\xBF"
+                      "a,b\n",
+                      64, &enc),
+            "a,b\n");
   EXPECT_EQ(enc, TextEncoding::kUtf8Bom);
   EXPECT_EQ(DecodeAll("a,b\n", 64, &enc), "a,b\n");
   EXPECT_EQ(enc, TextEncoding::kUtf8);
@@ -212,8 +215,13 @@ TEST(CsvInput, Utf16BothByteOrdersAreTranscodedAtAnyChunkSize) {
 
 TEST(CsvInput, BrokenUtf16BecomesAnInvalidUtf8Byte) {
   // Lone high surrogate, lone low surrogate, and a trailing odd byte.
-  const std::string lone_high = Utf16(u"a\xD800" u"b", true);
-  EXPECT_EQ(DecodeAll(lone_high, 3), "a\xFF" "b");
+  const std::string lone_high = Utf16(
+      u"a\xD800"
+      u"b",
+      true);
+  EXPECT_EQ(DecodeAll(lone_high, 3),
+            "a\xFF"
+            "b");
   const std::string lone_low = Utf16(u"a\xDC00", false);
   EXPECT_EQ(DecodeAll(lone_low, 2), "a\xFF");
   EXPECT_EQ(DecodeAll(Utf16(u"ab", true) + "x", 1), "ab\xFF");

@@ -25,9 +25,10 @@ TEST(IdentityReaderDuplicates, SameExchangeGuidNamesBothRows) {
   ASSERT_EQ(all.errors[0].problems.size(), 1u);
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kDuplicateExchangeGuid);
   EXPECT_EQ(all.errors[0].problems[0].other_row, 2u);
-  EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:4: column ExchangeGuid: 1ec059c7-8396-4d0b-af4e-000000000001 is also on row 2 (each source "
-            "mailbox has its own ExchangeGuid)");
+  EXPECT_EQ(
+      all.ErrorLines()[0],
+      "t.csv:4: column ExchangeGuid: 1ec059c7-8396-4d0b-af4e-000000000001 is also on row 2 (each source "
+      "mailbox has its own ExchangeGuid)");
 }
 
 TEST(IdentityReaderDuplicates, SameTargetNamesBothRows) {
@@ -37,7 +38,8 @@ TEST(IdentityReaderDuplicates, SameTargetNamesBothRows) {
   ASSERT_EQ(all.errors.size(), 1u);
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kDuplicateTarget);
   EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:3: column TargetExternalDirectoryObjectId: 7c1e0000-8396-4d0b-af4e-000000000001 is also the target "
+            "t.csv:3: column TargetExternalDirectoryObjectId: 7c1e0000-8396-4d0b-af4e-000000000001 is also "
+            "the target "
             "of row 2 (two source mailboxes cannot map to one target)");
 }
 
@@ -60,9 +62,10 @@ TEST(IdentityReaderDuplicates, SameX500InAnyCaseNamesBothRows) {
   EXPECT_EQ(all.errors[0].row, 5u);
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kDuplicateX500);
   EXPECT_EQ(all.errors[0].problems[0].other_row, 3u);
-  EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:5: column EmailAddresses: X500 \"/O=FIRST ORG/OU=SITE/CN=RECIPIENTS/CN=USER2\" is also on row 3 "
-            "(compared without regard to case)");
+  EXPECT_EQ(
+      all.ErrorLines()[0],
+      "t.csv:5: column EmailAddresses: X500 \"/O=FIRST ORG/OU=SITE/CN=RECIPIENTS/CN=USER2\" is also on row 3 "
+      "(compared without regard to case)");
 }
 
 TEST(IdentityReaderDuplicates, LegacyExchangeDnOfOneRowAsX500OfAnother) {
@@ -77,8 +80,7 @@ TEST(IdentityReaderDuplicates, LegacyExchangeDnOfOneRowAsX500OfAnother) {
 
 TEST(IdentityReaderDuplicates, RepeatsWithinOneRowAreNotDuplicates) {
   std::vector<std::string> row = ValidRow(1);
-  row[Col("EmailAddresses")] =
-      "X500:" + row[Col("LegacyExchangeDN")] + ";x500:/o=a/cn=b;X500:/O=A/CN=B";
+  row[Col("EmailAddresses")] = "X500:" + row[Col("LegacyExchangeDN")] + ";x500:/o=a/cn=b;X500:/O=A/CN=B";
   const auto all = ReadText(MakeCsv({row}));
   EXPECT_TRUE(all.errors.empty()) << all.ErrorLines()[0];
 }

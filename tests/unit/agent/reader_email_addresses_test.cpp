@@ -27,24 +27,33 @@ TEST(EmailAddressesSplit, SplitsOnlyBeforeAKnownType) {
   const std::string x400 = "X400:c=US;a= ;p=First Organizati;o=Exchange;s=Smith;g=John;";
   const std::vector<SplitCase> cases = {
       {"two items", "SMTP:a@b.com;X500:/o=x", {"SMTP:a@b.com", "X500:/o=x"}},
-      {"x400 first, keeps its own ';' and trailing ';'", x400 + ";SMTP:john@contoso.com",
+      {"x400 first, keeps its own ';' and trailing ';'",
+       x400 + ";SMTP:john@contoso.com",
        {x400, "SMTP:john@contoso.com"}},
       {"x400 last", "SMTP:john@contoso.com;" + x400, {"SMTP:john@contoso.com", x400}},
       {"x400 in the middle", "smtp:a@b.com;" + x400 + ";x500:/o=y", {"smtp:a@b.com", x400, "x500:/o=y"}},
       {"type match ignores case", "SMTP:a@b.com;sMtP:c@d.com", {"SMTP:a@b.com", "sMtP:c@d.com"}},
       {"spaces after the separator are dropped", "SMTP:a@b.com;  X500:/o=x", {"SMTP:a@b.com", "X500:/o=x"}},
       {"leading spaces dropped", "  SMTP:a@b.com", {"SMTP:a@b.com"}},
-      {"dda component stays in the X400 item", "X400:c=US;a= ;p=Org;dda:RFC-822=jo(a)x.com;;SMTP:jo@x.com",
+      {"dda component stays in the X400 item",
+       "X400:c=US;a= ;p=Org;dda:RFC-822=jo(a)x.com;;SMTP:jo@x.com",
        {"X400:c=US;a= ;p=Org;dda:RFC-822=jo(a)x.com;", "SMTP:jo@x.com"}},
       {"';' followed by a non-type stays in the item", "X500:/o=a;b=c;d e:f", {"X500:/o=a;b=c;d e:f"}},
-      {"';' in an X500 value", "X500:/o=Org/cn=Smith;John;SMTP:a@b.com", {"X500:/o=Org/cn=Smith;John", "SMTP:a@b.com"}},
-      {"doubled separator stays in the first item", "SMTP:a@b.com;;X500:/o=x", {"SMTP:a@b.com;", "X500:/o=x"}},
+      {"';' in an X500 value",
+       "X500:/o=Org/cn=Smith;John;SMTP:a@b.com",
+       {"X500:/o=Org/cn=Smith;John", "SMTP:a@b.com"}},
+      {"doubled separator stays in the first item",
+       "SMTP:a@b.com;;X500:/o=x",
+       {"SMTP:a@b.com;", "X500:/o=x"}},
       {"empty", "", {}},
       {"only spaces", "   ", {}},
       {"pipe separator", "SMTP:a@b.com|X500:/o=x;y", {"SMTP:a@b.com", "X500:/o=x;y"}, '|'},
       {"';' is data with the pipe separator", "SMTP:a@b.com;X500:/o=x", {"SMTP:a@b.com;X500:/o=x"}, '|'},
-      {"JSON array", R"(["X500:/o=a;smtp:b@c.com", "SMTP:x@y.com"])", {"X500:/o=a;smtp:b@c.com", "SMTP:x@y.com"}},
-      {"JSON array over lines", "[\r\n  \"SMTP:x@y.com\",\r\n  \"X500:/o=\\\"q\\\"\"\r\n]",
+      {"JSON array",
+       R"(["X500:/o=a;smtp:b@c.com", "SMTP:x@y.com"])",
+       {"X500:/o=a;smtp:b@c.com", "SMTP:x@y.com"}},
+      {"JSON array over lines",
+       "[\r\n  \"SMTP:x@y.com\",\r\n  \"X500:/o=\\\"q\\\"\"\r\n]",
        {"SMTP:x@y.com", "X500:/o=\"q\""}},
       {"JSON empty array", " []", {}},
   };
@@ -63,9 +72,10 @@ TEST(EmailAddressesSplit, UnknownTypeAfterASeparatorIsRefusedNotGuessed) {
   const FieldCheck bad = SplitEmailAddresses("SMTP:a@b.com;X500:/o=a;BOGUS:1", ReaderOptions{}, items);
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->reason, Reason::kUnknownProxyType);
-  EXPECT_EQ(bad->text,
-            "item 2 \"X500:/o=a\" is followed by \";BOGUS:\", an address of unknown type \"BOGUS\"; add the type "
-            "to the known proxy types, or write EmailAddresses as a JSON array");
+  EXPECT_EQ(
+      bad->text,
+      "item 2 \"X500:/o=a\" is followed by \";BOGUS:\", an address of unknown type \"BOGUS\"; add the type "
+      "to the known proxy types, or write EmailAddresses as a JSON array");
 }
 
 TEST(EmailAddressesSplit, MalformedJsonIsRejected) {
@@ -88,7 +98,8 @@ TEST(EmailAddressesSplit, JsonCanBeTurnedOff) {
 TEST(EmailAddressesReader, X400WithSemicolonsIsKeptWholeAndX500sAreSeparated) {
   std::vector<std::string> row = ValidRow(1);
   row[Col("EmailAddresses")] =
-      "SMTP:john@fabrikam.com;X400:c=US;a= ;p=Fabrikam;o=Exchange;s=Smith;g=John;;x500:/o=Old Org/cn=Recipients/cn=JS;"
+      "SMTP:john@fabrikam.com;X400:c=US;a= ;p=Fabrikam;o=Exchange;s=Smith;g=John;;x500:/o=Old "
+      "Org/cn=Recipients/cn=JS;"
       "X500:/o=Other/cn=a;b";
   const auto all = ReadText(MakeCsv({row}));
   ASSERT_TRUE(all.errors.empty()) << all.ErrorLines()[0];
@@ -101,7 +112,8 @@ TEST(EmailAddressesReader, X400WithSemicolonsIsKeptWholeAndX500sAreSeparated) {
 
 TEST(EmailAddressesReader, JsonArrayForm) {
   std::vector<std::string> row = ValidRow(1);
-  row[Col("EmailAddresses")] = R"(["SMTP:john@fabrikam.com","X500:/o=Org/cn=Recipients/cn=a;smtp:b","X400:c=US;a= ;"])";
+  row[Col("EmailAddresses")] =
+      R"(["SMTP:john@fabrikam.com","X500:/o=Org/cn=Recipients/cn=a;smtp:b","X400:c=US;a= ;"])";
   const auto all = ReadText(MakeCsv({row}));
   ASSERT_EQ(all.rows.size(), 1u);
   EXPECT_EQ(all.rows[0].x500_proxies, (Items{"X500:/o=Org/cn=Recipients/cn=a;smtp:b"}));
@@ -126,10 +138,12 @@ TEST(EmailAddressesReader, BadItemsAreRejectedNamingTheItem) {
        "column EmailAddresses: item 2 \"X500:\" has an empty address"},
       {"x500 not a DN", "X500:o=Org", Reason::kBadProxy, ""},
       {"unknown type alone", "FOO:bar", Reason::kUnknownProxyType,
-       "column EmailAddresses: item 1 \"FOO:bar\" has unknown address type \"FOO\" (known: SMTP, X500, X400, SIP, "
+       "column EmailAddresses: item 1 \"FOO:bar\" has unknown address type \"FOO\" (known: SMTP, X500, X400, "
+       "SIP, "
        "EUM, SPO, NOTES, GWISE, MS, CCMAIL, FAX, MSMAIL)"},
       {"bad smtp item", "smtp:not an address", Reason::kBadSmtp,
-       "column EmailAddresses: item 1: \"not an address\" is not an SMTP address (no @; expected local@domain)"},
+       "column EmailAddresses: item 1: \"not an address\" is not an SMTP address (no @; expected "
+       "local@domain)"},
       {"trailing separator after SMTP", "SMTP:a@b.com;", Reason::kBadSmtp, ""},
       {"too long", x500_1123 + "a", Reason::kValueTooLong,
        // Quoted values are cut at 60 characters.
@@ -147,9 +161,10 @@ TEST(EmailAddressesReader, BadItemsAreRejectedNamingTheItem) {
     const RowProblem& p = all.errors[0].problems[0];
     if (std::string(c.name) == "unknown type") {
       EXPECT_EQ(p.reason, Reason::kUnknownProxyType);
-      EXPECT_EQ(p.message, "column EmailAddresses: item 2 \"X500:/o=x\" is followed by \";BOGUS:\", an address of "
-                           "unknown type \"BOGUS\"; add the type to the known proxy types, or write EmailAddresses "
-                           "as a JSON array");
+      EXPECT_EQ(p.message,
+                "column EmailAddresses: item 2 \"X500:/o=x\" is followed by \";BOGUS:\", an address of "
+                "unknown type \"BOGUS\"; add the type to the known proxy types, or write EmailAddresses "
+                "as a JSON array");
       continue;
     }
     EXPECT_EQ(p.reason, c.reason) << c.name << ": " << p.message;

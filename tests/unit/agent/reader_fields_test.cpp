@@ -32,14 +32,17 @@ TEST(IdentityReaderFields, EachBadValueIsRejectedWithItsReason) {
       {"ExchangeGuid", "1ec059c7-8396-4d0b-af4e-d6bd4c12a8dg", Reason::kBadGuid, ""},
       {"ExchangeGuid", "1ec059c78396-4d0b-af4e-d6bd4c12a8d8aa", Reason::kBadGuid, ""},
       {"ExchangeGuid", "00000000-0000-0000-0000-000000000000", Reason::kZeroGuid,
-       "t.csv:2: column ExchangeGuid: \"00000000-0000-0000-0000-000000000000\" is the all-zero GUID; the source "
+       "t.csv:2: column ExchangeGuid: \"00000000-0000-0000-0000-000000000000\" is the all-zero GUID; the "
+       "source "
        "has no mailbox GUID to copy"},
-      {"ExchangeGuid", "", Reason::kMissingValue, "t.csv:2: column ExchangeGuid: empty, but a value is required"},
+      {"ExchangeGuid", "", Reason::kMissingValue,
+       "t.csv:2: column ExchangeGuid: empty, but a value is required"},
       {"ArchiveGuid", "not-a-guid", Reason::kBadGuid, ""},
       {"SourceExternalDirectoryObjectId", "", Reason::kMissingValue, ""},
       {"SourceExternalDirectoryObjectId", "{00000000-0000-0000-0000-000000000000}", Reason::kZeroGuid, ""},
       {"TargetExternalDirectoryObjectId", "00000000-0000-0000-0000-000000000000", Reason::kZeroGuid,
-       "t.csv:2: column TargetExternalDirectoryObjectId: \"00000000-0000-0000-0000-000000000000\" is the all-zero "
+       "t.csv:2: column TargetExternalDirectoryObjectId: \"00000000-0000-0000-0000-000000000000\" is the "
+       "all-zero "
        "GUID; not an object id (leave the cell empty if the row is not mapped yet)"},
       {"TargetExternalDirectoryObjectId", "user@contoso.com", Reason::kBadGuid, ""},
       {"LegacyExchangeDN", "o=Org/cn=Recipients/cn=a", Reason::kBadLegacyDn,
@@ -47,15 +50,18 @@ TEST(IdentityReaderFields, EachBadValueIsRejectedWithItsReason) {
        "/o=<org>/ou=<group>/cn=Recipients/cn=<name>)"},
       {"LegacyExchangeDN", "", Reason::kMissingValue, ""},
       {"LegacyExchangeDN", "/o=Org/cn=a\nb", Reason::kControlCharacter,
-       "t.csv:2: column LegacyExchangeDN: \"/o=Org/cn=a\\nb\" holds a control character (U+000A) at character 12"},
+       "t.csv:2: column LegacyExchangeDN: \"/o=Org/cn=a\\nb\" holds a control character (U+000A) at "
+       "character 12"},
       {"LegacyExchangeDN", long_dn, Reason::kValueTooLong,
-       "t.csv:2: column LegacyExchangeDN: is 1129 characters; as X500:<value> it exceeds the 1123 characters AD "
+       "t.csv:2: column LegacyExchangeDN: is 1129 characters; as X500:<value> it exceeds the 1123 characters "
+       "AD "
        "allows per proxy address"},
       {"PrimarySmtpAddress", "", Reason::kMissingValue, ""},
       {"PrimarySmtpAddress", "bob", Reason::kBadSmtp,
        "t.csv:2: column PrimarySmtpAddress: \"bob\" is not an SMTP address (no @; expected local@domain)"},
       {"PrimarySmtpAddress", "SMTP:bob@contoso.com", Reason::kBadSmtp,
-       "t.csv:2: column PrimarySmtpAddress: \"SMTP:bob@contoso.com\" is not an SMTP address (it must be the bare "
+       "t.csv:2: column PrimarySmtpAddress: \"SMTP:bob@contoso.com\" is not an SMTP address (it must be the "
+       "bare "
        "address, without the SMTP: prefix; expected local@domain)"},
       {"PrimarySmtpAddress", "bob@@contoso.com", Reason::kBadSmtp, ""},
       {"PrimarySmtpAddress", "bob smith@contoso.com", Reason::kBadSmtp,
@@ -68,10 +74,12 @@ TEST(IdentityReaderFields, EachBadValueIsRejectedWithItsReason) {
       {"PrimarySmtpAddress", "bob@contoso_x.com", Reason::kBadSmtp, ""},
       {"PrimarySmtpAddress", "@contoso.com", Reason::kBadSmtp, ""},
       {"SourceUserPrincipalName", "bob", Reason::kBadUpn,
-       "t.csv:2: column SourceUserPrincipalName: \"bob\" is not a user principal name (no @; expected name@suffix)"},
+       "t.csv:2: column SourceUserPrincipalName: \"bob\" is not a user principal name (no @; expected "
+       "name@suffix)"},
       {"EmailAddresses", "FOO:bar", Reason::kUnknownProxyType, ""},
       {"MigrationStatus", "Mapped\xC3", Reason::kInvalidEncoding,
-       "t.csv:2: column MigrationStatus: invalid UTF-8 at character 7 (byte 0xC3); the file is not UTF-8: re-save "
+       "t.csv:2: column MigrationStatus: invalid UTF-8 at character 7 (byte 0xC3); the file is not UTF-8: "
+       "re-save "
        "it as \"CSV UTF-8\" or Export-Csv -Encoding UTF8"},
   };
   for (const BadField& c : cases) {
@@ -105,9 +113,12 @@ TEST(IdentityReaderFields, GoodValuesAreAcceptedAndKeptByteExact) {
       {"ArchiveGuid", "00000000-0000-0000-0000-000000000000"},
       {"TargetExternalDirectoryObjectId", ""},
       {"SourceUserPrincipalName", ""},
-      {"LegacyExchangeDN", "/O=FIRST ORGANIZATION/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=Bob, Jr \"B\""},
+      {"LegacyExchangeDN",
+       "/O=FIRST ORGANIZATION/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=Bob, Jr \"B\""},
       {"LegacyExchangeDN", "/o=Org/cn=" + std::string(1108, 'x')},  // exactly 1123 as X500:<dn>
-      {"PrimarySmtpAddress", "j\xC3\xBCrgen.o'neil+tag@b\xC3\xBC" "cher.example.de"},
+      {"PrimarySmtpAddress",
+       "j\xC3\xBCrgen.o'neil+tag@b\xC3\xBC"
+       "cher.example.de"},
       {"PrimarySmtpAddress", "a@b.co"},
       {"MigrationStatus", "Some\nfree, \"text\""},
       {"MigrationStatus", ""},

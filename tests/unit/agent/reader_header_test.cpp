@@ -61,7 +61,8 @@ TEST(IdentityReaderHeader, AcceptsAliases) {
 }
 
 TEST(IdentityReaderHeader, TypeLineIsSkippedAndRowNumbersStartAfterTheHeader) {
-  const std::string text = "#TYPE System.Management.Automation.PSCustomObject\r\n" + MakeCsv({ValidRow(1), ValidRow(2)});
+  const std::string text =
+      "#TYPE System.Management.Automation.PSCustomObject\r\n" + MakeCsv({ValidRow(1), ValidRow(2)});
   const auto all = ReadText(text);
   ASSERT_FALSE(all.open_error) << all.open_error->message;
   ASSERT_EQ(all.rows.size(), 2u);
@@ -116,16 +117,16 @@ TEST(IdentityReaderHeader, RefusesFilesItCannotReadWithTheFix) {
   missing.erase(missing.begin() + static_cast<long>(testing::Col("ExchangeGuid")));
   missing.erase(missing.begin() + static_cast<long>(testing::Col("TargetExternalDirectoryObjectId")) - 1);
   const std::vector<RefusedHeader> cases = {
-      {"semicolon", semicolon_header + "a;b;c\r\n", "t.csv:1: the header is semicolon (;)-delimited, not comma-delimited",
-       "re-save with comma delimiter"},
+      {"semicolon", semicolon_header + "a;b;c\r\n",
+       "t.csv:1: the header is semicolon (;)-delimited, not comma-delimited", "re-save with comma delimiter"},
       {"tab", tab_header + "\r\n", "t.csv:1: the header is tab-delimited", "re-save with comma delimiter"},
       {"missing", testing::CsvLine(missing),
        "t.csv:1: the header lacks required columns ExchangeGuid, TargetExternalDirectoryObjectId (header: ",
        "Download-CtimCopiedIdentities"},
       {"missing, semicolons inside", "ExchangeGuid;LegacyExchangeDN,PrimarySmtpAddress\r\n",
        "lacks required columns", "re-save with comma delimiter"},
-      {"duplicate", testing::CsvLine(duplicated), "columns 4 (ExchangeGuid) and 10 (EXCHANGEGUID) both name ExchangeGuid",
-       "keep one"},
+      {"duplicate", testing::CsvLine(duplicated),
+       "columns 4 (ExchangeGuid) and 10 (EXCHANGEGUID) both name ExchangeGuid", "keep one"},
       {"empty", "", "t.csv: no header row (the file is empty)", ""},
       {"blank first line", "\r\n" + MakeCsv({}), "no header row", ""},
       {"excel sep=;", "sep=;\r\n" + MakeCsv({}), "declares \"sep=;\"", "re-save with comma delimiter"},
@@ -139,7 +140,8 @@ TEST(IdentityReaderHeader, RefusesFilesItCannotReadWithTheFix) {
     const auto all = ReadText(c.text);
     ASSERT_TRUE(all.open_error) << c.name;
     EXPECT_EQ(all.open_error->code, Errc::kInvalidInput) << c.name;
-    EXPECT_TRUE(Contains(all.open_error->message, c.message_part)) << c.name << ": " << all.open_error->message;
+    EXPECT_TRUE(Contains(all.open_error->message, c.message_part))
+        << c.name << ": " << all.open_error->message;
     EXPECT_TRUE(Contains(all.open_error->hint, c.hint_part)) << c.name << ": " << all.open_error->hint;
   }
 }

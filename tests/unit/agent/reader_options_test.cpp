@@ -1,7 +1,7 @@
 // ReaderOptions: the one place for the INFERRED file layout.
-#include <gtest/gtest.h>
-
 #include "agent/reader_options.h"
+
+#include <gtest/gtest.h>
 
 namespace ctim::agent {
 namespace {
@@ -14,7 +14,8 @@ TEST(ReaderOptions, MatchesNamesAndAliasesWithoutRegardToCase) {
   EXPECT_EQ(options.MatchHeader("ExchangeGuid "), std::nullopt);  // no trimming: strict
   EXPECT_EQ(options.MatchHeader("Notes"), std::nullopt);
   for (std::size_t i = 0; i < kColumnCount; ++i) {
-    EXPECT_EQ(static_cast<std::size_t>(options.columns[i].column), i) << "columns[] must be indexed by Column";
+    EXPECT_EQ(static_cast<std::size_t>(options.columns[i].column), i)
+        << "columns[] must be indexed by Column";
   }
 }
 

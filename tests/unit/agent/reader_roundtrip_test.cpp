@@ -22,20 +22,48 @@ struct Expected {
   std::string notes;               // the unknown extra column
 };
 
-const std::vector<std::string> kColumns = {
-    "SourceExternalDirectoryObjectId", "SourceUserPrincipalName", "PrimarySmtpAddress", "ExchangeGuid",
-    "ArchiveGuid", "LegacyExchangeDN", "EmailAddresses", "TargetExternalDirectoryObjectId", "MigrationStatus",
-    "LitigationHoldEnabled", "SingleItemRecoveryEnabled", "ElcMailboxFlags", "Notes"};
+const std::vector<std::string> kColumns = {"SourceExternalDirectoryObjectId",
+                                           "SourceUserPrincipalName",
+                                           "PrimarySmtpAddress",
+                                           "ExchangeGuid",
+                                           "ArchiveGuid",
+                                           "LegacyExchangeDN",
+                                           "EmailAddresses",
+                                           "TargetExternalDirectoryObjectId",
+                                           "MigrationStatus",
+                                           "LitigationHoldEnabled",
+                                           "SingleItemRecoveryEnabled",
+                                           "ElcMailboxFlags",
+                                           "Notes"};
 
-std::size_t Pick(Rng& rng, std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); }
+std::size_t Pick(Rng& rng, std::size_t n) {
+  return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+}
 bool Coin(Rng& rng, int one_in = 2) { return Pick(rng, static_cast<std::size_t>(one_in)) == 0; }
 
 // Pieces that stress the CSV and the splitter: delimiters, quotes, ';' (but never ':' unless `colon`), and
 // multi-byte UTF-8 of every length.
 std::string Text(Rng& rng, std::size_t max_pieces, bool colon) {
-  static const std::vector<std::string> pieces = {
-      "a", "Z", "0", " ", ",", "\"", "\"\"", ";", "/", "=", "-", "(", ")", "'", "\xC3\xBC", "\xE2\x82\xAC",
-      "\xF0\x9F\x98\x80", "\xE6\x97\xA5\xE6\x9C\xAC", "Smith, John", ";P=x"};
+  static const std::vector<std::string> pieces = {"a",
+                                                  "Z",
+                                                  "0",
+                                                  " ",
+                                                  ",",
+                                                  "\"",
+                                                  "\"\"",
+                                                  ";",
+                                                  "/",
+                                                  "=",
+                                                  "-",
+                                                  "(",
+                                                  ")",
+                                                  "'",
+                                                  "\xC3\xBC",
+                                                  "\xE2\x82\xAC",
+                                                  "\xF0\x9F\x98\x80",
+                                                  "\xE6\x97\xA5\xE6\x9C\xAC",
+                                                  "Smith, John",
+                                                  ";P=x"};
   std::string out;
   const std::size_t n = 1 + Pick(rng, max_pieces);
   for (std::size_t i = 0; i < n; ++i) out += pieces[Pick(rng, pieces.size())];
@@ -54,13 +82,16 @@ std::string RandomGuidText(Rng& rng, Guid& guid) {
     }
     guid = *Guid::Parse(text);
   } while (guid.IsZero());
-  if (Coin(rng)) std::transform(text.begin(), text.end(), text.begin(), [](char c) { return c >= 'a' && c <= 'f' ? static_cast<char>(c - 32) : c; });
+  if (Coin(rng))
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](char c) { return c >= 'a' && c <= 'f' ? static_cast<char>(c - 32) : c; });
   if (Coin(rng, 4)) text = "{" + text + "}";
   return text;
 }
 
 std::string LocalPart(Rng& rng) {
-  static const std::vector<std::string> pieces = {"a", "b", "Z", "9", "o'neil", "+tag", "_", "\xC3\xBC", "x.y", "!#$%&*=?^`{|}~"};
+  static const std::vector<std::string> pieces = {"a",    "b", "Z",        "9",   "o'neil",
+                                                  "+tag", "_", "\xC3\xBC", "x.y", "!#$%&*=?^`{|}~"};
   std::string out;
   const std::size_t n = 1 + Pick(rng, 4);
   for (std::size_t i = 0; i < n; ++i) out += pieces[Pick(rng, pieces.size())];
@@ -68,7 +99,8 @@ std::string LocalPart(Rng& rng) {
 }
 
 std::string Address(Rng& rng) {
-  static const std::vector<std::string> domains = {"fabrikam.com", "m\xC3\xBCller.example.de", "x-1.co", "contoso.mail.onmicrosoft.com"};
+  static const std::vector<std::string> domains = {"fabrikam.com", "m\xC3\xBCller.example.de", "x-1.co",
+                                                   "contoso.mail.onmicrosoft.com"};
   return LocalPart(rng) + "@" + domains[Pick(rng, domains.size())];
 }
 
@@ -85,9 +117,15 @@ Expected Generate(Rng& rng, int n, bool json) {
   id.primary_smtp = e.cells[2];
   e.cells[3] = RandomGuidText(rng, id.exchange_guid);
   switch (Pick(rng, 3)) {
-    case 0: e.cells[4] = ""; break;
-    case 1: e.cells[4] = "00000000-0000-0000-0000-000000000000"; break;
-    default: e.cells[4] = RandomGuidText(rng, g); id.archive_guid = g;
+    case 0:
+      e.cells[4] = "";
+      break;
+    case 1:
+      e.cells[4] = "00000000-0000-0000-0000-000000000000";
+      break;
+    default:
+      e.cells[4] = RandomGuidText(rng, g);
+      id.archive_guid = g;
   }
   e.cells[5] = (Coin(rng) ? "/o=" : "/O=") + Text(rng, 12, false) + "/cn=Recipients/cn=" + std::to_string(n);
   id.legacy_exchange_dn = e.cells[5];
@@ -99,8 +137,8 @@ Expected Generate(Rng& rng, int n, bool json) {
     switch (Pick(rng, 4)) {
       case 0:
       case 1:
-        item = std::string(Coin(rng) ? "X500:/o=" : "x500:/O=") + Text(rng, 10, json) + "/cn=" + std::to_string(n) + "-" +
-               std::to_string(k);
+        item = std::string(Coin(rng) ? "X500:/o=" : "x500:/O=") + Text(rng, 10, json) +
+               "/cn=" + std::to_string(n) + "-" + std::to_string(k);
         id.x500_proxies.push_back(item);
         break;
       case 2:
@@ -116,7 +154,8 @@ Expected Generate(Rng& rng, int n, bool json) {
   if (json) {
     e.cells[6] = nlohmann::json(items).dump(Coin(rng) ? -1 : 2);
   } else {
-    for (std::size_t k = 0; k < items.size(); ++k) e.cells[6] += (k ? (Coin(rng) ? ";" : "; ") : "") + items[k];
+    for (std::size_t k = 0; k < items.size(); ++k)
+      e.cells[6] += (k ? (Coin(rng) ? ";" : "; ") : "") + items[k];
   }
   if (!Coin(rng, 5)) {
     e.cells[7] = RandomGuidText(rng, g);
@@ -204,10 +243,17 @@ TEST(IdentityReaderProperty, WrittenAndReadBackIsIdentical) {
     }
     if (Coin(rng)) text.resize(text.size() - line_end.size());  // no final line end
     switch (Pick(rng, 4)) {
-      case 0: text = "\xEF\xBB\xBF" + text; break;
-      case 1: text = ToUtf16(text, true); break;
-      case 2: text = ToUtf16(text, false); break;
-      default: break;
+      case 0:
+        text = "\xEF\xBB\xBF" + text;
+        break;
+      case 1:
+        text = ToUtf16(text, true);
+        break;
+      case 2:
+        text = ToUtf16(text, false);
+        break;
+      default:
+        break;
     }
     const std::size_t chunk = Coin(rng) ? 0 : 1 + Pick(rng, 17);
 

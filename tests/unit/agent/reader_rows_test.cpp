@@ -30,24 +30,27 @@ TEST(IdentityReaderRows, WrongFieldCountRejectsOnlyThatRow) {
   const auto lines = all.ErrorLines();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], "t.csv:3: has 8 fields, the header has 9");
-  EXPECT_EQ(lines[1], "t.csv:4: has 10 fields, the header has 9 (a value with a comma must be in double quotes)");
+  EXPECT_EQ(lines[1],
+            "t.csv:4: has 10 fields, the header has 9 (a value with a comma must be in double quotes)");
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kFieldCount);
 }
 
 TEST(IdentityReaderRows, BrokenQuotesRejectTheRowAndReadingGoesOn) {
-  const std::string text = MakeCsv({ValidRow(1)}) +
-                           "x,y,Bob \"The Boss\"@fabrikam.com,a,b,c,d,e,f\r\n" + CsvLine(ValidRow(3)) +
-                           "x,y,\"bob\"@fabrikam.com,a,b,c,d,e,f\r\n" + CsvLine(ValidRow(5));
+  const std::string text = MakeCsv({ValidRow(1)}) + "x,y,Bob \"The Boss\"@fabrikam.com,a,b,c,d,e,f\r\n" +
+                           CsvLine(ValidRow(3)) + "x,y,\"bob\"@fabrikam.com,a,b,c,d,e,f\r\n" +
+                           CsvLine(ValidRow(5));
   const auto all = ReadText(text);
   ASSERT_EQ(all.rows.size(), 3u);
   const auto lines = all.ErrorLines();
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0],
-            "t.csv:3: column PrimarySmtpAddress: a double quote inside an unquoted value (line 3); quote the whole "
-            "value and double the quote (\"\")");
-  EXPECT_EQ(lines[1],
-            "t.csv:5: column PrimarySmtpAddress: text after the closing double quote (line 5); a quote inside a "
-            "quoted value must be doubled (\"\")");
+  EXPECT_EQ(
+      lines[0],
+      "t.csv:3: column PrimarySmtpAddress: a double quote inside an unquoted value (line 3); quote the whole "
+      "value and double the quote (\"\")");
+  EXPECT_EQ(
+      lines[1],
+      "t.csv:5: column PrimarySmtpAddress: text after the closing double quote (line 5); a quote inside a "
+      "quoted value must be doubled (\"\")");
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kBrokenQuotes);
 }
 
@@ -57,7 +60,8 @@ TEST(IdentityReaderRows, UnterminatedQuoteAtEndOfFile) {
   ASSERT_EQ(all.rows.size(), 1u);
   ASSERT_EQ(all.ErrorLines().size(), 1u);
   EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:3: column PrimarySmtpAddress: the double quote opened on line 3 is never closed; the rest of the "
+            "t.csv:3: column PrimarySmtpAddress: the double quote opened on line 3 is never closed; the rest "
+            "of the "
             "file (to line 4) was read as this one value");
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kUnterminatedQuote);
   EXPECT_EQ(all.summary.rows_read, 2u);
@@ -76,7 +80,8 @@ TEST(IdentityReaderRows, QuotedLineBreaksMakeRowAndLineDiffer) {
   ASSERT_EQ(all.errors.size(), 1u);
   EXPECT_EQ(all.errors[0].row, 4u);
   EXPECT_EQ(all.errors[0].line, 5u);
-  EXPECT_EQ(all.ErrorLines()[0], "t.csv:4 (line 5): column ArchiveGuid: \"zz\" is not a GUID (expected 8-4-4-4-12 hex)");
+  EXPECT_EQ(all.ErrorLines()[0],
+            "t.csv:4 (line 5): column ArchiveGuid: \"zz\" is not a GUID (expected 8-4-4-4-12 hex)");
 }
 
 TEST(IdentityReaderRows, QuotedCommasAndQuotesInValues) {
@@ -103,7 +108,8 @@ TEST(IdentityReaderRows, CrlfLfAndNoFinalLineEndReadTheSame) {
 }
 
 TEST(IdentityReaderRows, BlankLinesAreSkippedButKeepRowNumbersAlignedWithTheFile) {
-  const std::string text = CsvLine(StdHeader()) + CsvLine(ValidRow(1)) + "\r\n" + CsvLine(ValidRow(2)) + "\r\n";
+  const std::string text =
+      CsvLine(StdHeader()) + CsvLine(ValidRow(1)) + "\r\n" + CsvLine(ValidRow(2)) + "\r\n";
   const auto all = ReadText(text);
   ASSERT_EQ(all.rows.size(), 2u);
   EXPECT_EQ(all.rows[1].row, 4u);
@@ -220,8 +226,9 @@ TEST(IdentityReaderEncoding, Utf8BomAndUtf16FilesReadLikeUtf8) {
   const std::string utf8 = MakeCsv({row, ValidRow(2)});
   const auto reference = ReadText(utf8);
   ASSERT_EQ(reference.rows.size(), 2u);
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"\xEF\xBB\xBF" + utf8, "utf-8 (BOM)"}, {ToUtf16(utf8, true), "utf-16le"}, {ToUtf16(utf8, false), "utf-16be"}};
+  const std::vector<std::pair<std::string, std::string>> files = {{"\xEF\xBB\xBF" + utf8, "utf-8 (BOM)"},
+                                                                  {ToUtf16(utf8, true), "utf-16le"},
+                                                                  {ToUtf16(utf8, false), "utf-16be"}};
   for (const auto& [bytes, encoding] : files) {
     for (const std::size_t chunk : {std::size_t{0}, std::size_t{3}}) {
       const auto all = ReadText(bytes, {}, chunk);
@@ -240,7 +247,8 @@ TEST(IdentityReaderEncoding, Utf16RefusedWhenConfigured) {
   const auto all = ReadText(ToUtf16(MakeCsv({ValidRow(1)}), true), options);
   ASSERT_TRUE(all.open_error);
   EXPECT_EQ(all.open_error->message,
-            "t.csv: the file is utf-16le (byte-order mark); the reader is configured to refuse UTF-16 (utf16 = refuse)");
+            "t.csv: the file is utf-16le (byte-order mark); the reader is configured to refuse UTF-16 (utf16 "
+            "= refuse)");
 }
 
 TEST(IdentityReaderEncoding, InvalidUtf8NamesRowAndColumn) {
@@ -249,9 +257,10 @@ TEST(IdentityReaderEncoding, InvalidUtf8NamesRowAndColumn) {
   const auto all = ReadText(MakeCsv({ValidRow(1), row, ValidRow(3)}));
   EXPECT_EQ(all.rows.size(), 2u);
   ASSERT_EQ(all.ErrorLines().size(), 1u);
-  EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:3: column SourceUserPrincipalName: invalid UTF-8 at character 2 (byte 0xFC); the file is not "
-            "UTF-8: re-save it as \"CSV UTF-8\" or Export-Csv -Encoding UTF8");
+  EXPECT_EQ(
+      all.ErrorLines()[0],
+      "t.csv:3: column SourceUserPrincipalName: invalid UTF-8 at character 2 (byte 0xFC); the file is not "
+      "UTF-8: re-save it as \"CSV UTF-8\" or Export-Csv -Encoding UTF8");
   EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kInvalidEncoding);
 }
 
@@ -286,7 +295,8 @@ TEST(IdentityReaderEncoding, UnpairedSurrogateInUtf16NamesRowAndColumn) {
   const auto all = ReadText(utf16);
   ASSERT_EQ(all.ErrorLines().size(), 1u);
   EXPECT_EQ(all.ErrorLines()[0],
-            "t.csv:2: column MigrationStatus: invalid UTF-16 at character 1 (an unpaired surrogate, or the file ends "
+            "t.csv:2: column MigrationStatus: invalid UTF-16 at character 1 (an unpaired surrogate, or the "
+            "file ends "
             "in the middle of a character)");
 }
 

@@ -16,10 +16,15 @@
 namespace ctim::agent::testing {
 
 inline const std::vector<std::string>& StdHeader() {
-  static const std::vector<std::string> header = {
-      "SourceExternalDirectoryObjectId", "SourceUserPrincipalName", "PrimarySmtpAddress",
-      "ExchangeGuid",                    "ArchiveGuid",             "LegacyExchangeDN",
-      "EmailAddresses",                  "TargetExternalDirectoryObjectId", "MigrationStatus"};
+  static const std::vector<std::string> header = {"SourceExternalDirectoryObjectId",
+                                                  "SourceUserPrincipalName",
+                                                  "PrimarySmtpAddress",
+                                                  "ExchangeGuid",
+                                                  "ArchiveGuid",
+                                                  "LegacyExchangeDN",
+                                                  "EmailAddresses",
+                                                  "TargetExternalDirectoryObjectId",
+                                                  "MigrationStatus"};
   return header;
 }
 
@@ -32,15 +37,17 @@ inline std::string NumberedGuid(std::string_view first8, int n) {
 // A valid row in StdHeader() order; every key (GUIDs, X500s) is unique per n.
 inline std::vector<std::string> ValidRow(int n) {
   const std::string user = "user" + std::to_string(n);
-  return {NumberedGuid("5a5a5a5a", n),
-          user + "@fabrikam.com",
-          user + "@fabrikam.com",
-          NumberedGuid("1ec059c7", n),
-          NumberedGuid("a4c41ba5", n),
-          "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" + user + "-f1f9",
-          "SMTP:" + user + "@fabrikam.com;smtp:" + user + "@fabrikam.onmicrosoft.com;X500:/o=First Org/ou=Site/cn=Recipients/cn=" + user,
-          NumberedGuid("7c1e0000", n),
-          "Mapped"};
+  return {
+      NumberedGuid("5a5a5a5a", n),
+      user + "@fabrikam.com",
+      user + "@fabrikam.com",
+      NumberedGuid("1ec059c7", n),
+      NumberedGuid("a4c41ba5", n),
+      "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=" + user + "-f1f9",
+      "SMTP:" + user + "@fabrikam.com;smtp:" + user +
+          "@fabrikam.onmicrosoft.com;X500:/o=First Org/ou=Site/cn=Recipients/cn=" + user,
+      NumberedGuid("7c1e0000", n),
+      "Mapped"};
 }
 
 inline std::string CsvLine(const std::vector<std::string>& cells, std::string_view line_end = "\r\n") {
@@ -51,7 +58,8 @@ inline std::string CsvLine(const std::vector<std::string>& cells, std::string_vi
 }
 
 inline std::string MakeCsv(const std::vector<std::vector<std::string>>& rows,
-                           const std::vector<std::string>& header = StdHeader(), std::string_view line_end = "\r\n") {
+                           const std::vector<std::string>& header = StdHeader(),
+                           std::string_view line_end = "\r\n") {
   std::string out = CsvLine(header, line_end);
   for (const auto& row : rows) out += CsvLine(row, line_end);
   return out;
@@ -87,8 +95,9 @@ inline ReadAll ReadText(const std::string& text, ReaderOptions options = {}, std
                         std::string label = "t.csv") {
   ReadAll all;
   std::istringstream in(text, std::ios::binary);
-  auto reader = chunk_bytes == 0 ? IdentityReader::Open(in, std::move(label), std::move(options))
-                                 : IdentityReader::Open(in, std::move(label), std::move(options), chunk_bytes);
+  auto reader = chunk_bytes == 0
+                    ? IdentityReader::Open(in, std::move(label), std::move(options))
+                    : IdentityReader::Open(in, std::move(label), std::move(options), chunk_bytes);
   if (!reader) {
     all.open_error = reader.error();
     return all;
