@@ -102,7 +102,8 @@ Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& dir
             break;
           case ChangeState::kNotApplied:
             c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kNotWritten;
-            c.detail = DescribeSet(t.change_set, *object);
+            c.detail = t.written_recorded ? DescribeSet(t.change_set, *object)
+                                          : "AD still holds the prior values: the modify was never applied";
             break;
           case ChangeState::kDiverged:
             c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kDiverged;
@@ -140,7 +141,8 @@ Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory,
     items.push_back(ToConfirm{items.size(), v.id, std::move(v.change_set), v.HasOutcome(OutcomeState::kWritten)});
   }
   if (items.empty()) return report;
-  Log()->warn("resolving {} change(s) left without a final outcome by {} interrupted run(s), by re-reading AD",
+  Log()->warn("resolving {} change(s) that earlier runs left without a final outcome ({} run(s) found "
+              "interrupted), by re-reading AD",
               items.size(), report.interrupted_runs);
   auto confirmed = ConfirmByReading(journal, directory, current, items, attributes, batch_size, progress);
   if (!confirmed) return std::unexpected(std::move(confirmed.error()).With("resolving interrupted runs"));
