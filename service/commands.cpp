@@ -1,0 +1,14 @@
+#include "service/command.h"
+
+#include <array>
+
+namespace ctim::service {
+
+std::span<const CommandSpec> Commands() {
+  static constexpr std::array kCommands = {
+      CommandSpec{"config", "validate the configuration file and print the effective settings", &RunConfig},
+  };
+  return kCommands;
+}
+
+}  // namespace ctim::service
