@@ -67,6 +67,34 @@ std::optional<MatchKey> ParseMatchKey(std::string_view name) {
   return std::nullopt;
 }
 
+Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order, std::string_view anchor,
+                                            bool match_upn, bool match_mail) {
+  MatchOptions options;
+  if (!order.empty()) {
+    options.chain.clear();
+    for (const std::string& name : order) {
+      const auto key = ParseMatchKey(name);
+      if (!key) {
+        std::string valid;
+        for (const KeyName& k : kKeyNames) valid += (valid.empty() ? "" : ", ") + std::string(k.name);
+        return Fail(Errc::kInvalidInput, "match_order: unknown key \"" + name + "\"", "use some of: " + valid);
+      }
+      if (std::find(options.chain.begin(), options.chain.end(), *key) == options.chain.end()) {
+        options.chain.push_back(*key);
+      }
+    }
+  }
+  auto opt_in = [&](bool wanted, MatchKey key) {
+    if (wanted && std::find(options.chain.begin(), options.chain.end(), key) == options.chain.end()) {
+      options.chain.push_back(key);
+    }
+  };
+  opt_in(match_upn, MatchKey::kUserPrincipalName);
+  opt_in(match_mail, MatchKey::kMail);
+  if (!anchor.empty()) options.anchor_attribute = std::string(anchor);
+  return options;
+}
+
 CandidateIndex::CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options)
     : objects_(std::move(objects)) {
   for (std::size_t i = 0; i < objects_.size(); ++i) {

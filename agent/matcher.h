@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,6 +51,12 @@ struct CloudView {
   const CloudIdentity* identity = nullptr;  // kResolved: the user, or nullptr if the tenant has no such id
   std::string unavailable_reason;           // kUnavailable: why the cloud could not be asked
 };
+
+// MatchOptions from configuration (service/config.h [agent] match_order, anchor, match_upn, match_mail):
+// `order` empty = the default chain; the opt-in flags append "upn"/"mail" when not already listed; `anchor`
+// empty = mS-DS-ConsistencyGuid. An unknown key name is an error listing the valid names.
+[[nodiscard]] Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order, std::string_view anchor,
+                                                          bool match_upn, bool match_mail);
 
 // The candidates, indexed once. Owns the objects; indices into objects() identify them.
 class CandidateIndex {

@@ -251,6 +251,24 @@ TEST(MatchKey, ConfigNamesRoundTrip) {
   EXPECT_FALSE(ParseMatchKey("guess"));
 }
 
+TEST(MatchOptions, FromConfig) {
+  auto defaults = MatchOptionsFromConfig({}, "", false, false);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->chain, MatchOptions{}.chain);
+  EXPECT_EQ(defaults->anchor_attribute, "mS-DS-ConsistencyGuid");
+  const std::vector<std::string> order = {"target-address", "external-id"};
+  auto custom = MatchOptionsFromConfig(order, "employeeID", true, false);
+  ASSERT_TRUE(custom);
+  EXPECT_EQ(custom->chain, (std::vector<MatchKey>{MatchKey::kTargetAddress, MatchKey::kExternalDirectoryObjectId,
+                                                  MatchKey::kUserPrincipalName}));
+  EXPECT_EQ(custom->anchor_attribute, "employeeID");
+  const std::vector<std::string> bad = {"sAMAccountName"};
+  auto error = MatchOptionsFromConfig(bad, "", false, false);
+  ASSERT_FALSE(error);
+  EXPECT_NE(error.error().message.find("sAMAccountName"), std::string::npos);
+  EXPECT_NE(error.error().hint.find("external-id"), std::string::npos);
+}
+
 TEST(TextFold, FoldsAsciiAndCommonLetters) {
   EXPECT_TRUE(EqualsFolded("X500:/o=Contoso/cn=MÜLLER", "x500:/O=contoso/CN=müller"));
   EXPECT_TRUE(EqualsFolded("ÀÉÎÕÜ", "àéîõü"));
