@@ -158,7 +158,27 @@ Status Journal::Migrate() {
   return tx.Commit();
 }
 
+Status Journal::LockForWriting() {
+  if (writer_lock_ || db_.path() == ":memory:") return {};
+  auto lock = sqlite::Database::Open(db_.path() + ".lock");
+  if (!lock) return std::unexpected(std::move(lock.error()));
+  // EXCLUSIVE locking mode keeps the write lock after COMMIT until the connection closes; the OS drops it
+  // when the process dies, so a crashed run never blocks the next one.
+  for (std::string_view sql : {"PRAGMA busy_timeout=0", "PRAGMA locking_mode=EXCLUSIVE",
+                               "CREATE TABLE IF NOT EXISTS holder(pid INTEGER)", "BEGIN EXCLUSIVE"}) {
+    if (Status s = lock->Exec(sql); !s) {
+      return Fail(Errc::kUnavailable,
+                  "journal " + db_.path() + " is in use by another ctim-agent write or rollback",
+                  "wait for it to finish (see `ctim-agent runs`), or use another journal");
+    }
+  }
+  if (Status s = lock->Exec("DELETE FROM holder; COMMIT"); !s) return s;
+  writer_lock_.emplace(std::move(*lock));
+  return {};
+}
+
 Result<RunId> Journal::BeginRun(const RunInfo& info) {
+  if (Status locked = LockForWriting(); !locked) return std::unexpected(std::move(locked.error()));
   auto insert = db_.Prepare(
       "INSERT INTO runs(kind, state, started_at, file_path, file_sha256, options, rollback_of) "
       "VALUES (?1, 'running', ?2, ?3, ?4, ?5, ?6)");

@@ -104,6 +104,9 @@ class Journal {
   // Opens or creates the journal at `path` (":memory:" for tests) and brings the schema up to date.
   [[nodiscard]] static Result<Journal> Open(const std::string& path);
 
+  // Starts a run. The first BeginRun of this Journal takes the journal's writer lock (a companion file
+  // "<path>.lock", held until this Journal is destroyed or the process ends), so two write/rollback
+  // processes can never interleave on one journal: the second gets Errc::kUnavailable.
   [[nodiscard]] Result<RunId> BeginRun(const RunInfo& info);
   [[nodiscard]] Status FinishRun(RunId run, RunState state, std::string_view summary);
   // Marks every run still "running", other than `current`, as interrupted. Returns how many.
@@ -128,9 +131,11 @@ class Journal {
  private:
   explicit Journal(sqlite::Database db) : db_(std::move(db)) {}
   [[nodiscard]] Status Migrate();
+  [[nodiscard]] Status LockForWriting();
   [[nodiscard]] Result<std::vector<IntentView>> LoadIntents(std::string_view where, std::optional<std::int64_t> arg);
 
   sqlite::Database db_;
+  std::optional<sqlite::Database> writer_lock_;
 };
 
 // UTC now as ISO 8601 with milliseconds, "2025-01-31T12:34:56.789Z".

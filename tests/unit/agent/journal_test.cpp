@@ -162,6 +162,19 @@ TEST_F(JournalTest, RollbackChangesPointAtWhatTheyUndo) {
   EXPECT_EQ((*run)->info.kind, RunKind::kRollback);
 }
 
+TEST_F(JournalTest, OneWriterAtATime) {
+  Journal first = Open();
+  ASSERT_TRUE(first.BeginRun(RunInfo{}));
+  Journal reader = Open();
+  EXPECT_TRUE(reader.ListRuns());  // `runs` / `show` still work
+  auto second = reader.BeginRun(RunInfo{});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::kUnavailable);
+  EXPECT_NE(second.error().message.find("in use by another ctim-agent"), std::string::npos);
+  { Journal gone = std::move(first); }  // the first process ends
+  EXPECT_TRUE(reader.BeginRun(RunInfo{}));
+}
+
 TEST_F(JournalTest, RefusesAJournalFromAnotherSchemaVersion) {
   { Journal j = Open(); }
   {
