@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/attributes.h"
 #include "agent/directory.h"
 #include "agent/journal.h"
 #include "agent/journaled_apply.h"
@@ -45,7 +46,8 @@ struct InversePlan {
                                       const std::map<ChangeId, RunId>& reverted);
 
 struct RollbackSettings {
-  std::vector<std::string> attributes;  // what to read (attr::CandidateAttributes(anchor))
+  // What to read: attr::CandidateAttributes(the MatchOptions anchor_attribute).
+  std::vector<std::string> attributes = attr::CandidateAttributes("mS-DS-ConsistencyGuid");
   std::size_t batch_size = 500;
   int max_replans = 3;  // per object, after compare-and-swap conflicts
 };

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/attributes.h"
 #include "agent/directory.h"
 #include "agent/journal.h"
 #include "agent/journaled_apply.h"
@@ -25,7 +26,8 @@ namespace ctim::agent {
 
 struct WriteSettings {
   PlanOptions plan;                     // for re-plans after a conflict: the options the plan was built with
-  std::vector<std::string> attributes;  // what to read back (attr::CandidateAttributes(anchor))
+  // What to read back: attr::CandidateAttributes(the MatchOptions anchor_attribute).
+  std::vector<std::string> attributes = attr::CandidateAttributes("mS-DS-ConsistencyGuid");
   std::size_t batch_size = 500;         // objects per journal transaction and pipelined modify batch
   int max_replans = 3;                  // per object, after compare-and-swap conflicts
 };
