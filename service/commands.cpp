@@ -8,6 +8,7 @@ std::span<const CommandSpec> Commands() {
   static constexpr std::array kCommands = {
       CommandSpec{"config", "validate the configuration file and print the effective settings", &RunConfig},
       CommandSpec{"check", "check a CTIM identities file: every row validated, nothing changed", &RunCheck},
+      CommandSpec{"verify", "poll Graph and Exchange Online until what a run wrote has arrived", &RunVerify},
   };
   return kCommands;
 }
