@@ -20,6 +20,8 @@
 //       belong to a cycle that read AD before the write: it gets one more cycle;
 //     - a value is MISSING (not there at all): PENDING, whatever the evidence, until the caller's deadline
 //       (EXO follows Entra within 30 min usually, up to 24 h [EXODELAY]); the reason says how far sync came.
+//   Graph stamps sync times in whole seconds: a cycle stamped in the same second as the write counts as NOT
+//   after it (cautious: at worst one more cycle is awaited).
 #pragma once
 
 #include <optional>

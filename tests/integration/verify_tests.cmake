@@ -2,9 +2,11 @@
 # test on ephemeral ports, and the lab AD (tests/lab): sync/ clients (tokens, CA, fault switches) and
 # `ctim-agent verify` end to end. Reads the lab from CTIM_LAB_* (tests/lab/lab.sh env); FAILS without it.
 find_package(CURL REQUIRED)
+find_package(GTest REQUIRED)
 add_library(ctim_verify_lab STATIC ${CMAKE_CURRENT_LIST_DIR}/verify_lab.cpp)
 target_link_libraries(ctim_verify_lab PUBLIC ctim_common nlohmann_json::nlohmann_json GTest::gtest CURL::libcurl)
 target_compile_definitions(ctim_verify_lab PUBLIC CTIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_include_directories(ctim_verify_lab PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 ctim_target_warnings(ctim_verify_lab)
 
 ctim_integration_test(NAME sync_cloud_test
