@@ -71,8 +71,6 @@ Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::s
   for (Expectation& e : expectations) {
     UserResult u;
     u.expected = std::move(e);
-    // A file says nothing about when it was written: count syncs from now on (see verify_classify.h).
-    if (!u.expected.written_at) u.expected.written_at = started_wall;
     u.verdict = {VerifyStatus::kPending, "not checked yet", {}, {}};
     report.users.push_back(std::move(u));
   }
@@ -118,7 +116,8 @@ Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::s
       std::size_t newly_final = 0;
       for (std::size_t i : open) {
         UserResult& u = report.users[i];
-        const TimePoint written = *u.expected.written_at;
+        // A file says nothing about when it was written: count syncs from the start (verify_classify.h).
+        const TimePoint written = u.expected.written_at.value_or(started_wall);
         u.first_sync_after_write = FirstAfter(seen_syncs, written);
         const SyncEvidence evidence = JudgeSync(written, u.first_sync_after_write, report.tenant_last_sync);
         const auto found = snapshot->users.find(u.expected.target_object_id);

@@ -218,6 +218,8 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
                                                           "minutes, at most 24 hours");
   }
 
+  // What sync times are counted from: the journal's write time, or (a file) the start of this verify.
+  const std::string since = expected.written_at ? "the write" : "verify started";
   std::vector<ValueCheck> values = CompareValues(expected, *mail);
   const bool all_arrived =
       std::all_of(values.begin(), values.end(), [](const ValueCheck& v) { return v.state == ValueState::kArrived; });
@@ -241,7 +243,7 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
   const std::string different = DescribeDifferent(values);
   if (!different.empty()) {
     if (evidence == SyncEvidence::kFullCycle) {
-      return Wrong("Exchange Online holds another value after a sync cycle that started after the write (" +
+      return Wrong("Exchange Online holds another value after a sync cycle that started after " + since + " (" +
                        SyncText(tenant_last_sync) + "): " + different,
                    "something other than this run set that value: re-read the object (ctim-agent plan) and find "
                    "who changed it in AD; a stale cloud ExchangeGuid is cleared with Set-User "
@@ -249,15 +251,21 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
                    std::move(values));
     }
     return Pending("Exchange Online still holds the previous value: " + different + " (" + SyncText(tenant_last_sync) +
-                       (evidence == SyncEvidence::kSyncedOnce ? "; that sync may have read AD before the write" : "") +
+                       (evidence == SyncEvidence::kSyncedOnce ? "; that sync may have read AD before " + since : std::string()) +
                        ")",
-                   "waits for a sync cycle that starts after the write; WRONG if the value still differs then",
+                   "waits for a sync cycle that starts after " + since + "; WRONG if the value still differs then",
                    std::move(values));
   }
 
   const std::string missing = ListValues(values, ValueState::kMissing);
   switch (evidence) {
     case SyncEvidence::kNotSynced:
+      if (!expected.written_at) {  // a file: when the values were written is not known
+        return Pending("not in Exchange Online after the last sync (" + SyncText(tenant_last_sync) + "): " + missing,
+                       "if the values were in AD before that sync, check the write (ctim-agent plan shows what AD "
+                       "holds); otherwise wait for the next sync. " + std::string(kSyncNowHint),
+                       std::move(values));
+      }
       return Pending("no directory sync has finished since the write (" + SyncText(tenant_last_sync) +
                          "); not in Exchange Online yet: " + missing,
                      std::string(kSyncNowHint), std::move(values));
@@ -271,11 +279,11 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
                    "Exchange Online usually follows Entra ID within 30 minutes, at most 24 hours", std::move(values));
   }
   if (evidence == SyncEvidence::kSyncedOnce) {
-    return Pending("the last sync may have read AD before the write (" + SyncText(tenant_last_sync) +
+    return Pending("the last sync may have read AD before " + since + " (" + SyncText(tenant_last_sync) +
                        "); not in Exchange Online yet: " + missing,
                    "waits for the next sync cycle", std::move(values));
   }
-  return Pending("a sync cycle that started after the write has finished (" + SyncText(tenant_last_sync) +
+  return Pending("a sync cycle that started after " + since + " has finished (" + SyncText(tenant_last_sync) +
                      "), but Exchange Online does not show " + missing + " yet",
                  "if this lasts, check that Entra Connect reads the domain controller that was written (replication) "
                  "and that the object is in its sync scope",

@@ -68,7 +68,9 @@ struct Verdict {
   std::vector<ValueCheck> values;  // empty when EXO was not compared (no mail user, not in the tenant)
 };
 
-// `user` is nullptr when Graph does not know expected.target_object_id.
+// `user` is nullptr when Graph does not know expected.target_object_id. `evidence` is judged from
+// expected.written_at, or, when that is unknown (a file), from the start of the verify run; the reasons say
+// which.
 [[nodiscard]] Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEvidence evidence,
                                std::optional<TimePoint> tenant_last_sync);
 

@@ -40,8 +40,8 @@ std::string FormatVerifyTable(const VerifyReport& report, const VerifySubject& s
                                 report.users.size(), c.done, c.pending, c.wrong);
   if (!subject.skipped.empty()) out += fmt::format(", {} not verified", subject.skipped.size());
   out += "\n";
-  out += fmt::format("  {} passes in {:.1f} s; {} Graph and {} EXO calls ({} retried, {} throttled); {}\n",
-                     report.passes.size(), static_cast<double>(report.elapsed.count()) / 1000.0, report.calls.graph,
+  out += fmt::format("  {} {} in {:.1f} s; {} Graph and {} EXO calls ({} retried, {} throttled); {}\n",
+                     report.passes.size(), report.passes.size() == 1 ? "pass" : "passes", static_cast<double>(report.elapsed.count()) / 1000.0, report.calls.graph,
                      report.calls.exo, report.calls.retries, report.calls.throttled,
                      report.tenant_last_sync ? "tenant last sync " + FormatUtcTime(*report.tenant_last_sync)
                                              : std::string("the tenant never synced"));

@@ -263,6 +263,25 @@ TEST(VerifyClassify, PendingReasonShowsTheTenantsLastSync) {
   EXPECT_NE(never.reason.find("the tenant never synced"), std::string::npos) << never.reason;
 }
 
+TEST(VerifyClassify, AFileWithoutWriteTimeCountsFromTheStartOfVerifyAndSaysSo) {
+  Expectation e = Planned();
+  e.written_at.reset();
+  CloudUserState u = Synced(Arrived());
+  u.mail_user->exchange_guid.reset();
+  const Verdict missing = Classify(e, &u, SyncEvidence::kNotSynced, kWrite);
+  EXPECT_EQ(missing.status, VerifyStatus::kPending);
+  EXPECT_NE(missing.reason.find("not in Exchange Online after the last sync (tenant last sync"), std::string::npos)
+      << missing.reason;
+  EXPECT_NE(missing.hint.find("check the write"), std::string::npos) << missing.hint;
+  u.mail_user->exchange_guid = G("00000000-1111-4222-8333-444444444444");
+  const Verdict different = Classify(e, &u, SyncEvidence::kSyncedOnce, kWrite);
+  EXPECT_EQ(different.status, VerifyStatus::kPending);
+  EXPECT_NE(different.reason.find("may have read AD before verify started"), std::string::npos) << different.reason;
+  const Verdict wrong = Classify(e, &u, SyncEvidence::kFullCycle, kWrite);
+  EXPECT_EQ(wrong.status, VerifyStatus::kWrong);
+  EXPECT_NE(wrong.reason.find("started after verify started"), std::string::npos) << wrong.reason;
+}
+
 TEST(VerifyClassify, WrongVerdictsCarryTheComparedValues) {
   Expectation e = Planned();
   CloudUserState u = Synced(Arrived());
