@@ -73,6 +73,13 @@ std::string KerberosHint(std::string_view diagnostic) {
          "ldap/<host> SPN";
 }
 
+// Samba answers a modify of an attribute its schema lacks with noSuchAttribute (16) and this text, where
+// AD says undefinedAttributeType (17).
+bool IsUnknownAttribute(const Failure& f) {
+  return f.code == rc::kUndefinedAttributeType ||
+         (f.code == rc::kNoSuchAttribute && Contains(f.diagnostic, "not found in the schema"));
+}
+
 Errc CodeToErrc(Operation op, int code) {
   switch (code) {
     case rc::kInvalidCredentials:
@@ -174,6 +181,10 @@ std::string HintFor(const Failure& f) {
     case rc::kInsufficientAccessRights:
       return AccessHint(f.op);
     case rc::kNoSuchAttribute:
+      if (IsUnknownAttribute(f)) {
+        return "the directory schema has no such attribute: check its lDAPDisplayName, or extend the schema (e.g. "
+               "the Exchange attributes)";
+      }
       return "the value is not there (the entry changed since it was read): re-read the entry, or use permissive "
              "modify";
     case rc::kAttributeOrValueExists:
@@ -307,7 +318,8 @@ Error MapFailure(const Failure& f) {
     message += ": " + f.diagnostic;
   }
   if (!f.matched_dn.empty() && f.code == rc::kNoSuchObject) message += fmt::format(" (matched {})", f.matched_dn);
-  return Error{CodeToErrc(f.op, f.code), std::move(message), HintFor(f)};
+  const Errc code = IsUnknownAttribute(f) ? Errc::kInvalidInput : CodeToErrc(f.op, f.code);
+  return Error{code, std::move(message), HintFor(f)};
 }
 
 }  // namespace ctim::ldap

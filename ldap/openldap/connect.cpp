@@ -68,7 +68,8 @@ Error TlsError(const Connection::Impl& s, Operation op, int code, OpenStage& sta
   f.code = code;
   f.diagnostic = openldap::DiagnosticMessage(s.get());
   if (f.diagnostic == "(unknown error code)") f.diagnostic.clear();  // GnuTLS's text for a verify failure
-  f.tls = true;
+  // No handshake at all on ldaps://: a transport problem (name, port, firewall), not a certificate one.
+  f.tls = diagnosis.handshake || op == Operation::kStartTls;
   f.tls_reason = diagnosis.reason;
   return MapFailure(f);
 }
@@ -136,7 +137,12 @@ Result<Connection> Connection::Open(const ConnectOptions& options, OpenStage* st
   // failure, not as a bind failure.
   if (const int rc = ldap_connect(impl->get()); rc != LDAP_SUCCESS) {
     if (impl->url.ldaps) return std::unexpected(TlsError(*impl, Operation::kConnect, rc, stage));
-    return std::unexpected(impl->CallError(Operation::kConnect, options.url, rc));
+    Error e = impl->CallError(Operation::kConnect, options.url, rc);
+    if (options.start_tls) {  // StartTLS comes after the TCP connect: no TLS was involved yet
+      Failure f{Operation::kConnect, options.url, rc, openldap::DiagnosticMessage(impl->get()), {}, false, {}};
+      e = MapFailure(f);
+    }
+    return std::unexpected(std::move(e));
   }
   if (options.start_tls) {
     stage = OpenStage::kTls;

@@ -84,6 +84,11 @@ Result<PageResult> RunOnePage(const Connection::Impl& s, const SearchRequest& re
     }
     if (type == LDAP_RES_SEARCH_ENTRY) {
       page.entries.push_back(openldap::ToEntry(ld, msg.get()));
+      // Samba ignores the request's sizeLimit: enforce it here.
+      if (req.size_limit > 0 && page.entries.size() >= static_cast<std::size_t>(req.size_limit)) {
+        ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+        return page;  // no cookie: the search ends here
+      }
       continue;
     }
     if (type == LDAP_RES_SEARCH_REFERENCE) {  // continuation into another naming context: not followed
@@ -183,9 +188,16 @@ Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& 
   std::size_t entries = 0;
   std::size_t references = 0;
   for (;;) {
-    auto page = RunOnePage(s, request, cookie, request.page_size > 0 ? request.page_size : -1, Operation::kSearch,
+    SearchRequest this_page = request;
+    if (request.size_limit > 0) this_page.size_limit = request.size_limit - static_cast<int>(entries);
+    auto page = RunOnePage(s, this_page, cookie, request.page_size > 0 ? request.page_size : -1, Operation::kSearch,
                            target);
     if (!page) return std::unexpected(std::move(page.error()));
+    if (request.size_limit > 0 && entries + page->entries.size() >= static_cast<std::size_t>(request.size_limit) &&
+        !page->cookie.empty()) {
+      CancelPagedSearch(s, request, page->cookie);
+      page->cookie.clear();
+    }
     ++pages;
     entries += page->entries.size();
     references += page->references;

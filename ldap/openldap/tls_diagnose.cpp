@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -116,6 +117,16 @@ TlsDiagnosis DiagnoseTlsFailure(const LdapUrl& url, const ConnectOptions& option
                                    SubjectAltNames(cert.get()));
     if (url.host == "localhost") text += "; libldap checks \"localhost\" as this machine's hostname";
     return {true, std::move(text)};
+  }
+  if (url.host == "localhost") {
+    // libldap replaces "localhost" by gethostname() before checking the certificate's names.
+    char self[256] = {};
+    ::gethostname(self, sizeof self - 1);
+    if (!NamesHost(cert.get(), self)) {
+      return {true, fmt::format("TLS {}: libldap checks a certificate for \"localhost\" against this machine's "
+                                "hostname \"{}\", which the certificate does not name (it names {})",
+                                who, self, SubjectAltNames(cert.get()))};
+    }
   }
   return {true, {}};  // the certificate is fine: the failure was something else
 }

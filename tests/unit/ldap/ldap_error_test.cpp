@@ -146,6 +146,14 @@ TEST(MapFailure, PermissiveModifyIsSuggestedForValueConflicts) {
   EXPECT_NE(MapFailure(Make(Operation::kModify, 16)).hint.find("permissive"), std::string::npos);
 }
 
+TEST(MapFailure, SambaUnknownAttributeIsInvalidInputNotConflict) {
+  const Error e = MapFailure(Make(Operation::kModify, 16,
+                                  "acl_modify: attribute 'msExchFoo' on entry 'CN=Bob' was not found in the schema!"));
+  EXPECT_EQ(e.code, Errc::kInvalidInput);
+  EXPECT_NE(e.hint.find("schema"), std::string::npos) << e.hint;
+  EXPECT_EQ(MapFailure(Make(Operation::kModify, 17)).code, Errc::kInvalidInput);
+}
+
 TEST(ResultCodeName, KnownAndUnknown) {
   EXPECT_EQ(ResultCodeName(50), "Insufficient access");
   EXPECT_EQ(ResultCodeName(-1), "Can't contact LDAP server");
