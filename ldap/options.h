@@ -33,7 +33,8 @@ struct ConnectOptions {
   // kGssapi credentials. Kerberos reads these from the process environment, so Open() sets
   // KRB5_CONFIG, KRB5_CLIENT_KTNAME and KRB5CCNAME for the whole process before binding
   // (set them before other threads start). With a keytab and no ccache, a private MEMORY: cache is
-  // used so a stray default ticket cache cannot change who we bind as.
+  // used so a stray default ticket cache cannot change who we bind as. The variables stay set after
+  // Open() returns (Kerberos may read them again when the ticket is renewed).
   std::string keytab;       // client keytab (MIT client-keytab initiation); empty = use the ccache
   std::string ccache;       // e.g. FILE:/var/lib/ctim/krb5cc; empty = the default cache
   std::string krb5_config;  // path of krb5.conf; empty = leave KRB5_CONFIG as it is

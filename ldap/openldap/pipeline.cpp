@@ -39,19 +39,19 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
   std::size_t failed = 0;
 
   // Reports every request not yet answered with the connection's error, and returns that error.
-  const auto abort_all = [&](const Error& error) -> Status {
+  const auto abort_all = [&](int code, const Error& error) -> Status {
     for (const auto& [msgid, index] : in_flight) {
       ldap_abandon_ext(ld, msgid, nullptr, nullptr);
       Error e = error;
       e.message = fmt::format("ldap modify {}: outcome unknown, the connection failed: {}", requests[index].dn,
                               error.message);
       e.hint = "re-read the entry to see whether the change was applied; " + error.hint;
-      on_result(requests[index], Outcome(index, rc::kServerDown, {}, {}, std::unexpected(std::move(e))));
+      on_result(requests[index], Outcome(index, code, {}, {}, std::unexpected(std::move(e))));
     }
     for (; next < requests.size(); ++next) {
       Error e = error;
       e.message = fmt::format("ldap modify {}: not sent, the connection failed: {}", requests[next].dn, error.message);
-      on_result(requests[next], Outcome(next, rc::kServerDown, {}, {}, std::unexpected(std::move(e))));
+      on_result(requests[next], Outcome(next, code, {}, {}, std::unexpected(std::move(e))));
     }
     in_flight.clear();
     return std::unexpected(error);
@@ -65,7 +65,7 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
       int msgid = 0;
       const int rc = ldap_modify_ext(ld, req.dn.c_str(), array.get(), controls.get(), nullptr, &msgid);
       if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT) {
-        return abort_all(s.CallError(Operation::kModify, req.dn, rc));
+        return abort_all(rc, s.CallError(Operation::kModify, req.dn, rc));
       }
       if (rc != LDAP_SUCCESS) {  // this request could not be encoded or sent: its own failure
         ++failed;
@@ -84,11 +84,11 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
     LDAPMessage* raw = nullptr;
     const int type = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ONE, &timeout, &raw);
     const openldap::LdapMessage msg(raw);
-    if (type == 0) return abort_all(s.CallError(Operation::kModify, "(pipeline)", LDAP_TIMEOUT));
+    if (type == 0) return abort_all(LDAP_TIMEOUT, s.CallError(Operation::kModify, "(pipeline)", LDAP_TIMEOUT));
     if (type < 0) {
       int code = LDAP_SERVER_DOWN;
       ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
-      return abort_all(s.CallError(Operation::kModify, "(pipeline)", code));
+      return abort_all(code, s.CallError(Operation::kModify, "(pipeline)", code));
     }
     const auto it = in_flight.find(ldap_msgid(msg.get()));
     if (type != LDAP_RES_MODIFY || it == in_flight.end()) continue;  // not one of ours (e.g. a notice)

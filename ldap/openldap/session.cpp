@@ -35,7 +35,8 @@ Error Connection::Impl::ResultError(Operation op, std::string target, int code, 
 namespace openldap {
 
 spdlog::logger& Log() {
-  static const std::shared_ptr<spdlog::logger> registered = spdlog::get("ldap");
+  // Looked up each time: the service may register "ldap" after the first connection.
+  const std::shared_ptr<spdlog::logger> registered = spdlog::get("ldap");
   return registered ? *registered : *spdlog::default_logger_raw();
 }
 
