@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev time sqlite3
   # the lab: a Samba AD DC with its KDC, and the client tools the scripts use
   samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils ldb-tools python3-ldb
-  samba-dsdb-modules samba-vfs-modules openssl bc iproute2 util-linux procps
+  samba-dsdb-modules samba-vfs-modules openssl bc iproute2 util-linux mount procps
   # the cloud emulator (Debian's python3, not a pyenv one)
   python3 python3-ldap python3-cryptography
 )

@@ -1,0 +1,39 @@
+// The narrow interface for the cloud keys of the resolution chain (shared/README.md section 3.2 steps 1-3):
+// the target tenant's Entra view of each TargetExternalDirectoryObjectId. Implemented over Graph in
+// agent/adapters/graph_cloud.cpp (the cloud issue). The chain runs without it (offline keys only) and
+// says so in the plan.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "common/guid.h"
+#include "common/result.h"
+
+namespace ctim::agent {
+
+// What Graph says about one target user. Optional fields are nullopt when Graph returned null/nothing.
+struct CloudIdentity {
+  bool on_premises_sync_enabled = false;                  // onPremisesSyncEnabled == true
+  std::optional<std::string> immutable_id;                 // onPremisesImmutableId (base64 text as Graph has it)
+  std::optional<std::string> security_identifier;          // onPremisesSecurityIdentifier "S-1-5-..."
+  std::optional<std::string> distinguished_name;           // onPremisesDistinguishedName (cross-check only)
+  // Evidence for R9 (the target already has an Exchange mailbox or license); nullopt = not known.
+  std::optional<bool> exchange_license_assigned;           // assignedLicenses holds an EXO service plan
+  std::optional<std::string> recipient_type_details;       // EXO RecipientTypeDetails, e.g. "MailUser"
+  std::optional<std::string> previous_recipient_type_details;  // EXO Get-User PreviousRecipientTypeDetails
+};
+
+class CloudResolver {
+ public:
+  virtual ~CloudResolver() = default;
+
+  // Looks up every id (the implementation batches: Graph $batch of `id in (...)` filters). An id absent from
+  // the returned map does not exist in the target tenant. An error means the cloud could not be asked at
+  // all; the caller then plans with the offline keys only and says so.
+  virtual Result<std::map<Guid, CloudIdentity>> Resolve(std::span<const Guid> target_object_ids) = 0;
+};
+
+}  // namespace ctim::agent

@@ -1,0 +1,45 @@
+#include "agent/directory.h"
+
+#include <algorithm>
+#include <array>
+
+#include "agent/attributes.h"
+
+namespace ctim::agent {
+
+std::span<const std::string> DirectoryObject::Values(std::string_view name) const {
+  const auto it = attributes.find(name);
+  if (it == attributes.end()) return {};
+  return it->second;
+}
+
+std::optional<std::string_view> DirectoryObject::Single(std::string_view name) const {
+  const auto values = Values(name);
+  if (values.empty()) return std::nullopt;
+  return std::string_view(values.front());
+}
+
+namespace attr {
+
+std::vector<std::string> CandidateAttributes(std::string_view anchor_attribute) {
+  static constexpr std::array kNames = {
+      kObjectGuid,          kObjectSid,        kObjectClass,         kConsistencyGuid,
+      kExternalDirectoryObjectId, kTargetAddress, kProxyAddresses,  kMail,
+      kUserPrincipalName,   kMailboxGuid,      kArchiveGuid,         kElcMailboxFlags,
+      kRecipientTypeDetails, kRemoteRecipientType, kRecipientDisplayType, kHomeMdb,
+      kWhenChanged,         kUsnChanged};
+  std::vector<std::string> names(kNames.begin(), kNames.end());
+  if (!anchor_attribute.empty() &&
+      std::none_of(names.begin(), names.end(), [&](const std::string& n) { return EqualsAscii(n, anchor_attribute); })) {
+    names.emplace_back(anchor_attribute);
+  }
+  return names;
+}
+
+bool IsGuidValued(std::string_view attribute) {
+  return EqualsAscii(attribute, kObjectGuid) || EqualsAscii(attribute, kConsistencyGuid) ||
+         EqualsAscii(attribute, kMailboxGuid) || EqualsAscii(attribute, kArchiveGuid);
+}
+
+}  // namespace attr
+}  // namespace ctim::agent

@@ -1,0 +1,144 @@
+// The journal: an SQLite file (WAL, synchronous=FULL) that records every run, every intended change BEFORE
+// it is sent to AD, and every outcome after, so that
+//   - a crash (kill -9) at any moment leaves intents without outcomes, which the next run resolves by
+//     re-reading the objects (ResolveInterrupted in writer.h);
+//   - `rollback RUN` can compute the inverse of what a run wrote, with the exact prior values;
+//   - `runs` / `show RUN` can tell what happened, per user.
+// Schema and states: doc/journal-format.md. Not thread-safe: one Journal per thread. Other processes may
+// read the file while a run writes it (WAL).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/change_set.h"
+#include "agent/sqlite.h"
+#include "common/result.h"
+
+namespace ctim::agent {
+
+using RunId = std::int64_t;
+using IntentId = std::int64_t;
+using ChangeId = std::int64_t;
+
+enum class RunKind { kWrite, kRollback };
+enum class RunState {
+  kRunning,      // started, not finished (or the process died: see kInterrupted)
+  kFinished,     // every row was handled (some may be refused or failed: see the outcomes)
+  kStopped,      // a stop was requested; rows after the stop were not attempted
+  kFailed,       // the run could not go on (AD or journal unreachable)
+  kInterrupted,  // found still "running" by a later run: the process died
+};
+
+enum class OutcomeState {
+  kWritten,      // the modify succeeded (or, after a crash, a re-read shows it was applied)
+  kFailed,       // the modify failed for another reason than a conflict (detail: the server's words)
+  kConflict,     // the compare-and-swap failed: the object changed since the plan; re-planned (new intent)
+  kConfirmed,    // a re-read after the write shows AD holds exactly the planned values
+  kMismatch,     // a re-read after the write shows something else (detail: what differs)
+  kNotWritten,   // after a crash: a re-read shows the modify was never applied
+  kDiverged,     // after a crash: a re-read shows neither the old nor the new values (someone else changed it)
+};
+
+[[nodiscard]] std::string_view RunKindName(RunKind kind);
+[[nodiscard]] std::string_view RunStateName(RunState state);
+[[nodiscard]] std::string_view OutcomeStateName(OutcomeState state);
+
+struct RunInfo {
+  RunKind kind = RunKind::kWrite;
+  std::string file_path;
+  std::string file_sha256;  // hex, computed by the caller
+  std::string options_json = "{}";
+  std::optional<RunId> rollback_of;
+};
+
+struct RunRecord {
+  RunId id = 0;
+  RunInfo info;
+  RunState state = RunState::kRunning;
+  std::string started_at;   // UTC ISO 8601
+  std::string finished_at;  // empty while running
+  std::string summary;
+};
+
+// An intent to record: one change set (one modify), and for a rollback the change each change undoes.
+struct IntentToRecord {
+  ChangeSet change_set;
+  std::vector<std::optional<ChangeId>> reverts;  // empty, or one entry per change
+  int attempt = 1;                               // 1, then 2.. after conflict re-plans
+};
+
+struct OutcomeEntry {
+  OutcomeState state = OutcomeState::kWritten;
+  std::string detail;
+  std::string at;
+  RunId recorded_by = 0;  // the run that recorded it (a later run, when resolved after a crash)
+};
+
+struct IntentView {
+  IntentId id = 0;
+  RunId run_id = 0;
+  int attempt = 1;
+  std::string recorded_at;
+  ChangeSet change_set;
+  std::vector<ChangeId> change_ids;                // parallel to change_set.changes
+  std::vector<std::optional<ChangeId>> reverts;    // parallel to change_set.changes
+  std::vector<OutcomeEntry> outcomes;              // in the order recorded
+
+  [[nodiscard]] std::optional<OutcomeState> Latest() const;
+  [[nodiscard]] bool HasOutcome(OutcomeState state) const;
+};
+
+struct OutcomeToRecord {
+  IntentId intent = 0;
+  OutcomeState state = OutcomeState::kWritten;
+  std::string detail;
+};
+
+class Journal {
+ public:
+  // Opens or creates the journal at `path` (":memory:" for tests) and brings the schema up to date.
+  [[nodiscard]] static Result<Journal> Open(const std::string& path);
+
+  // Starts a run. The first BeginRun of this Journal takes the journal's writer lock (a companion file
+  // "<path>.lock", held until this Journal is destroyed or the process ends), so two write/rollback
+  // processes can never interleave on one journal: the second gets Errc::kUnavailable.
+  [[nodiscard]] Result<RunId> BeginRun(const RunInfo& info);
+  [[nodiscard]] Status FinishRun(RunId run, RunState state, std::string_view summary);
+  // Marks every run still "running", other than `current`, as interrupted. Returns how many.
+  [[nodiscard]] Result<int> MarkInterruptedRuns(RunId current);
+
+  // Records intents in ONE transaction (durable when this returns: synchronous=FULL). Returns their ids,
+  // in order. Call BEFORE sending the modifies.
+  [[nodiscard]] Result<std::vector<IntentId>> RecordIntents(RunId run, std::span<const IntentToRecord> intents);
+  // Records outcomes in ONE transaction, as recorded by `run`.
+  [[nodiscard]] Status RecordOutcomes(RunId run, std::span<const OutcomeToRecord> outcomes);
+
+  [[nodiscard]] Result<std::vector<RunRecord>> ListRuns();
+  [[nodiscard]] Result<std::optional<RunRecord>> GetRun(RunId run);
+  // Every intent of `run` with its changes and outcomes, in the order recorded.
+  [[nodiscard]] Result<std::vector<IntentView>> RunIntents(RunId run);
+  // Intents of any run whose fate is unknown: no outcome at all, or "written" but never confirmed or
+  // contradicted (the process died before it re-read the object).
+  [[nodiscard]] Result<std::vector<IntentView>> UnresolvedIntents();
+  // For each change of `run`: the rollback change that undid it, if a rollback wrote it successfully.
+  [[nodiscard]] Result<std::vector<std::pair<ChangeId, RunId>>> RevertedChanges(RunId run);
+
+ private:
+  explicit Journal(sqlite::Database db) : db_(std::move(db)) {}
+  [[nodiscard]] Status Migrate();
+  [[nodiscard]] Status LockForWriting();
+  [[nodiscard]] Result<std::vector<IntentView>> LoadIntents(std::string_view where, std::optional<std::int64_t> arg);
+
+  sqlite::Database db_;
+  std::optional<sqlite::Database> writer_lock_;
+};
+
+// UTC now as ISO 8601 with milliseconds, "2025-01-31T12:34:56.789Z".
+[[nodiscard]] std::string UtcNow();
+
+}  // namespace ctim::agent

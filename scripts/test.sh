@@ -1,0 +1,21 @@
+#!/bin/bash
+# The whole test suite, from a fresh Debian 12 machine (root or sudo):
+#   1. installs every dependency (scripts/install-deps.sh),
+#   2. builds the CI configuration (warnings as errors, ASan + UBSan) and the libFuzzer targets (clang 16),
+#   3. inside a private network namespace (only loopback; nothing leaves the machine, no port clashes)
+#      starts the embedded lab (Samba AD DC + KDC + cloud emulator) and runs every test:
+#      unit, integration against the lab, and the fuzzers for a bounded time.
+# Exit code: 0 when every test passed. A test that cannot reach the lab fails; nothing is skipped.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+scripts/install-deps.sh
+jobs="$(nproc)"
+cmake --preset ci
+cmake --build --preset ci -j"$jobs"
+cmake --preset fuzz
+cmake --build --preset fuzz -j"$jobs"
+
+export CTIM_LAB_DIR="${CTIM_LAB_DIR:-/tmp/ctim-lab-test}"
+exec tests/lab/lab.sh netns scripts/run-tests-in-lab.sh

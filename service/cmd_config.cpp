@@ -1,0 +1,71 @@
+// `ctim-agent config`: validate the configuration and print the effective settings, so an admin can
+// check a file before the weekend. Prints paths, never the contents of password or key files.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cstdio>
+
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+
+namespace ctim::service {
+namespace {
+
+std::string Quote(const std::string& s) { return fmt::format("\"{}\"", s); }
+
+std::string QuoteList(const std::vector<std::string>& list) {
+  std::vector<std::string> quoted;
+  for (const auto& s : list) quoted.push_back(Quote(s));
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+void Print(const Config& c) {
+  std::printf("# %s\n[ldap]\n", c.source.string().c_str());
+  const auto& l = c.ldap;
+  std::printf("url = %s\nbind = %s\nprincipal = %s\nkeytab = %s\nkrb5_config = %s\nbind_dn = %s\n",
+              Quote(l.url).c_str(), Quote(l.bind).c_str(), Quote(l.principal).c_str(), Quote(l.keytab).c_str(),
+              Quote(l.krb5_config).c_str(), Quote(l.bind_dn).c_str());
+  std::printf("password_file = %s\nca_file = %s\nstarttls = %s\nbase_dns = %s\ngc_url = %s\n",
+              Quote(l.password_file).c_str(), Quote(l.ca_file).c_str(), l.starttls ? "true" : "false",
+              QuoteList(l.base_dns).c_str(), Quote(l.gc_url).c_str());
+  std::printf("timeout_seconds = %d\npage_size = %d\nwindow = %d\n", l.timeout_seconds, l.page_size, l.window);
+  if (c.cloud.configured) {
+    const auto& k = c.cloud;
+    std::printf("\n[cloud]\npreset = %s\ntenant_id = %s\nclient_id = %s\ncertificate_file = %s\n",
+                Quote(k.preset).c_str(), Quote(k.tenant_id).c_str(), Quote(k.client_id).c_str(),
+                Quote(k.certificate_file).c_str());
+    std::printf("private_key_file = %s\nclient_secret_file = %s\nassertion = %s\n",
+                Quote(k.private_key_file).c_str(), Quote(k.client_secret_file).c_str(), Quote(k.assertion).c_str());
+    std::printf("login_url = %s\ngraph_url = %s\nexo_url = %s\nca_file = %s\ntimeout_seconds = %d\n",
+                Quote(k.login_url).c_str(), Quote(k.graph_url).c_str(), Quote(k.exo_url).c_str(),
+                Quote(k.ca_file).c_str(), k.timeout_seconds);
+  }
+  const auto& a = c.agent;
+  std::printf("\n[agent]\njournal = %s\ntarget_delivery_domain = %s\nmatch_order = %s\nanchor = %s\n",
+              Quote(a.journal).c_str(), Quote(a.target_delivery_domain).c_str(), QuoteList(a.match_order).c_str(),
+              Quote(a.anchor).c_str());
+  std::printf("email_separator = %s\nmatch_upn = %s\nmatch_mail = %s\n", Quote(a.email_separator).c_str(),
+              a.match_upn ? "true" : "false", a.match_mail ? "true" : "false");
+  std::printf("verify_interval_seconds = %d\nverify_deadline_seconds = %d\n", a.verify_interval_seconds,
+              a.verify_deadline_seconds);
+}
+
+}  // namespace
+
+int RunConfig(const Invocation& invocation) {
+  auto options = MakeOptions(invocation, "Validate the configuration file and print the effective settings.");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
+  Print(*common->config);
+  return kExitOk;
+}
+
+}  // namespace ctim::service

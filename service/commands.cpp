@@ -1,0 +1,15 @@
+#include "service/command.h"
+
+#include <array>
+
+namespace ctim::service {
+
+std::span<const CommandSpec> Commands() {
+  static constexpr std::array kCommands = {
+      CommandSpec{"config", "validate the configuration file and print the effective settings", &RunConfig},
+      CommandSpec{"check", "check a CTIM identities file: every row validated, nothing changed", &RunCheck},
+  };
+  return kCommands;
+}
+
+}  // namespace ctim::service

@@ -1,0 +1,243 @@
+#include "service/config.h"
+
+// Header-only and without exceptions: Debian's libtomlplusplus.so is built with exceptions, and no
+// exception may leave this file.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace ctim::service {
+namespace {
+
+// Reads one table, remembering which keys were consumed so leftovers can be reported as unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string section, std::string_view origin)
+      : table_(table), section_(std::move(section)), origin_(origin) {}
+
+  Status Read(std::string_view key, std::string& out) {
+    return ReadAs<std::string>(key, "a string", [&](const std::string& v) { out = v; });
+  }
+  Status Read(std::string_view key, bool& out) {
+    return ReadAs<bool>(key, "true or false", [&](bool v) { out = v; });
+  }
+  Status Read(std::string_view key, int& out, int min, int max) {
+    return ReadAs<std::int64_t>(key, "an integer", [&](std::int64_t v) { out = static_cast<int>(v); },
+                                [&](std::int64_t v) { return v >= min && v <= max; },
+                                fmt::format("between {} and {}", min, max));
+  }
+  Status Read(std::string_view key, std::vector<std::string>& out) {
+    used_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return {};
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Bad(key, *node, "a list of strings, e.g. [\"a\", \"b\"]");
+    out.clear();
+    for (const toml::node& item : *array) {
+      const auto* s = item.as_string();
+      if (s == nullptr) return Bad(key, item, "a list of strings");
+      out.push_back(s->get());
+    }
+    return {};
+  }
+
+  // Every key not read is a typo or an option of another version: say which.
+  Status RejectUnknown() const {
+    for (const auto& [key, node] : table_) {
+      if (!used_.contains(std::string(key.str()))) {
+        return Fail(Errc::kInvalidInput,
+                    fmt::format("{}:{}: unknown key [{}] {}", origin_, node.source().begin.line, section_,
+                                key.str()),
+                    "check the spelling against README.md, section Configuration");
+      }
+    }
+    return {};
+  }
+
+ private:
+  template <class T, class Assign, class Valid = bool (*)(const T&)>
+  Status ReadAs(std::string_view key, std::string_view expected, Assign assign, Valid valid = nullptr,
+                std::string range = {}) {
+    used_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return {};
+    const auto value = node->value<T>();
+    if (!value) return Bad(key, *node, expected);
+    if constexpr (!std::is_same_v<Valid, bool (*)(const T&)>) {
+      if (!valid(*value)) return Bad(key, *node, range);
+    }
+    assign(*value);
+    return {};
+  }
+
+  Status Bad(std::string_view key, const toml::node& node, std::string_view expected) const {
+    return Fail(Errc::kInvalidInput,
+                fmt::format("{}:{}: [{}] {} must be {}", origin_, node.source().begin.line, section_, key,
+                            expected));
+  }
+
+  const toml::table& table_;
+  std::string section_;
+  std::string_view origin_;
+  std::set<std::string> used_;
+};
+
+#define CTIM_TRY(expr)                                                \
+  do {                                                                \
+    if (auto status_ = (expr); !status_) return std::unexpected(std::move(status_.error())); \
+  } while (false)
+
+Status ReadLdap(TableReader& r, LdapSettings& s) {
+  CTIM_TRY(r.Read("url", s.url));
+  CTIM_TRY(r.Read("bind", s.bind));
+  CTIM_TRY(r.Read("principal", s.principal));
+  CTIM_TRY(r.Read("keytab", s.keytab));
+  CTIM_TRY(r.Read("krb5_config", s.krb5_config));
+  CTIM_TRY(r.Read("bind_dn", s.bind_dn));
+  CTIM_TRY(r.Read("password_file", s.password_file));
+  CTIM_TRY(r.Read("ca_file", s.ca_file));
+  CTIM_TRY(r.Read("starttls", s.starttls));
+  CTIM_TRY(r.Read("base_dns", s.base_dns));
+  CTIM_TRY(r.Read("gc_url", s.gc_url));
+  CTIM_TRY(r.Read("timeout_seconds", s.timeout_seconds, 1, 3600));
+  CTIM_TRY(r.Read("page_size", s.page_size, 1, 100000));
+  CTIM_TRY(r.Read("window", s.window, 1, 1024));
+  return r.RejectUnknown();
+}
+
+Status ReadCloud(TableReader& r, CloudSettings& s) {
+  s.configured = true;
+  CTIM_TRY(r.Read("preset", s.preset));
+  CTIM_TRY(r.Read("tenant_id", s.tenant_id));
+  CTIM_TRY(r.Read("client_id", s.client_id));
+  CTIM_TRY(r.Read("certificate_file", s.certificate_file));
+  CTIM_TRY(r.Read("private_key_file", s.private_key_file));
+  CTIM_TRY(r.Read("client_secret_file", s.client_secret_file));
+  CTIM_TRY(r.Read("assertion", s.assertion));
+  CTIM_TRY(r.Read("login_url", s.login_url));
+  CTIM_TRY(r.Read("graph_url", s.graph_url));
+  CTIM_TRY(r.Read("exo_url", s.exo_url));
+  CTIM_TRY(r.Read("ca_file", s.ca_file));
+  CTIM_TRY(r.Read("timeout_seconds", s.timeout_seconds, 1, 3600));
+  return r.RejectUnknown();
+}
+
+Status ReadAgent(TableReader& r, AgentSettings& s) {
+  CTIM_TRY(r.Read("journal", s.journal));
+  CTIM_TRY(r.Read("target_delivery_domain", s.target_delivery_domain));
+  CTIM_TRY(r.Read("match_order", s.match_order));
+  CTIM_TRY(r.Read("anchor", s.anchor));
+  CTIM_TRY(r.Read("email_separator", s.email_separator));
+  CTIM_TRY(r.Read("match_upn", s.match_upn));
+  CTIM_TRY(r.Read("match_mail", s.match_mail));
+  CTIM_TRY(r.Read("verify_interval_seconds", s.verify_interval_seconds, 1, 86400));
+  CTIM_TRY(r.Read("verify_deadline_seconds", s.verify_deadline_seconds, 1, 30 * 86400));
+  return r.RejectUnknown();
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> ConfigPath(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return std::filesystem::path(explicit_path);
+  if (const char* env = std::getenv("CTIM_AGENT_CONFIG"); env != nullptr && *env != '\0') {
+    return std::filesystem::path(env);
+  }
+  std::filesystem::path system_default = "/etc/ctim-agent/ctim-agent.toml";
+  std::error_code ec;
+  if (std::filesystem::exists(system_default, ec)) return system_default;
+  return std::nullopt;
+}
+
+Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
+  toml::parse_result parsed = toml::parse(text, origin);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return Fail(Errc::kInvalidInput,
+                fmt::format("{}:{}:{}: {}", origin, err.source().begin.line, err.source().begin.column,
+                            err.description()),
+                "fix the TOML syntax");
+  }
+  const toml::table& root = parsed.table();
+  Config config;
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    const toml::table* table = node.as_table();
+    if (table == nullptr || (name != "ldap" && name != "cloud" && name != "agent")) {
+      return Fail(Errc::kInvalidInput,
+                  fmt::format("{}:{}: unknown top-level key or section \"{}\"", origin,
+                              node.source().begin.line, name),
+                  "sections are [ldap], [cloud] and [agent]");
+    }
+    TableReader reader(*table, name, origin);
+    Status status = name == "ldap"    ? ReadLdap(reader, config.ldap)
+                    : name == "cloud" ? ReadCloud(reader, config.cloud)
+                                      : ReadAgent(reader, config.agent);
+    if (!status) return std::unexpected(std::move(status.error()));
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Fail(Errc::kInvalidInput, "config " + path.string() + ": cannot be read",
+                "pass --config FILE or set CTIM_AGENT_CONFIG");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto config = ParseConfig(text.str(), path.string());
+  if (config) config->source = path;
+  return config;
+}
+
+Status ValidateConfig(const Config& config) {
+  const std::string origin = config.source.empty() ? "config" : config.source.string();
+  auto bad = [&](std::string message, std::string hint) {
+    return Fail(Errc::kInvalidInput, origin + ": " + std::move(message), std::move(hint));
+  };
+  const LdapSettings& l = config.ldap;
+  if (l.url.empty()) return bad("[ldap] url is missing", "e.g. url = \"ldap://dc1.contoso.com\"");
+  if (!l.url.starts_with("ldap://") && !l.url.starts_with("ldaps://")) {
+    return bad("[ldap] url \"" + l.url + "\" is not an ldap:// or ldaps:// URL", "");
+  }
+  if (l.bind != "gssapi" && l.bind != "simple") {
+    return bad("[ldap] bind = \"" + l.bind + "\" is not a bind mode", "use \"gssapi\" or \"simple\"");
+  }
+  if (l.bind == "simple") {
+    if (l.bind_dn.empty() || l.password_file.empty()) {
+      return bad("[ldap] bind = \"simple\" needs bind_dn and password_file", "");
+    }
+    if (!l.url.starts_with("ldaps://") && !l.starttls) {
+      return bad("[ldap] a simple bind would send the password in clear over " + l.url,
+                 "use an ldaps:// url or set starttls = true");
+    }
+  }
+  if (l.bind == "gssapi" && (l.url.starts_with("ldaps://") || l.starttls)) {
+    return bad("[ldap] GSSAPI inside TLS is refused by AD (\"Sign or Seal are not allowed if TLS is used\")",
+               "use an ldap:// url without starttls: GSSAPI signs and seals the connection itself");
+  }
+  if (l.base_dns.empty()) return bad("[ldap] base_dns is empty", "name the OU(s) holding the target users");
+  const CloudSettings& k = config.cloud;
+  if (k.configured) {
+    if (k.tenant_id.empty() || k.client_id.empty()) return bad("[cloud] tenant_id and client_id are required", "");
+    if (k.assertion != "PS256" && k.assertion != "RS256") {
+      return bad("[cloud] assertion = \"" + k.assertion + "\" is not supported", "use \"PS256\" or \"RS256\"");
+    }
+    if (k.certificate_file.empty() == k.client_secret_file.empty() ||
+        k.certificate_file.empty() != k.private_key_file.empty()) {
+      return bad("[cloud] give either certificate_file + private_key_file, or client_secret_file",
+                 "a certificate is recommended");
+    }
+  }
+  if (config.agent.email_separator.empty()) return bad("[agent] email_separator is empty", "the CTIM default is \";\"");
+  return {};
+}
+
+}  // namespace ctim::service

@@ -1,0 +1,82 @@
+// ctim-agent's configuration file (TOML). One section per concern; the command line overrides single
+// values. Every key is documented in README.md ("Configuration"); an unknown key is an error naming it,
+// so a typo on a migration weekend is caught before anything runs.
+//
+// Lookup: --config FILE, else $CTIM_AGENT_CONFIG, else /etc/ctim-agent/ctim-agent.toml.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace ctim::service {
+
+struct LdapSettings {
+  std::string url;                 // ldap://dc1.contoso.com (GSSAPI, sign+seal) or ldaps://...
+  std::string bind = "gssapi";     // gssapi | simple
+  std::string principal;           // gssapi: svc-ctim@CONTOSO.COM (with keytab)
+  std::string keytab;              // gssapi: client keytab; empty = the current credential cache
+  std::string krb5_config;         // KRB5_CONFIG for the process; empty = the system's
+  std::string bind_dn;             // simple: DN or UPN to bind as (TLS required)
+  std::string password_file;       // simple: file holding the password (never inline in the config)
+  std::string ca_file;             // CA bundle for ldaps/StartTLS; empty = system store
+  bool starttls = false;           // ldap:// + StartTLS (simple bind)
+  std::vector<std::string> base_dns;  // where target users live; matching searches only here
+  std::string gc_url;              // Global Catalog (forest-wide X500 uniqueness), e.g. ldap://dc1:3268
+  int timeout_seconds = 30;
+  int page_size = 1000;            // AD MaxPageSize default
+  int window = 64;                 // pipelined modifies in flight on one connection
+};
+
+struct CloudSettings {
+  bool configured = false;         // the [cloud] section is present
+  std::string preset = "worldwide";  // worldwide | gcc | gcchigh | dod | china
+  std::string tenant_id;
+  std::string client_id;
+  std::string certificate_file;    // the app's registered certificate (PEM)
+  std::string private_key_file;    // its private key (PEM); never logged
+  std::string client_secret_file;  // accepted, warned about: prefer a certificate
+  std::string assertion = "PS256";  // PS256 (x5t#S256) | RS256 (x5t)
+  std::string login_url;           // overrides of the preset's endpoint roots
+  std::string graph_url;
+  std::string exo_url;
+  std::string ca_file;             // CA bundle for private clouds / the lab emulator
+  int timeout_seconds = 30;
+};
+
+struct AgentSettings {
+  std::string journal = "/var/lib/ctim-agent/journal.db";
+  std::string target_delivery_domain;  // <tenant>.mail.onmicrosoft.com: readiness warning when absent
+  std::vector<std::string> match_order;  // resolution chain order (empty = built-in default)
+  std::string anchor;                    // sourceAnchor attribute (empty = mS-DS-ConsistencyGuid, then objectGUID)
+  std::string email_separator = ";";     // EmailAddresses separator in the CTIM file
+  bool match_upn = false;                // opt-in weak keys
+  bool match_mail = false;
+  int verify_interval_seconds = 300;
+  int verify_deadline_seconds = 86400;
+};
+
+struct Config {
+  std::filesystem::path source;  // the file it was read from (empty when none)
+  LdapSettings ldap;
+  CloudSettings cloud;
+  AgentSettings agent;
+};
+
+// The path to read: explicit, else $CTIM_AGENT_CONFIG, else the system default. nullopt when the
+// default does not exist (commands that need no config, like `check`, run without one).
+std::optional<std::filesystem::path> ConfigPath(const std::string& explicit_path);
+
+// Reads and validates a config file. Errors name the file, the key and the line.
+Result<Config> LoadConfig(const std::filesystem::path& path);
+// Parses config text (for tests); `origin` names it in errors.
+Result<Config> ParseConfig(std::string_view text, std::string_view origin);
+
+// Checks combinations a parser cannot: enumerations, and what each bind/auth mode requires.
+Status ValidateConfig(const Config& config);
+
+}  // namespace ctim::service

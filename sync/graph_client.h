@@ -1,0 +1,62 @@
+// Microsoft Graph v1.0, read-only, app-only: users by id (batched), collections with @odata.nextLink
+// paging, and the tenant's directory-sync heartbeat. Results are plain values (graph_types.h).
+//
+// Bounds: each HTTP request with its retries ends by `call_deadline`; each public method by
+// `operation_deadline`; paging stops after `max_pages`; a throttled $batch item is re-sent at most
+// retry.max_attempts times. Server-given links are followed only on graph_url's origin, so the token is
+// never sent elsewhere.
+#pragma once
+
+#include <chrono>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "sync/graph_types.h"
+#include "sync/resource_caller.h"
+#include "sync/retry.h"
+
+namespace ctim::sync {
+
+struct GraphOptions {
+  std::string graph_url;  // root without version, e.g. https://graph.microsoft.com
+  std::chrono::milliseconds call_deadline{std::chrono::minutes(5)};
+  std::chrono::milliseconds operation_deadline{std::chrono::minutes(30)};
+  int max_pages = 10000;
+  RetryPolicy retry;  // for throttled $batch items (the HTTP-level retries live in the ApiCaller)
+};
+
+// Thread-safe. `resource` outlives the client.
+class GraphClient {
+ public:
+  GraphClient(ResourceCaller& resource, GraphOptions options);
+
+  // GET /users/{id}?$select=...  kNotFound when Graph has no such user.
+  Result<CloudUser> GetUser(std::string_view id, std::stop_token stop);
+
+  // Users by object id, 15 per `id in (...)` filter, 20 filters per $batch (300 ids per call). Ids
+  // Graph does not know come back in `not_found`; duplicates are asked once.
+  Result<UserLookup> GetUsersByIds(std::span<const std::string> ids, std::stop_token stop);
+
+  // Every user matching an OData filter (quote values with ODataQuote), all pages. `advanced` adds
+  // ConsistencyLevel: eventual and $count=true, which filters such as onPremisesSyncEnabled need.
+  Result<std::vector<CloudUser>> ListUsers(std::string_view filter, bool advanced, std::stop_token stop);
+
+  // GET /organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime
+  Result<OrganizationSync> GetOrganization(std::stop_token stop);
+
+ private:
+  Result<HttpResponse> Send(HttpRequest request, Deadline operation, std::stop_token stop);
+  // Follows `url` and its @odata.nextLink chain, appending every user to `out`. `pages_read` counts pages
+  // already read by the caller for this listing (the max_pages bound).
+  Status CollectPages(std::string url, std::vector<CloudUser>& out, int pages_read,
+                      const std::vector<HttpHeader>& extra_headers, Deadline operation, std::stop_token stop);
+  [[nodiscard]] std::string Url(std::string_view path) const;
+
+  ResourceCaller& resource_;
+  const GraphOptions options_;
+};
+
+}  // namespace ctim::sync

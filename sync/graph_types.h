@@ -1,0 +1,61 @@
+// What ctim-agent reads from Microsoft Graph v1.0, as plain values (fact sheet section 4.3 [GUSER][GORG]
+// [GPROV]). Strings are empty and optionals unset where Graph returned null or omitted the property.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/http_date.h"
+
+namespace ctim::sync {
+
+// onPremisesProvisioningErrors[]: Entra could not apply a synced value (e.g. a duplicate proxy).
+struct ProvisioningError {
+  std::string category;                // "PropertyConflict"
+  std::string property_causing_error;  // "ProxyAddress" | "UserPrincipalName"
+  std::string value;                   // the conflicting value
+  std::string occurred;                // occurredDateTime as Graph wrote it
+  friend bool operator==(const ProvisioningError&, const ProvisioningError&) = default;
+};
+
+// serviceProvisioningErrors[]: a workload (Exchange Online) could not provision the object. Parsed when
+// present; not in GraphUserSelect() yet because the emulator refuses the name in $select.
+struct ServiceProvisioningError {
+  std::string service_instance;  // "exchange/namprd03-012-01"
+  std::string error_detail;      // XML text from Exchange
+  bool is_resolved = false;
+  std::string created;  // createdDateTime as Graph wrote it
+  friend bool operator==(const ServiceProvisioningError&, const ServiceProvisioningError&) = default;
+};
+
+struct CloudUser {
+  std::string id;  // the Entra object id (= ExternalDirectoryObjectId in EXO)
+  std::string user_principal_name;
+  std::string mail;
+  std::optional<bool> on_premises_sync_enabled;  // true: synced from AD; unset: cloud-only / never synced
+  std::string on_premises_immutable_id;          // base64 of the source anchor (objectGUID / ConsistencyGuid)
+  std::string on_premises_security_identifier;   // "S-1-5-21-..."
+  std::string on_premises_distinguished_name;
+  std::optional<SysTime> on_premises_last_sync;
+  std::vector<std::string> proxy_addresses;           // "SMTP:a@b", "smtp:...", "X500:..."
+  std::vector<std::string> assigned_license_sku_ids;  // assignedLicenses[].skuId
+  std::vector<ProvisioningError> provisioning_errors;
+  std::vector<ServiceProvisioningError> service_provisioning_errors;
+  friend bool operator==(const CloudUser&, const CloudUser&) = default;
+};
+
+// The tenant's directory-sync heartbeat: GET /organization.
+struct OrganizationSync {
+  std::string tenant_id;
+  std::optional<bool> on_premises_sync_enabled;
+  std::optional<SysTime> on_premises_last_sync;  // last Entra Connect export into the tenant
+};
+
+// The outcome of a lookup by ids: what was found, and which of the asked ids Graph does not know.
+struct UserLookup {
+  std::vector<CloudUser> users;
+  std::vector<std::string> not_found;  // as the caller spelled them
+};
+
+}  // namespace ctim::sync

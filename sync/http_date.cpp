@@ -1,0 +1,126 @@
+#include "sync/http_date.h"
+
+#include <array>
+#include <cstdio>
+
+namespace ctim::sync {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+// Reads exactly `width` decimal digits at text[pos].
+std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t width) {
+  if (pos + width > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+std::optional<SysTime> Compose(int year, int month, int day, int hour, int minute, int second) {
+  const std::chrono::year_month_day ymd{std::chrono::year(year),
+                                        std::chrono::month(static_cast<unsigned>(month)),
+                                        std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return std::chrono::sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second);
+}
+
+}  // namespace
+
+std::optional<SysTime> ParseHttpDate(std::string_view t) {
+  // IMF-fixdate is fixed-width: "Sun, 06 Nov 1994 08:49:37 GMT" (29 characters).
+  if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' || t[16] != ' ' ||
+      t[19] != ':' || t[22] != ':' || t.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  bool weekday_ok = false;
+  for (std::string_view w : kWeekdays) weekday_ok = weekday_ok || t.substr(0, 3) == w;
+  int month = 0;
+  for (std::size_t i = 0; i < kMonths.size(); ++i) {
+    if (t.substr(8, 3) == kMonths[i]) month = static_cast<int>(i) + 1;
+  }
+  const auto day = Digits(t, 5, 2);
+  const auto year = Digits(t, 12, 4);
+  const auto hour = Digits(t, 17, 2);
+  const auto minute = Digits(t, 20, 2);
+  const auto second = Digits(t, 23, 2);
+  if (!weekday_ok || month == 0 || !day || !year || !hour || !minute || !second) return std::nullopt;
+  return Compose(*year, month, *day, *hour, *minute, *second);
+}
+
+std::string FormatHttpDate(SysTime t) {
+  const auto day_point = std::chrono::floor<days>(t);
+  const std::chrono::year_month_day ymd{day_point};
+  const std::chrono::hh_mm_ss hms{std::chrono::floor<seconds>(t - day_point)};
+  const std::chrono::weekday wd{day_point};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", kWeekdays[wd.c_encoding()].data(),
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1].data(),
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::optional<SysTime> ParseIso8601(std::string_view t) {
+  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') || t[13] != ':' ||
+      t[16] != ':') {
+    return std::nullopt;
+  }
+  const auto year = Digits(t, 0, 4);
+  const auto month = Digits(t, 5, 2);
+  const auto day = Digits(t, 8, 2);
+  const auto hour = Digits(t, 11, 2);
+  const auto minute = Digits(t, 14, 2);
+  const auto second = Digits(t, 17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+  auto result = Compose(*year, *month, *day, *hour, *minute, *second);
+  if (!result) return std::nullopt;
+
+  std::size_t pos = 19;
+  if (pos < t.size() && t[pos] == '.') {  // fractional seconds: keep up to microseconds
+    ++pos;
+    std::int64_t micros = 0;
+    int taken = 0;
+    const std::size_t first = pos;
+    for (; pos < t.size() && t[pos] >= '0' && t[pos] <= '9'; ++pos) {
+      if (taken < 6) {
+        micros = micros * 10 + (t[pos] - '0');
+        ++taken;
+      }
+    }
+    if (pos == first) return std::nullopt;
+    for (; taken < 6; ++taken) micros *= 10;
+    *result += std::chrono::microseconds(micros);
+  }
+  const std::string_view zone = t.substr(pos);
+  if (zone == "Z" || zone == "z") return result;
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+  const auto zh = Digits(zone, 1, 2);
+  const auto zm = Digits(zone, 4, 2);
+  if (!zh || !zm || *zh > 23 || *zm > 59) return std::nullopt;
+  const auto offset = hours(*zh) + minutes(*zm);
+  return zone[0] == '+' ? *result - offset : *result + offset;
+}
+
+std::string FormatIso8601(SysTime t) {
+  const auto day_point = std::chrono::floor<days>(t);
+  const std::chrono::year_month_day ymd{day_point};
+  const std::chrono::hh_mm_ss hms{std::chrono::floor<seconds>(t - day_point)};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+}  // namespace ctim::sync

@@ -1,0 +1,140 @@
+"""Fault switches set through the control API, and per-endpoint call counters.
+
+Services: "login", "graph", "exo". A switch given service "all" is set on each of the three.
+Thread-safe: every method takes the lock."""
+
+import threading
+
+SERVICES = ("login", "graph", "exo")
+LEVELS = ("http", "item")  # item = one request inside a $batch
+
+
+def _services(name):
+    if name == "all":
+        return SERVICES
+    if name not in SERVICES:
+        raise ValueError(f"unknown service {name!r}; use one of {', '.join(SERVICES)} or all")
+    return (name,)
+
+
+class Faults:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self._lock:
+            self._counted = {}      # (kind, service, level) -> {"remaining": n, "retry_after": s}
+            self._delay_ms = {}     # service -> ms
+            self.lag = {}           # user selector -> cycles
+            self.licensed_early = {}  # user selector -> {"exchange_guid": str, "mailuser_view": bool}
+            self.expired_cert = False
+            self.generation = 0     # bumped on every change that alters what the directory shows
+
+    def set_counted(self, kind, service, count, retry_after, level="http"):
+        if kind not in ("throttle", "unavailable"):
+            raise ValueError(kind)
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; use http or item")
+        count, retry_after = int(count), int(retry_after)
+        if count < 0 or retry_after < 0:
+            raise ValueError("count and retry_after must be >= 0")
+        with self._lock:
+            for s in _services(service):
+                if count == 0:
+                    self._counted.pop((kind, s, level), None)
+                else:
+                    self._counted[(kind, s, level)] = {"remaining": count, "retry_after": retry_after}
+
+    def take(self, service, level="http"):
+        """Consume one pending 429 (first) or 503 for this service/level: ("throttle"|"unavailable",
+        retry_after) or None."""
+        with self._lock:
+            for kind in ("throttle", "unavailable"):
+                f = self._counted.get((kind, service, level))
+                if f and f["remaining"] > 0:
+                    f["remaining"] -= 1
+                    if f["remaining"] == 0:
+                        del self._counted[(kind, service, level)]
+                    return kind, f["retry_after"]
+        return None
+
+    def set_delay(self, service, ms):
+        ms = int(ms)
+        if ms < 0 or ms > 600_000:
+            raise ValueError("ms must be within 0..600000")
+        with self._lock:
+            for s in _services(service):
+                if ms == 0:
+                    self._delay_ms.pop(s, None)
+                else:
+                    self._delay_ms[s] = ms
+
+    def delay_for(self, service):
+        with self._lock:
+            return self._delay_ms.get(service, 0)
+
+    def set_lag(self, user, cycles):
+        cycles = int(cycles)
+        if cycles < 0 or cycles > 1000:
+            raise ValueError("cycles must be within 0..1000")
+        with self._lock:
+            if cycles == 0:
+                self.lag.pop(user, None)
+            else:
+                self.lag[user] = cycles
+            self.generation += 1
+
+    def set_licensed_early(self, user, exchange_guid, mailuser_view, enabled=True):
+        with self._lock:
+            if enabled:
+                self.licensed_early[user] = {"exchange_guid": exchange_guid, "mailuser_view": bool(mailuser_view)}
+            else:
+                self.licensed_early.pop(user, None)
+            self.generation += 1
+
+    def set_expired_cert(self, enabled):
+        with self._lock:
+            self.expired_cert = bool(enabled)
+
+    def snapshot(self):
+        with self._lock:
+            counted = [{"kind": k, "service": s, "level": lvl, **v} for (k, s, lvl), v in self._counted.items()]
+            return {"counted": counted, "delay_ms": dict(self._delay_ms), "lag": dict(self.lag),
+                    "licensed_early": {k: dict(v) for k, v in self.licensed_early.items()},
+                    "expired_cert": self.expired_cert}
+
+
+class Counters:
+    """Calls per service: HTTP requests (a $batch is one), $batch items, by status and by route."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self._data = {s: {"http_calls": 0, "batch_items": 0, "by_status": {}, "by_route": {}} for s in SERVICES}
+
+    def count_http(self, service, status, route=None):
+        with self._lock:
+            d = self._data[service]
+            d["http_calls"] += 1
+            d["by_status"][str(status)] = d["by_status"].get(str(status), 0) + 1
+            if route:
+                d["by_route"][route] = d["by_route"].get(route, 0) + 1
+
+    def count_item(self, service, status, route=None):
+        with self._lock:
+            d = self._data[service]
+            d["batch_items"] += 1
+            key = f"item {status}"
+            d["by_status"][key] = d["by_status"].get(key, 0) + 1
+            if route:
+                d["by_route"][route] = d["by_route"].get(route, 0) + 1
+
+    def snapshot(self):
+        with self._lock:
+            return {s: {"http_calls": d["http_calls"], "batch_items": d["batch_items"],
+                        "by_status": dict(d["by_status"]), "by_route": dict(d["by_route"])}
+                    for s, d in self._data.items()}

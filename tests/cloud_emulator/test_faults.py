@@ -1,0 +1,151 @@
+"""Fault switches that need no directory content: 429 bursts, 503, slow responses, counters, scheduler
+pause/resume, reset. (Lag and licensed-early need lab users: test_sync.py.)"""
+
+import time
+import unittest
+
+import harness
+from harness import make_assertion
+
+
+class FaultTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = harness.Emulator("--no-ad", "--paused").start()
+        cls.graph_token = cls.emu.token("graph")
+        cls.exo_token = cls.emu.token("exo")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.cleanup()
+
+    def setUp(self):
+        self.assertEqual(self.emu.ctl("POST", "/faults/clear")[0], 200)
+
+    def org(self):
+        return self.emu.graph("/v1.0/organization?$select=onPremisesSyncEnabled", self.graph_token)
+
+    def test_throttle_burst_answers_429_with_retry_after_then_recovers(self):
+        status, faults = self.emu.ctl("POST", "/faults/throttle", {"service": "graph", "count": 2, "retry_after": 7})
+        self.assertEqual(status, 200, faults)
+        for _ in range(2):
+            status, headers, body = self.org()
+            self.assertEqual(status, 429)
+            self.assertEqual(headers["retry-after"], "7")
+            self.assertEqual(body["error"]["code"], "TooManyRequests")
+            self.assertIn("innerError", body["error"])
+        self.assertEqual(self.org()[0], 200)
+        # EXO was not throttled
+        self.assertEqual(self.emu.exo("Get-MailUser", {"ResultSize": "1"}, self.exo_token)[0], 200)
+
+    def test_unavailable_answers_503_per_service(self):
+        self.emu.ctl("POST", "/faults/unavailable", {"service": "exo", "count": 1, "retry_after": 2})
+        status, headers, body = self.emu.exo("Get-MailUser", {"ResultSize": "1"}, self.exo_token)
+        self.assertEqual(status, 503)
+        self.assertEqual(headers["retry-after"], "2")
+        self.assertEqual(body["error"]["code"], "ServiceUnavailable")
+        self.assertEqual(self.emu.exo("Get-MailUser", {"ResultSize": "1"}, self.exo_token)[0], 200)
+
+    def test_login_throttle_uses_the_aad_error_shape(self):
+        self.emu.ctl("POST", "/faults/throttle", {"service": "login", "count": 1, "retry_after": 3})
+        status, headers, body = self.emu.http("POST", self.emu.token_url(), form=self.emu.token_form(
+            make_assertion(self.emu), self.emu.graph_url + "/.default"))
+        self.assertEqual(status, 429)
+        self.assertEqual(headers["retry-after"], "3")
+        self.assertEqual(body["error"], "temporarily_unavailable")
+        self.assertEqual(len(body["error_codes"]), 1)
+
+    def test_service_all_sets_each_service(self):
+        self.emu.ctl("POST", "/faults/unavailable", {"service": "all", "count": 1})
+        self.assertEqual(self.org()[0], 503)
+        self.assertEqual(self.emu.exo("Get-MailUser", {"ResultSize": "1"}, self.exo_token)[0], 503)
+        self.assertEqual(self.org()[0], 200)
+
+    def test_item_level_throttle_hits_requests_inside_a_batch(self):
+        self.emu.ctl("POST", "/faults/throttle", {"service": "graph", "count": 1, "retry_after": 4, "level": "item"})
+        reqs = [{"id": str(i), "method": "GET", "url": "/organization?$select=id"} for i in range(3)]
+        status, _h, body = self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})
+        self.assertEqual(status, 200, body)
+        statuses = sorted(r["status"] for r in body["responses"])
+        self.assertEqual(statuses, [200, 200, 429])
+        throttled = next(r for r in body["responses"] if r["status"] == 429)
+        self.assertEqual(throttled["headers"]["Retry-After"], "4")
+        self.assertEqual(throttled["body"]["error"]["code"], "TooManyRequests")
+
+    def test_delay_slows_every_call_until_cleared(self):
+        self.emu.ctl("POST", "/faults/delay", {"service": "graph", "ms": 400})
+        t0 = time.monotonic()
+        self.assertEqual(self.org()[0], 200)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.4)  # a lower bound the sleep guarantees
+        self.assertEqual(self.emu.ctl("GET", "/faults")[1]["delay_ms"], {"graph": 400})
+        self.emu.ctl("POST", "/faults/delay", {"service": "graph", "ms": 0})
+        self.assertEqual(self.emu.ctl("GET", "/faults")[1]["delay_ms"], {})
+
+    def test_bad_switch_values_are_refused(self):
+        for path, body in (("/faults/throttle", {"service": "mail", "count": 1}),
+                           ("/faults/throttle", {"service": "graph"}),
+                           ("/faults/delay", {"service": "graph", "ms": -1}),
+                           ("/faults/lag", {"cycles": 2}),
+                           ("/faults/licensed-early", {"user": "x", "exchange_guid": "nope"})):
+            with self.subTest(path=path, body=body):
+                status, answer = self.emu.ctl("POST", path, body)
+                self.assertEqual(status, 400, answer)
+
+    def test_counters_count_http_calls_and_batch_items_per_service(self):
+        self.emu.ctl("POST", "/counters/reset")
+        for _ in range(3):
+            self.org()
+        reqs = [{"id": str(i), "method": "GET", "url": "/users/00000000-0000-0000-0000-00000000000%d" % i}
+                for i in range(5)]
+        self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})
+        self.emu.exo("Get-MailUser", {"ResultSize": "Unlimited"}, self.exo_token)
+        self.emu.exo("Get-MailUser", {"Identity": "nobody"}, self.exo_token)
+        c = self.emu.ctl("GET", "/counters")[1]
+        self.assertEqual(c["graph"]["http_calls"], 4)
+        self.assertEqual(c["graph"]["batch_items"], 5)
+        self.assertEqual(c["graph"]["by_route"]["GET /organization"], 3)
+        self.assertEqual(c["graph"]["by_route"]["POST /$batch"], 1)
+        self.assertEqual(c["graph"]["by_route"]["GET /users/{id}"], 5)
+        self.assertEqual(c["graph"]["by_status"]["item 404"], 5)
+        self.assertEqual(c["exo"]["http_calls"], 2)
+        self.assertEqual(c["exo"]["by_status"], {"200": 1, "404": 1})
+        self.assertEqual(c["login"]["http_calls"], 0)
+
+    def test_scheduler_pause_resume_and_forced_sync(self):
+        self.assertTrue(self.emu.ctl("GET", "/status")[1]["scheduler"]["paused"])
+        self.assertFalse(self.emu.ctl("POST", "/scheduler/resume")[1]["paused"])
+        self.assertTrue(self.emu.ctl("POST", "/scheduler/pause")[1]["paused"])
+        before = self.emu.ctl("GET", "/status")[1]["cycle"]
+        result = self.emu.sync()
+        self.assertEqual(result["cycle"], before + 1)
+        self.assertEqual(result["ad_users"], 0)
+        status, _h, body = self.emu.graph("/v1.0/organization?$select=onPremisesLastSyncDateTime", self.graph_token)
+        self.assertEqual(body["value"][0]["onPremisesLastSyncDateTime"], result["finished"])
+
+    def test_unknown_control_route_lists_the_routes(self):
+        status, body = self.emu.ctl("GET", "/nope")
+        self.assertEqual(status, 404)
+        self.assertIn("POST /faults/throttle", body["routes"])
+
+
+class ResetTest(unittest.TestCase):
+    def test_reset_clears_cloud_faults_counters_and_tokens_but_keeps_the_app(self):
+        emu = harness.Emulator("--no-ad", "--paused").start()
+        try:
+            token = emu.token("graph")
+            emu.sync()
+            emu.ctl("POST", "/faults/throttle", {"service": "exo", "count": 5})
+            reg = dict(emu.reg)
+            status, st = emu.ctl("POST", "/reset")
+            self.assertEqual(status, 200)
+            self.assertEqual((st["cycle"], st["last_sync"]), (0, None))
+            self.assertEqual(st["faults"]["counted"], [])
+            self.assertEqual(emu.graph("/v1.0/organization", token)[0], 401)
+            self.assertEqual((st["tenant_id"], st["client_id"]), (reg["tenant_id"], reg["client_id"]))
+            self.assertEqual(emu.graph("/v1.0/organization", emu.token("graph"))[0], 200)
+        finally:
+            emu.cleanup()
+
+
+if __name__ == "__main__":
+    unittest.main()

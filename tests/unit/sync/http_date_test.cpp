@@ -1,0 +1,56 @@
+#include "sync/http_date.h"
+
+#include <gtest/gtest.h>
+
+namespace ctim::sync {
+namespace {
+
+using std::chrono::seconds;
+
+SysTime At(int y, unsigned m, unsigned d, int hh, int mm, int ss) {
+  return std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d)) +
+         std::chrono::hours(hh) + std::chrono::minutes(mm) + seconds(ss);
+}
+
+TEST(HttpDate, ParsesRfc9110Example) {
+  auto t = ParseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t, At(1994, 11, 6, 8, 49, 37));
+  EXPECT_EQ(FormatHttpDate(*t), "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
+TEST(HttpDate, RejectsOtherForms) {
+  for (std::string_view bad : {"", "120", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+                               "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT",
+                               "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nox 1994 08:49:37 GMT"}) {
+    EXPECT_FALSE(ParseHttpDate(bad)) << bad;
+  }
+}
+
+TEST(Iso8601, ParsesGraphForms) {
+  const SysTime base = At(2024, 5, 1, 10, 20, 30);
+  struct Case {
+    std::string_view text;
+    SysTime expected;
+  };
+  const Case cases[] = {
+      {"2024-05-01T10:20:30Z", base},
+      {"2024-05-01T10:20:30.5Z", base + std::chrono::milliseconds(500)},
+      {"2024-05-01T10:20:30.1234567Z", base + std::chrono::microseconds(123456)},
+      {"2024-05-01T12:20:30+02:00", base},
+      {"2024-05-01T08:20:30-02:00", base},
+  };
+  for (const Case& c : cases) {
+    auto t = ParseIso8601(c.text);
+    ASSERT_TRUE(t) << c.text;
+    EXPECT_EQ(*t, c.expected) << c.text;
+  }
+  EXPECT_EQ(FormatIso8601(base), "2024-05-01T10:20:30Z");
+  for (std::string_view bad : {"", "2024-05-01", "2024-05-01T10:20:30", "2024-13-01T10:20:30Z",
+                               "2024-05-01T10:20:30.Z", "2024-05-01T10:20:30+0200"}) {
+    EXPECT_FALSE(ParseIso8601(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace ctim::sync
