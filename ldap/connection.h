@@ -35,8 +35,8 @@ struct SessionInfo {
   std::string tls_version;  // e.g. "TLSv1.3"; empty without TLS
   std::string tls_cipher;   // e.g. "AES-256-GCM"
   BindMethod bind = BindMethod::kAnonymous;
-  std::string bind_name;       // simple: the bind DN; GSSAPI: the SASL user name (svc-ctim@LAB.EXAMPLE)
-  unsigned sasl_ssf = 0;       // SASL security strength factor: 0 = none, >= 56 sign+seal
+  std::string bind_name;  // simple: the bind DN; GSSAPI: the SASL user name (svc-ctim@LAB.EXAMPLE)
+  unsigned sasl_ssf = 0;  // SASL security strength factor: 0 = none, >= 56 sign+seal
 };
 
 // The identity the server sees for this session.
@@ -82,13 +82,13 @@ struct ModifyOutcome {
   int result_code = 0;     // LDAP result code (ldap/ldap_error.h rc::), 0 = success
   std::string diagnostic;  // the server's text
   std::string matched_dn;
-  Status status;           // success, or the mapped Error (message names the DN)
+  Status status;  // success, or the mapped Error (message names the DN)
 };
 
 struct PipelineOptions {
   std::size_t window = 64;  // modifies in flight at once on the one connection
   WriteOptions write;
-  std::stop_token stop;     // when requested: send no more, collect the ones in flight
+  std::stop_token stop;  // when requested: send no more, collect the ones in flight
 };
 
 // Called once per request, in completion order (not request order).

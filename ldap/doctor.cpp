@@ -1,13 +1,12 @@
 // The doctor checks, written against the public Connection API only (so they serve any implementation).
 #include "ldap/doctor.h"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
-#include <arpa/inet.h>
 
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "common/c_free.h"
 #include "ldap/escape.h"
@@ -21,7 +20,9 @@ Check Row(std::string name, Check::State state, std::string detail, std::string 
   return Check{std::move(name), state, std::move(detail), std::move(hint)};
 }
 
-Check FromError(std::string name, const Error& e) { return Row(std::move(name), Check::kFail, e.message, e.hint); }
+Check FromError(std::string name, const Error& e) {
+  return Row(std::move(name), Check::kFail, e.message, e.hint);
+}
 
 Check Resolve(const LdapUrl& url) {
   addrinfo hints{};
@@ -37,8 +38,10 @@ Check Resolve(const LdapUrl& url) {
   std::string addresses;
   for (const addrinfo* a = list.get(); a != nullptr; a = a->ai_next) {
     char text[INET6_ADDRSTRLEN] = {};
-    const void* where = a->ai_family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-                                                : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    const void* where =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
     if (inet_ntop(a->ai_family, where, text, sizeof text) == nullptr) continue;
     if (addresses.find(text) != std::string::npos) continue;
     if (!addresses.empty()) addresses += ", ";
@@ -48,16 +51,20 @@ Check Resolve(const LdapUrl& url) {
 }
 
 void SkipRest(std::vector<Check>& rows, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) rows.push_back(Row(std::string(n), Check::kSkip, "not checked: an earlier step failed"));
+  for (std::string_view n : names)
+    rows.push_back(Row(std::string(n), Check::kSkip, "not checked: an earlier step failed"));
 }
 
 }  // namespace
 
 std::string_view CheckStateName(Check::State state) {
   switch (state) {
-    case Check::kPass: return "PASS";
-    case Check::kFail: return "FAIL";
-    case Check::kSkip: return "SKIP";
+    case Check::kPass:
+      return "PASS";
+    case Check::kFail:
+      return "FAIL";
+    case Check::kSkip:
+      return "SKIP";
   }
   return "?";
 }
@@ -116,22 +123,26 @@ ConnectionChecks CheckConnection(const ConnectOptions& options) {
   rows.push_back(Row("connect", Check::kPass, endpoint));
   if (info.tls == TlsMode::kNone) {
     rows.push_back(Row("tls", Check::kPass,
-                       info.sasl_ssf > 0 ? fmt::format("not used: GSSAPI signs and seals (SASL SSF {})", info.sasl_ssf)
-                                         : std::string("not used")));
+                       info.sasl_ssf > 0
+                           ? fmt::format("not used: GSSAPI signs and seals (SASL SSF {})", info.sasl_ssf)
+                           : std::string("not used")));
   } else {
-    rows.push_back(Row("tls", Check::kPass,
-                       fmt::format("{} {} {}, certificate verified against {}", TlsModeName(info.tls), info.tls_version,
-                                   info.tls_cipher, options.ca_file.empty() ? "the system trust store" : options.ca_file)));
+    rows.push_back(Row(
+        "tls", Check::kPass,
+        fmt::format("{} {} {}, certificate verified against {}", TlsModeName(info.tls), info.tls_version,
+                    info.tls_cipher, options.ca_file.empty() ? "the system trust store" : options.ca_file)));
   }
-  std::string bind = fmt::format("{} as {}", BindMethodName(info.bind), info.bind_name.empty() ? "(anonymous)" : info.bind_name);
+  std::string bind = fmt::format("{} as {}", BindMethodName(info.bind),
+                                 info.bind_name.empty() ? "(anonymous)" : info.bind_name);
   if (info.sasl_ssf > 0) bind += fmt::format(", SASL SSF {}", info.sasl_ssf);
   rows.push_back(Row("bind", Check::kPass, std::move(bind)));
   auto who = conn->WhoAmI();
   if (!who) {
     rows.push_back(FromError("identity", who.error()));
   } else {
-    rows.push_back(Row("identity", Check::kPass,
-                       fmt::format("{} (from {})", who->authz_id.empty() ? "anonymous" : who->authz_id, who->source)));
+    rows.push_back(
+        Row("identity", Check::kPass,
+            fmt::format("{} (from {})", who->authz_id.empty() ? "anonymous" : who->authz_id, who->source)));
   }
   out.connection = std::move(*conn);
   return out;
@@ -166,18 +177,21 @@ std::vector<Check> CheckSchemaAttributes(Connection& conn, const std::vector<std
       if (!CaseInsensitiveLess{}(name, a) && !CaseInsensitiveLess{}(a, name)) hit = &e;
     }
     if (hit == nullptr) {
-      rows.push_back(Row("schema: " + a, Check::kFail, fmt::format("no attributeSchema with lDAPDisplayName {} in {}", a, schema_nc),
+      rows.push_back(Row("schema: " + a, Check::kFail,
+                         fmt::format("no attributeSchema with lDAPDisplayName {} in {}", a, schema_nc),
                          "extend the forest's schema with this attribute (it is not defined here)"));
     } else {
-      rows.push_back(Row("schema: " + a, Check::kPass,
-                         fmt::format("{} syntax {}, {}", hit->First("attributeID"), hit->First("attributeSyntax"),
-                                     hit->First("isSingleValued") == "TRUE" ? "single-valued" : "multi-valued")));
+      rows.push_back(
+          Row("schema: " + a, Check::kPass,
+              fmt::format("{} syntax {}, {}", hit->First("attributeID"), hit->First("attributeSyntax"),
+                          hit->First("isSingleValued") == "TRUE" ? "single-valued" : "multi-valued")));
     }
   }
   return rows;
 }
 
-std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view base_dn, std::string_view object_filter,
+std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view base_dn,
+                                           std::string_view object_filter,
                                            const std::vector<std::string>& attributes) {
   std::vector<Check> rows;
   SearchRequest req;
@@ -188,7 +202,8 @@ std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view ba
   req.page_size = 0;
   auto found = conn.Search(req);
   const auto fail_all = [&](const std::string& why, const std::string& hint) {
-    for (const std::string& a : attributes) rows.push_back(Row("write: " + a, Check::kSkip, "not checked: " + why));
+    for (const std::string& a : attributes)
+      rows.push_back(Row("write: " + a, Check::kSkip, "not checked: " + why));
     rows.insert(rows.begin(), Row("object", Check::kFail, why, hint));
     return rows;
   };
@@ -212,11 +227,11 @@ std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view ba
     if (ok) {
       rows.push_back(Row("write: " + a, Check::kPass, fmt::format("writable on {}", dn)));
     } else {
-      rows.push_back(Row("write: " + a, Check::kFail,
-                         fmt::format("{} is not in allowedAttributesEffective of {}", a, dn),
-                         fmt::format("grant the bound account Write Property on {} for these objects under {}, and "
-                                     "make sure the schema allows it on their class",
-                                     a, base_dn)));
+      rows.push_back(Row(
+          "write: " + a, Check::kFail, fmt::format("{} is not in allowedAttributesEffective of {}", a, dn),
+          fmt::format("grant the bound account Write Property on {} for these objects under {}, and "
+                      "make sure the schema allows it on their class",
+                      a, base_dn)));
     }
   }
   return rows;

@@ -16,7 +16,7 @@ namespace ctim::ldap {
 
 struct Check {
   enum State { kPass, kFail, kSkip };
-  std::string name;    // "resolve", "connect", "tls", "bind", "identity", "schema: mail", "write: mail"
+  std::string name;  // "resolve", "connect", "tls", "bind", "identity", "schema: mail", "write: mail"
   State state = kSkip;
   std::string detail;  // what was found, or the error message
   std::string hint;    // what to do, on failure
@@ -25,8 +25,8 @@ struct Check {
 std::string_view CheckStateName(Check::State state);  // "PASS", "FAIL", "SKIP"
 
 struct ConnectionChecks {
-  std::vector<Check> checks;              // resolve, connect, tls, bind, identity (in that order)
-  std::optional<Connection> connection;   // the bound session when bind passed, for the next checks
+  std::vector<Check> checks;             // resolve, connect, tls, bind, identity (in that order)
+  std::optional<Connection> connection;  // the bound session when bind passed, for the next checks
 };
 
 // Resolves the host, connects, TLS, binds and asks who we are, as separate rows; the rows after the
@@ -40,7 +40,8 @@ std::vector<Check> CheckSchemaAttributes(Connection& conn, const std::vector<std
 // One row per name: the attribute is in allowedAttributesEffective of the first object matching
 // object_filter under base_dn (subtree), i.e. the bound account may write it there. Checked without
 // changing data. A first row "object" names the object used (or fails if there is none).
-std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view base_dn, std::string_view object_filter,
+std::vector<Check> CheckWritableAttributes(Connection& conn, std::string_view base_dn,
+                                           std::string_view object_filter,
                                            const std::vector<std::string>& attributes);
 
 // True if no row failed.

@@ -94,8 +94,8 @@ std::string EscapeDnValue(std::string_view value) {
     const bool trailing = (i + 1 == value.size());
     if (IsControl(c)) {
       AppendHex(out, c);
-    } else if (c == '"' || c == '+' || c == ',' || c == ';' || c == '<' || c == '>' || c == '=' || c == '\\' ||
-               (c == '#' && leading) || (c == ' ' && (leading || trailing))) {
+    } else if (c == '"' || c == '+' || c == ',' || c == ';' || c == '<' || c == '>' || c == '=' ||
+               c == '\\' || (c == '#' && leading) || (c == ' ' && (leading || trailing))) {
       out += '\\';
       out += static_cast<char>(c);
     } else {

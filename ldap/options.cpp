@@ -1,8 +1,8 @@
 #include "ldap/options.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace ctim::ldap {
 namespace {
@@ -24,9 +24,12 @@ Status Invalid(std::string message, std::string hint) {
 
 std::string_view BindMethodName(BindMethod method) {
   switch (method) {
-    case BindMethod::kAnonymous: return "anonymous";
-    case BindMethod::kSimple: return "simple";
-    case BindMethod::kGssapi: return "GSSAPI";
+    case BindMethod::kAnonymous:
+      return "anonymous";
+    case BindMethod::kSimple:
+      return "simple";
+    case BindMethod::kGssapi:
+      return "GSSAPI";
   }
   return "unknown";
 }
@@ -56,13 +59,15 @@ Result<LdapUrl> ParseLdapUrl(std::string_view url) {
   if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
     const auto close = rest.find(']');
     if (close == std::string_view::npos) {
-      return Fail(Errc::kInvalidInput, fmt::format("ldap URL \"{}\": unclosed '[' in host", url), std::string(kHint));
+      return Fail(Errc::kInvalidInput, fmt::format("ldap URL \"{}\": unclosed '[' in host", url),
+                  std::string(kHint));
     }
     host = rest.substr(1, close - 1);
     std::string_view after = rest.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') {
-        return Fail(Errc::kInvalidInput, fmt::format("ldap URL \"{}\": junk after ']'", url), std::string(kHint));
+        return Fail(Errc::kInvalidInput, fmt::format("ldap URL \"{}\": junk after ']'", url),
+                    std::string(kHint));
       }
       port = after.substr(1);
     }
@@ -91,8 +96,9 @@ Status ValidateConnectOptions(const ConnectOptions& options) {
   if (!url) return std::unexpected(std::move(url.error()));
   const bool tls = url->ldaps || options.start_tls;
   if (url->ldaps && options.start_tls) {
-    return Invalid(fmt::format("ldap {}: StartTLS requested on an ldaps:// URL, which is TLS already", options.url),
-                   "use either ldaps://host (port 636) or ldap://host with StartTLS, not both");
+    return Invalid(
+        fmt::format("ldap {}: StartTLS requested on an ldaps:// URL, which is TLS already", options.url),
+        "use either ldaps://host (port 636) or ldap://host with StartTLS, not both");
   }
   switch (options.bind) {
     case BindMethod::kAnonymous:
@@ -100,9 +106,10 @@ Status ValidateConnectOptions(const ConnectOptions& options) {
     case BindMethod::kSimple:
       if (!tls) {
         return Invalid(
-            fmt::format("ldap bind to {} as {} (simple): refused, a simple bind over plain ldap:// would send the "
-                        "password in clear text",
-                        options.url, options.bind_dn),
+            fmt::format(
+                "ldap bind to {} as {} (simple): refused, a simple bind over plain ldap:// would send the "
+                "password in clear text",
+                options.url, options.bind_dn),
             "use ldaps:// or StartTLS for a simple bind, or bind with GSSAPI (Kerberos)");
       }
       if (options.bind_dn.empty()) {
@@ -110,32 +117,38 @@ Status ValidateConnectOptions(const ConnectOptions& options) {
                        "set the bind DN (or user@domain) of the service account");
       }
       if (options.password.empty()) {
-        return Invalid(fmt::format("ldap bind to {} as {} (simple): empty password", options.url, options.bind_dn),
-                       "an empty password would be an unauthenticated bind (RFC 4513 5.1.2); give the password");
+        return Invalid(
+            fmt::format("ldap bind to {} as {} (simple): empty password", options.url, options.bind_dn),
+            "an empty password would be an unauthenticated bind (RFC 4513 5.1.2); give the password");
       }
       break;
     case BindMethod::kGssapi:
       if (tls) {
         return Invalid(
-            fmt::format("ldap bind to {} (GSSAPI): refused, GSSAPI inside TLS (ldaps:// or StartTLS) is rejected by "
-                        "Active Directory and Samba (\"Sign or Seal are not allowed if TLS is used\")",
-                        options.url),
-            "use ldap://host (port 389) without StartTLS for GSSAPI: Kerberos signs and seals the session itself");
+            fmt::format(
+                "ldap bind to {} (GSSAPI): refused, GSSAPI inside TLS (ldaps:// or StartTLS) is rejected by "
+                "Active Directory and Samba (\"Sign or Seal are not allowed if TLS is used\")",
+                options.url),
+            "use ldap://host (port 389) without StartTLS for GSSAPI: Kerberos signs and seals the session "
+            "itself");
       }
       if (!options.keytab.empty() && !options.ccache.empty()) {
-        return Invalid(fmt::format("ldap bind to {} (GSSAPI): both a keytab and a credential cache given", options.url),
-                       "give either the client keytab or the credential cache, not both");
+        return Invalid(
+            fmt::format("ldap bind to {} (GSSAPI): both a keytab and a credential cache given", options.url),
+            "give either the client keytab or the credential cache, not both");
       }
       if (!options.bind_dn.empty() || !options.password.empty()) {
-        return Invalid(fmt::format("ldap bind to {} (GSSAPI): a bind DN or password was given", options.url),
-                       "GSSAPI takes its identity from the keytab or ticket cache; remove the bind DN and password");
+        return Invalid(
+            fmt::format("ldap bind to {} (GSSAPI): a bind DN or password was given", options.url),
+            "GSSAPI takes its identity from the keytab or ticket cache; remove the bind DN and password");
       }
       break;
   }
   if (options.network_timeout.count() <= 0 || options.operation_timeout.count() <= 0) {
-    return Invalid(fmt::format("ldap {}: timeouts must be positive (network {} ms, operation {} ms)", options.url,
-                               options.network_timeout.count(), options.operation_timeout.count()),
-                   "set both timeouts to a positive number of milliseconds");
+    return Invalid(
+        fmt::format("ldap {}: timeouts must be positive (network {} ms, operation {} ms)", options.url,
+                    options.network_timeout.count(), options.operation_timeout.count()),
+        "set both timeouts to a positive number of milliseconds");
   }
   return {};
 }
@@ -144,8 +157,10 @@ std::string Describe(const ConnectOptions& options) {
   std::string text = options.url;
   if (options.start_tls) text += " (StartTLS)";
   switch (options.bind) {
-    case BindMethod::kAnonymous: return text + " (anonymous)";
-    case BindMethod::kSimple: return fmt::format("{} as {} (simple)", text, options.bind_dn);
+    case BindMethod::kAnonymous:
+      return text + " (anonymous)";
+    case BindMethod::kSimple:
+      return fmt::format("{} as {} (simple)", text, options.bind_dn);
     case BindMethod::kGssapi:
       if (!options.keytab.empty()) return fmt::format("{} (GSSAPI, keytab {})", text, options.keytab);
       if (!options.ccache.empty()) return fmt::format("{} (GSSAPI, ccache {})", text, options.ccache);

@@ -1,8 +1,8 @@
 #include "ldap/ranged_attribute.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace ctim::ldap {
 namespace {

@@ -11,9 +11,9 @@
 namespace ctim::ldap {
 
 struct RangedAttribute {
-  std::string name;                // "member" (other options kept: "member;binary")
-  std::size_t low = 0;             // first value index in this chunk
-  std::optional<std::size_t> high; // last value index, nullopt for "*" (this is the last chunk)
+  std::string name;                 // "member" (other options kept: "member;binary")
+  std::size_t low = 0;              // first value index in this chunk
+  std::optional<std::size_t> high;  // last value index, nullopt for "*" (this is the last chunk)
 };
 
 // Parses "member;range=0-1499" / "member;range=1500-*". nullopt when there is no range option or it

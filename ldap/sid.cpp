@@ -1,8 +1,8 @@
 #include "ldap/sid.h"
 
-#include <cstdint>
-
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace ctim::ldap {
 
@@ -17,9 +17,9 @@ std::optional<std::string> SidToString(std::string_view bytes) {
   std::string out = fmt::format("S-1-{}", authority);
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t at = 8 + 4 * k;
-    const std::uint32_t sub = static_cast<std::uint32_t>(byte(at)) | (static_cast<std::uint32_t>(byte(at + 1)) << 8) |
-                              (static_cast<std::uint32_t>(byte(at + 2)) << 16) |
-                              (static_cast<std::uint32_t>(byte(at + 3)) << 24);
+    const std::uint32_t sub =
+        static_cast<std::uint32_t>(byte(at)) | (static_cast<std::uint32_t>(byte(at + 1)) << 8) |
+        (static_cast<std::uint32_t>(byte(at + 2)) << 16) | (static_cast<std::uint32_t>(byte(at + 3)) << 24);
     out += fmt::format("-{}", sub);
   }
   return out;

@@ -1,12 +1,11 @@
 // Binds for libldap: simple (only ever over TLS: ValidateConnectOptions refused the rest) and SASL
 // GSSAPI with Cyrus SASL, whose Kerberos credentials come from the process environment.
+#include <fmt/format.h>
 #include <sasl/sasl.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-
-#include <fmt/format.h>
 
 #include "ldap/openldap/session.h"
 
@@ -39,8 +38,9 @@ Status PrepareKerberosEnvironment(const ConnectOptions& o) {
     if (Status st = SetEnv("KRB5_CLIENT_KTNAME", o.keytab); !st) return st;
     // A private in-memory cache per keytab: a default FILE cache holding someone else's ticket must
     // not decide who we bind as.
-    const std::string ccache =
-        o.ccache.empty() ? fmt::format("MEMORY:ctim-ldap-{:x}", std::hash<std::string>{}(o.keytab)) : o.ccache;
+    const std::string ccache = o.ccache.empty()
+                                   ? fmt::format("MEMORY:ctim-ldap-{:x}", std::hash<std::string>{}(o.keytab))
+                                   : o.ccache;
     return SetEnv("KRB5CCNAME", ccache);
   }
   if (!o.ccache.empty()) return SetEnv("KRB5CCNAME", o.ccache);
@@ -80,9 +80,10 @@ Status GssapiBind(Connection::Impl& s) {
     s.info.bind_name = openldap::TakeString(user);
   }
   if (s.info.sasl_ssf < 56) {  // minssf=56 should have made this impossible; never write unprotected
-    return Fail(Errc::kUnauthenticated,
-                fmt::format("ldap bind {}: SASL security layer too weak (SSF {})", BindTarget(s), s.info.sasl_ssf),
-                "the DC must offer GSSAPI sign+seal");
+    return Fail(
+        Errc::kUnauthenticated,
+        fmt::format("ldap bind {}: SASL security layer too weak (SSF {})", BindTarget(s), s.info.sasl_ssf),
+        "the DC must offer GSSAPI sign+seal");
   }
   return {};
 }
@@ -91,9 +92,12 @@ Status GssapiBind(Connection::Impl& s) {
 
 Status BindSession(Connection::Impl& s) {
   switch (s.options.bind) {
-    case BindMethod::kAnonymous: return {};
-    case BindMethod::kSimple: return SimpleBind(s);
-    case BindMethod::kGssapi: return GssapiBind(s);
+    case BindMethod::kAnonymous:
+      return {};
+    case BindMethod::kSimple:
+      return SimpleBind(s);
+    case BindMethod::kGssapi:
+      return GssapiBind(s);
   }
   return Fail(Errc::kInternal, "ldap bind: unknown bind method");
 }

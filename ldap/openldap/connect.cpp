@@ -1,10 +1,9 @@
 // Connection::Open for libldap: options (v3, no referrals, timeouts, TLS demand + CA file, SASL
 // NOCANON), TCP/TLS connect, StartTLS, bind, and what the session ended up using.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
-
-#include <fmt/format.h>
 
 #include "ldap/openldap/session.h"
 
@@ -92,9 +91,12 @@ void FillTlsInfo(Connection::Impl& s) {
 
 std::string_view TlsModeName(TlsMode mode) {
   switch (mode) {
-    case TlsMode::kNone: return "none";
-    case TlsMode::kLdaps: return "ldaps";
-    case TlsMode::kStartTls: return "StartTLS";
+    case TlsMode::kNone:
+      return "none";
+    case TlsMode::kLdaps:
+      return "ldaps";
+    case TlsMode::kStartTls:
+      return "StartTLS";
   }
   return "unknown";
 }
@@ -111,9 +113,11 @@ Result<Connection> Connection::Open(const ConnectOptions& options, OpenStage* st
   OpenStage unused = OpenStage::kOptions;
   OpenStage& stage = stage_out != nullptr ? *stage_out : unused;
   stage = OpenStage::kOptions;
-  if (Status valid = ValidateConnectOptions(options); !valid) return std::unexpected(std::move(valid.error()));
+  if (Status valid = ValidateConnectOptions(options); !valid)
+    return std::unexpected(std::move(valid.error()));
   if (!options.ca_file.empty() && ::access(options.ca_file.c_str(), R_OK) != 0) {
-    return Fail(Errc::kInvalidInput, fmt::format("ldap connect {}: CA file {} is not readable", options.url, options.ca_file),
+    return Fail(Errc::kInvalidInput,
+                fmt::format("ldap connect {}: CA file {} is not readable", options.url, options.ca_file),
                 "give the path of the PEM file with the CA certificate that issued the DC's certificate");
   }
   stage = OpenStage::kConnect;
@@ -139,7 +143,8 @@ Result<Connection> Connection::Open(const ConnectOptions& options, OpenStage* st
     if (impl->url.ldaps) return std::unexpected(TlsError(*impl, Operation::kConnect, rc, stage));
     Error e = impl->CallError(Operation::kConnect, options.url, rc);
     if (options.start_tls) {  // StartTLS comes after the TCP connect: no TLS was involved yet
-      Failure f{Operation::kConnect, options.url, rc, openldap::DiagnosticMessage(impl->get()), {}, false, {}};
+      Failure f{
+          Operation::kConnect, options.url, rc, openldap::DiagnosticMessage(impl->get()), {}, false, {}};
       e = MapFailure(f);
     }
     return std::unexpected(std::move(e));
@@ -160,10 +165,11 @@ Result<Connection> Connection::Open(const ConnectOptions& options, OpenStage* st
   impl->options.password = Secret();  // not needed after the bind
   stage = OpenStage::kDone;
 
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  Log().debug("ldap connected {} tls={} {} bind={} as {} ssf={} in {} ms", options.url, TlsModeName(impl->info.tls),
-              impl->info.tls_version, BindMethodName(options.bind), impl->info.bind_name, impl->info.sasl_ssf,
-              ms.count());
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  Log().debug("ldap connected {} tls={} {} bind={} as {} ssf={} in {} ms", options.url,
+              TlsModeName(impl->info.tls), impl->info.tls_version, BindMethodName(options.bind),
+              impl->info.bind_name, impl->info.sasl_ssf, ms.count());
   return Connection(std::move(impl));
 }
 

@@ -13,18 +13,20 @@
 namespace ctim::ldap::openldap {
 
 inline void UnbindSession(LDAP* ld) noexcept { ldap_unbind_ext_s(ld, nullptr, nullptr); }
-inline void FreeBerElement(BerElement* ber) noexcept { ber_free(ber, 0); }  // 0: the buffer belongs to the message
+inline void FreeBerElement(BerElement* ber) noexcept {
+  ber_free(ber, 0);
+}  // 0: the buffer belongs to the message
 inline void FreeStringArray(char** v) noexcept { ber_memvfree(reinterpret_cast<void**>(v)); }
 
 using LdapSession = std::unique_ptr<LDAP, CFree<&UnbindSession>>;
 using LdapMessage = std::unique_ptr<LDAPMessage, CFree<&ldap_msgfree>>;
-using LdapString = std::unique_ptr<char, CFree<&ldap_memfree>>;               // ldap_get_dn, attribute names, options
-using LdapValues = std::unique_ptr<berval*, CFree<&ldap_value_free_len>>;     // ldap_get_values_len
+using LdapString = std::unique_ptr<char, CFree<&ldap_memfree>>;  // ldap_get_dn, attribute names, options
+using LdapValues = std::unique_ptr<berval*, CFree<&ldap_value_free_len>>;    // ldap_get_values_len
 using LdapBerElement = std::unique_ptr<BerElement, CFree<&FreeBerElement>>;  // ldap_first_attribute
 using LdapControl = std::unique_ptr<LDAPControl, CFree<&ldap_control_free>>;
 using LdapControls = std::unique_ptr<LDAPControl*, CFree<&ldap_controls_free>>;
-using LdapStringArray = std::unique_ptr<char*, CFree<&FreeStringArray>>;      // referrals of a result
-using LdapBerval = std::unique_ptr<berval, CFree<&ber_bvfree>>;               // ldap_whoami_s authzid
+using LdapStringArray = std::unique_ptr<char*, CFree<&FreeStringArray>>;  // referrals of a result
+using LdapBerval = std::unique_ptr<berval, CFree<&ber_bvfree>>;           // ldap_whoami_s authzid
 
 // A berval whose bv_val is ber_memalloc'ed by libldap but the struct itself is ours (the paged-results
 // cookie from ldap_parse_pageresponse_control): frees only the bytes.

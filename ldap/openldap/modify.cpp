@@ -1,8 +1,8 @@
 // Single writes: modify (per-value add/delete/replace, binary values, permissive modify), add, delete
 // (optionally a tree delete). Each waits for its result, bounded by the operation timeout.
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "ldap/openldap/session.h"
 
@@ -13,8 +13,8 @@ Status Finish(const Connection::Impl& s, int msgid, Operation op, const std::str
   auto result = openldap::AwaitResult(s, msgid, op, target);
   if (!result) return std::unexpected(std::move(result.error()));
   if (result->code != LDAP_SUCCESS) {
-    return std::unexpected(
-        s.ResultError(op, target, result->code, std::move(result->diagnostic), std::move(result->matched_dn)));
+    return std::unexpected(s.ResultError(op, target, result->code, std::move(result->diagnostic),
+                                         std::move(result->matched_dn)));
   }
   return {};
 }

@@ -1,10 +1,10 @@
 // Pipelined modifies: up to `window` ModifyRequests in flight on one connection. A synchronous client
 // waits one round trip (and the DC's commit) per modify; keeping a window full lets the DC work
 // while the next requests are already on the wire.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "ldap/openldap/session.h"
 
@@ -14,7 +14,8 @@ namespace {
 using openldap::Log;
 using Clock = std::chrono::steady_clock;
 
-ModifyOutcome Outcome(std::size_t index, int code, std::string diagnostic, std::string matched, Status status) {
+ModifyOutcome Outcome(std::size_t index, int code, std::string diagnostic, std::string matched,
+                      Status status) {
   ModifyOutcome o;
   o.index = index;
   o.result_code = code;
@@ -43,14 +44,15 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
     for (const auto& [msgid, index] : in_flight) {
       ldap_abandon_ext(ld, msgid, nullptr, nullptr);
       Error e = error;
-      e.message = fmt::format("ldap modify {}: outcome unknown, the connection failed: {}", requests[index].dn,
-                              error.message);
+      e.message = fmt::format("ldap modify {}: outcome unknown, the connection failed: {}",
+                              requests[index].dn, error.message);
       e.hint = "re-read the entry to see whether the change was applied; " + error.hint;
       on_result(requests[index], Outcome(index, code, {}, {}, std::unexpected(std::move(e))));
     }
     for (; next < requests.size(); ++next) {
       Error e = error;
-      e.message = fmt::format("ldap modify {}: not sent, the connection failed: {}", requests[next].dn, error.message);
+      e.message = fmt::format("ldap modify {}: not sent, the connection failed: {}", requests[next].dn,
+                              error.message);
       on_result(requests[next], Outcome(next, code, {}, {}, std::unexpected(std::move(e))));
     }
     in_flight.clear();
@@ -69,7 +71,8 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
       }
       if (rc != LDAP_SUCCESS) {  // this request could not be encoded or sent: its own failure
         ++failed;
-        on_result(req, Outcome(next, rc, {}, {}, std::unexpected(s.CallError(Operation::kModify, req.dn, rc))));
+        on_result(req,
+                  Outcome(next, rc, {}, {}, std::unexpected(s.CallError(Operation::kModify, req.dn, rc))));
       } else {
         in_flight.emplace(msgid, next);
       }
@@ -84,7 +87,8 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
     LDAPMessage* raw = nullptr;
     const int type = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ONE, &timeout, &raw);
     const openldap::LdapMessage msg(raw);
-    if (type == 0) return abort_all(LDAP_TIMEOUT, s.CallError(Operation::kModify, "(pipeline)", LDAP_TIMEOUT));
+    if (type == 0)
+      return abort_all(LDAP_TIMEOUT, s.CallError(Operation::kModify, "(pipeline)", LDAP_TIMEOUT));
     if (type < 0) {
       int code = LDAP_SERVER_DOWN;
       ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
@@ -98,7 +102,8 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
     openldap::ParsedResult result;
     if (const int rc = openldap::ParseResult(ld, msg.get(), result); rc != LDAP_SUCCESS) {
       ++failed;
-      on_result(req, Outcome(index, rc, {}, {}, std::unexpected(s.CallError(Operation::kModify, req.dn, rc))));
+      on_result(req,
+                Outcome(index, rc, {}, {}, std::unexpected(s.CallError(Operation::kModify, req.dn, rc))));
       continue;
     }
     if (result.code == LDAP_SUCCESS) {
@@ -114,11 +119,12 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
   for (; next < requests.size(); ++next) {
     on_result(requests[next],
               Outcome(next, rc::kOther, {}, {},
-                      Fail(Errc::kUnavailable, fmt::format("ldap modify {}: not sent, stop requested", requests[next].dn))));
+                      Fail(Errc::kUnavailable,
+                           fmt::format("ldap modify {}: not sent, stop requested", requests[next].dn))));
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  Log().debug("ldap pipelined modify: {} requests, window {}, {} failed, in {} ms", requests.size(), window, failed,
-              ms.count());
+  Log().debug("ldap pipelined modify: {} requests, window {}, {} failed, in {} ms", requests.size(), window,
+              failed, ms.count());
   return {};
 }
 

@@ -1,7 +1,7 @@
 // Paged search (RFC 2696) streamed page by page, base reads, rootDSE, and AD ranged attributes.
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "ldap/openldap/session.h"
 #include "ldap/ranged_attribute.h"
@@ -12,14 +12,17 @@ namespace {
 using openldap::Log;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxPages = 1'000'000;         // a bound, far above any directory we serve
+constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
 constexpr std::size_t kMaxRangeRequests = 100'000;  // 150 million values at AD's 1500 per range
 
 int ToLdapScope(Scope scope) {
   switch (scope) {
-    case Scope::kBase: return LDAP_SCOPE_BASE;
-    case Scope::kOneLevel: return LDAP_SCOPE_ONELEVEL;
-    case Scope::kSubtree: return LDAP_SCOPE_SUBTREE;
+    case Scope::kBase:
+      return LDAP_SCOPE_BASE;
+    case Scope::kOneLevel:
+      return LDAP_SCOPE_ONELEVEL;
+    case Scope::kSubtree:
+      return LDAP_SCOPE_SUBTREE;
   }
   return LDAP_SCOPE_BASE;
 }
@@ -104,14 +107,15 @@ Result<PageResult> RunOnePage(const Connection::Impl& s, const SearchRequest& re
     // A size limit the caller asked for is not an error: it got the first size_limit entries.
     if (result.code == LDAP_SIZELIMIT_EXCEEDED && req.size_limit > 0) return page;
     if (result.code != LDAP_SUCCESS) {
-      return std::unexpected(s.ResultError(op, target, result.code, std::move(result.diagnostic),
-                                           std::move(result.matched_dn)));
+      return std::unexpected(
+          s.ResultError(op, target, result.code, std::move(result.diagnostic), std::move(result.matched_dn)));
     }
     if (page_size > 0 && result.controls) {
       if (LDAPControl* ctrl = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, result.controls.get(), nullptr)) {
         ber_int_t estimate = 0;
         openldap::OwnedBervalBytes next;
-        if (ldap_parse_pageresponse_control(ld, ctrl, &estimate, next.get()) == LDAP_SUCCESS && !next.empty()) {
+        if (ldap_parse_pageresponse_control(ld, ctrl, &estimate, next.get()) == LDAP_SUCCESS &&
+            !next.empty()) {
           page.cookie.assign(next.get()->bv_val, next.get()->bv_len);
         }
       }
@@ -127,7 +131,8 @@ void CancelPagedSearch(const Connection::Impl& s, const SearchRequest& req, cons
   (void)RunOnePage(s, cancel, cookie, 0, Operation::kSearch, "cancel");
 }
 
-Result<Entry> ReadBase(const Connection::Impl& s, std::string_view dn, const std::vector<std::string>& attributes) {
+Result<Entry> ReadBase(const Connection::Impl& s, std::string_view dn,
+                       const std::vector<std::string>& attributes) {
   SearchRequest req;
   req.base = std::string(dn);
   req.scope = Scope::kBase;
@@ -136,7 +141,8 @@ Result<Entry> ReadBase(const Connection::Impl& s, std::string_view dn, const std
   auto page = RunOnePage(s, req, {}, -1, Operation::kRead, target);
   if (!page) return std::unexpected(std::move(page.error()));
   if (page->entries.empty()) {
-    return Fail(Errc::kNotFound, fmt::format("ldap read {}: no such entry (or not visible to the bound account)", dn),
+    return Fail(Errc::kNotFound,
+                fmt::format("ldap read {}: no such entry (or not visible to the bound account)", dn),
                 "check the DN and the bound account's read access");
   }
   return std::move(page->entries.front());
@@ -158,7 +164,8 @@ Status FollowRanges(const Connection::Impl& s, Entry& entry) {
       bool found = false;
       for (auto& [name, values] : next->attrs) {
         auto parsed = ParseRangedAttribute(name);
-        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name) || CaseInsensitiveLess{}(range.name, parsed->name)) {
+        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name) ||
+            CaseInsensitiveLess{}(range.name, parsed->name)) {
           continue;
         }
         all.insert(all.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
@@ -181,7 +188,8 @@ Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& 
   const auto started = Clock::now();
   const std::string target = fmt::format("{} {}", request.base, request.filter);
   if (request.page_size < 0) {
-    return Fail(Errc::kInvalidInput, fmt::format("ldap search {}: page size {} is negative", target, request.page_size));
+    return Fail(Errc::kInvalidInput,
+                fmt::format("ldap search {}: page size {} is negative", target, request.page_size));
   }
   std::string cookie;
   std::size_t pages = 0;
@@ -190,10 +198,11 @@ Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& 
   for (;;) {
     SearchRequest this_page = request;
     if (request.size_limit > 0) this_page.size_limit = request.size_limit - static_cast<int>(entries);
-    auto page = RunOnePage(s, this_page, cookie, request.page_size > 0 ? request.page_size : -1, Operation::kSearch,
-                           target);
+    auto page = RunOnePage(s, this_page, cookie, request.page_size > 0 ? request.page_size : -1,
+                           Operation::kSearch, target);
     if (!page) return std::unexpected(std::move(page.error()));
-    if (request.size_limit > 0 && entries + page->entries.size() >= static_cast<std::size_t>(request.size_limit) &&
+    if (request.size_limit > 0 &&
+        entries + page->entries.size() >= static_cast<std::size_t>(request.size_limit) &&
         !page->cookie.empty()) {
       CancelPagedSearch(s, request, page->cookie);
       page->cookie.clear();

@@ -68,7 +68,8 @@ int ParseResult(LDAP* ld, LDAPMessage* msg, ParsedResult& out) {
   return rc;
 }
 
-Result<ParsedResult> AwaitResult(const Connection::Impl& s, int msgid, Operation op, const std::string& target) {
+Result<ParsedResult> AwaitResult(const Connection::Impl& s, int msgid, Operation op,
+                                 const std::string& target) {
   timeval timeout = s.OperationTimeout();
   LDAPMessage* raw = nullptr;
   const int type = ldap_result(s.get(), msgid, LDAP_MSG_ALL, &timeout, &raw);
@@ -109,7 +110,9 @@ ModArray::ModArray(const std::vector<Mod>& mods) {
   values_.reserve(mods.size());
   value_pointers_.reserve(mods.size());
   for (const Mod& m : mods) {
-    const int op = m.op == Mod::kAdd ? LDAP_MOD_ADD : m.op == Mod::kDelete ? LDAP_MOD_DELETE : LDAP_MOD_REPLACE;
+    const int op = m.op == Mod::kAdd      ? LDAP_MOD_ADD
+                   : m.op == Mod::kDelete ? LDAP_MOD_DELETE
+                                          : LDAP_MOD_REPLACE;
     AddOne(op, m.attr, m.values);
   }
   for (LDAPMod& m : mods_) pointers_.push_back(&m);

@@ -2,11 +2,11 @@
 // Private to ldap/openldap.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "ldap/connection.h"
 #include "ldap/ldap_error.h"
@@ -48,7 +48,8 @@ struct ParsedResult {
 int ParseResult(LDAP* ld, LDAPMessage* msg, ParsedResult& out);
 
 // Waits (bounded by the operation timeout) for the result of msgid, abandoning it on timeout.
-Result<ParsedResult> AwaitResult(const Connection::Impl& s, int msgid, Operation op, const std::string& target);
+Result<ParsedResult> AwaitResult(const Connection::Impl& s, int msgid, Operation op,
+                                 const std::string& target);
 
 // The session's LDAP_OPT_DIAGNOSTIC_MESSAGE ("" if none).
 std::string DiagnosticMessage(LDAP* ld);

@@ -3,18 +3,16 @@
 // second time with verification off, take the peer certificate (only the handshake is made: no
 // request, no bind, no credential), drop the connection, and check the certificate ourselves with
 // OpenSSL against the same CA file and host name.
+#include <arpa/inet.h>
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "ldap/openldap/session.h"
 
@@ -33,7 +31,8 @@ std::string NameText(const X509_NAME* name) {
 }
 
 std::string SubjectAltNames(X509* cert) {
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return "none";
   std::string out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -71,7 +70,8 @@ X509Ptr FetchPeerCertificate(const LdapUrl& url, const ConnectOptions& options) 
   if (ldap_connect(ld.get()) != LDAP_SUCCESS) return nullptr;
   if (!url.ldaps && ldap_start_tls_s(ld.get(), nullptr, nullptr) != LDAP_SUCCESS) return nullptr;
   OwnedBervalBytes der;
-  if (ldap_get_option(ld.get(), LDAP_OPT_X_TLS_PEERCERT, der.get()) != LDAP_OPT_SUCCESS || der.empty()) return nullptr;
+  if (ldap_get_option(ld.get(), LDAP_OPT_X_TLS_PEERCERT, der.get()) != LDAP_OPT_SUCCESS || der.empty())
+    return nullptr;
   const auto* p = reinterpret_cast<const unsigned char*>(der.get()->bv_val);
   return X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.get()->bv_len)));
 }
@@ -92,7 +92,8 @@ std::string VerifyChain(X509* cert, const std::string& ca_file) {
 
 bool NamesHost(X509* cert, const std::string& host) {
   in6_addr scratch{};
-  const bool is_ip = inet_pton(AF_INET, host.c_str(), &scratch) == 1 || inet_pton(AF_INET6, host.c_str(), &scratch) == 1;
+  const bool is_ip =
+      inet_pton(AF_INET, host.c_str(), &scratch) == 1 || inet_pton(AF_INET6, host.c_str(), &scratch) == 1;
   return is_ip ? X509_check_ip_asc(cert, host.c_str(), 0) == 1
                : X509_check_host(cert, host.c_str(), host.size(), 0, nullptr) == 1;
 }
@@ -105,9 +106,9 @@ TlsDiagnosis DiagnoseTlsFailure(const LdapUrl& url, const ConnectOptions& option
     if (url.ldaps) return {false, {}};  // nothing answers TLS there: a plain connect failure
     return {false, "no TLS handshake after StartTLS (does the server have a certificate?)"};
   }
-  const std::string who = fmt::format("certificate of {}:{} (subject {}, issuer {})", url.host, url.port,
-                                      NameText(X509_get_subject_name(cert.get())),
-                                      NameText(X509_get_issuer_name(cert.get())));
+  const std::string who =
+      fmt::format("certificate of {}:{} (subject {}, issuer {})", url.host, url.port,
+                  NameText(X509_get_subject_name(cert.get())), NameText(X509_get_issuer_name(cert.get())));
   const std::string trust = options.ca_file.empty() ? "the system trust store" : "CA file " + options.ca_file;
   if (const std::string why = VerifyChain(cert.get(), options.ca_file); !why.empty()) {
     return {true, fmt::format("TLS {} is not trusted by {}: {}", who, trust, why)};
@@ -123,9 +124,10 @@ TlsDiagnosis DiagnoseTlsFailure(const LdapUrl& url, const ConnectOptions& option
     char self[256] = {};
     ::gethostname(self, sizeof self - 1);
     if (!NamesHost(cert.get(), self)) {
-      return {true, fmt::format("TLS {}: libldap checks a certificate for \"localhost\" against this machine's "
-                                "hostname \"{}\", which the certificate does not name (it names {})",
-                                who, self, SubjectAltNames(cert.get()))};
+      return {true,
+              fmt::format("TLS {}: libldap checks a certificate for \"localhost\" against this machine's "
+                          "hostname \"{}\", which the certificate does not name (it names {})",
+                          who, self, SubjectAltNames(cert.get()))};
     }
   }
   return {true, {}};  // the certificate is fine: the failure was something else

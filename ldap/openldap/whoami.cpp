@@ -20,7 +20,8 @@ Result<BoundIdentity> Connection::WhoAmI() {
   const openldap::LdapMessage msg(raw);
   if (type <= 0) {
     if (type == 0) ldap_abandon_ext(s.get(), msgid, nullptr, nullptr);
-    return std::unexpected(s.CallError(Operation::kWhoAmI, s.options.url, type == 0 ? LDAP_TIMEOUT : LDAP_SERVER_DOWN));
+    return std::unexpected(
+        s.CallError(Operation::kWhoAmI, s.options.url, type == 0 ? LDAP_TIMEOUT : LDAP_SERVER_DOWN));
   }
   openldap::ParsedResult result;
   if (rc = openldap::ParseResult(s.get(), msg.get(), result); rc != LDAP_SUCCESS) {
@@ -45,7 +46,8 @@ Result<BoundIdentity> Connection::WhoAmI() {
   const auto sid = (groups != nullptr && !groups->empty()) ? SidToString(groups->front()) : std::nullopt;
   if (!sid) {
     return Fail(Errc::kInternal,
-                fmt::format("ldap whoami {}: the server supports neither WhoAmI nor rootDSE tokenGroups", s.options.url));
+                fmt::format("ldap whoami {}: the server supports neither WhoAmI nor rootDSE tokenGroups",
+                            s.options.url));
   }
   auto self = Read(fmt::format("<SID={}>", *sid), {"distinguishedName"});
   if (!self) return std::unexpected(std::move(self.error()).With("whoami fallback"));

@@ -8,6 +8,7 @@
 // OU=b-modify-<random> under the lab base with 2 x rounds x N users (one ldapadd per set), and deletes
 // it at the end (tree delete) unless --keep. Each round modifies a fresh set with ldap/ and another
 // fresh set with ldapmodify; rounds alternate which goes first. Timings include connect + bind for both.
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,8 +23,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "common/base64.h"
 #include "common/guid.h"
@@ -113,19 +112,27 @@ int Run(std::vector<std::string> argv, const std::vector<std::string>& env, cons
 }
 
 std::string GuidBytes(int set, int i) {
-  return ctim::Guid::Parse(fmt::format("{:08x}-{:04x}-4000-8000-{:012x}", 0x6f1e2d3cu + i, set, i * 7919))->AdBytes();
+  return ctim::Guid::Parse(fmt::format("{:08x}-{:04x}-4000-8000-{:012x}", 0x6f1e2d3cu + i, set, i * 7919))
+      ->AdBytes();
 }
-std::string Proxy(int set, int i) { return fmt::format("smtp:b{}u{:05}@contoso.mail.onmicrosoft.example", set, i); }
+std::string Proxy(int set, int i) {
+  return fmt::format("smtp:b{}u{:05}@contoso.mail.onmicrosoft.example", set, i);
+}
 std::string X500(int set, int i) {
-  return fmt::format("X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=b{}u{:05}", set, i);
+  return fmt::format(
+      "X500:/o=First Organization/ou=Exchange Administrative Group "
+      "(FYDIBOHF23SPDLT)/cn=Recipients/cn=b{}u{:05}",
+      set, i);
 }
-std::string UserDn(int set, int i, const std::string& ou) { return fmt::format("CN=b{}u{:05},{}", set, i, ou); }
+std::string UserDn(int set, int i, const std::string& ou) {
+  return fmt::format("CN=b{}u{:05},{}", set, i, ou);
+}
 
 void WriteAddLdif(const std::string& path, int set, int n, const std::string& ou, const std::string& tag) {
   std::ofstream out(path);
   for (int i = 0; i < n; ++i) {
-    out << "dn: " << UserDn(set, i, ou) << "\nobjectClass: user\nsAMAccountName: " << fmt::format("{}{}u{:05}", tag, set, i)
-        << "\n\n";
+    out << "dn: " << UserDn(set, i, ou)
+        << "\nobjectClass: user\nsAMAccountName: " << fmt::format("{}{}u{:05}", tag, set, i) << "\n\n";
   }
 }
 
@@ -133,8 +140,10 @@ void WriteModifyLdif(const std::string& path, int set, int n, const std::string&
   std::ofstream out(path);
   for (int i = 0; i < n; ++i) {
     out << "dn: " << UserDn(set, i, ou) << "\nchangetype: modify\n"
-        << "replace: msExchMailboxGuid\nmsExchMailboxGuid:: " << ctim::Base64Encode(GuidBytes(set, i)) << "\n-\n"
-        << "add: proxyAddresses\nproxyAddresses: " << Proxy(set, i) << "\nproxyAddresses: " << X500(set, i) << "\n-\n"
+        << "replace: msExchMailboxGuid\nmsExchMailboxGuid:: " << ctim::Base64Encode(GuidBytes(set, i))
+        << "\n-\n"
+        << "add: proxyAddresses\nproxyAddresses: " << Proxy(set, i) << "\nproxyAddresses: " << X500(set, i)
+        << "\n-\n"
         << "replace: msExchELCMailboxFlags\nmsExchELCMailboxFlags: 130\n-\n\n";
   }
 }
@@ -188,8 +197,8 @@ int main(int argc, char** argv) {
   // ldapadd/ldapmodify -y take the file's whole content as the password: no trailing newline.
   const std::string pwfile = (dir / "pw").string();
   std::ofstream(pwfile) << lab.password;
-  const std::vector<std::string> tls_env = {"LDAPTLS_CACERT=" + lab.ca, "LDAPTLS_REQCERT=demand", "LDAPSASL_NOCANON=on",
-                                            "LDAPRC=/dev/null", "LDAPCONF=/dev/null"};
+  const std::vector<std::string> tls_env = {"LDAPTLS_CACERT=" + lab.ca, "LDAPTLS_REQCERT=demand",
+                                            "LDAPSASL_NOCANON=on", "LDAPRC=/dev/null", "LDAPCONF=/dev/null"};
   const std::vector<std::string> admin_tool = {"-x", "-H", lab.ldaps_url, "-D", lab.admin_dn, "-y", pwfile};
 
   // Admin session (LDAPS simple) for setup and cleanup.
@@ -213,7 +222,8 @@ int main(int argc, char** argv) {
   std::string bind_text = "simple bind over LDAPS as " + lab.admin_dn;
   if (args.gssapi) {
     const std::string ccache = "FILE:" + (dir / "krb5cc").string();
-    const std::string cmd = fmt::format("KRB5CCNAME='{}' kinit 'Administrator@{}' >/dev/null", ccache, lab.realm);
+    const std::string cmd =
+        fmt::format("KRB5CCNAME='{}' kinit 'Administrator@{}' >/dev/null", ccache, lab.realm);
     std::FILE* kinit = ::popen(cmd.c_str(), "w");
     if (kinit == nullptr) Die("cannot run kinit");
     std::fputs((lab.password + "\n").c_str(), kinit);
@@ -229,9 +239,10 @@ int main(int argc, char** argv) {
     bind_text = "GSSAPI (sign+seal) on " + lab.ldap_url + " as Administrator@" + lab.realm;
   }
 
-  std::printf("ldap_modify_bench: N=%d users per run, 3 mods each (replace msExchMailboxGuid, add 2 proxyAddresses, "
-              "replace msExchELCMailboxFlags)\n  bind: %s; layer window %zu; %d round(s); OU %s\n",
-              args.n, bind_text.c_str(), args.window, args.rounds, ou.c_str());
+  std::printf(
+      "ldap_modify_bench: N=%d users per run, 3 mods each (replace msExchMailboxGuid, add 2 proxyAddresses, "
+      "replace msExchELCMailboxFlags)\n  bind: %s; layer window %zu; %d round(s); OU %s\n",
+      args.n, bind_text.c_str(), args.window, args.rounds, ou.c_str());
 
   // Users: one fresh set per run.
   const int sets = 2 * args.rounds;
@@ -244,7 +255,8 @@ int main(int argc, char** argv) {
     cmd.insert(cmd.end(), {"-f", ldif});
     if (Run(cmd, tls_env, log) != 0) Die("ldapadd failed, see " + log);
   }
-  std::printf("  setup: %d users added with ldapadd in %.2f s\n", sets * args.n, Seconds(Clock::now() - add_start));
+  std::printf("  setup: %d users added with ldapadd in %.2f s\n", sets * args.n,
+              Seconds(Clock::now() - add_start));
 
   std::vector<double> layer_rates;
   std::vector<double> tool_rates;
@@ -265,15 +277,18 @@ int main(int argc, char** argv) {
       po.window = args.window;
       int failed = 0;
       auto st = conn->ModifyPipelined(requests, po, [&](const ModifyRequest&, ctim::ldap::ModifyOutcome&& o) {
-        if (!o.status && failed++ < 3) std::fprintf(stderr, "  layer: %s\n", o.status.error().ToString().c_str());
+        if (!o.status && failed++ < 3)
+          std::fprintf(stderr, "  layer: %s\n", o.status.error().ToString().c_str());
       });
       if (!st) Die(st.error().ToString());
       const double s = Seconds(Clock::now() - t0);
       const double cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
       layer_failures += failed;
       layer_rates.push_back(args.n / s);
-      std::printf("  round %d  ldap/ pipelined      %d modifies in %6.3f s = %7.0f modifies/s (client CPU %.0f ms, %d failed)\n",
-                  round + 1, args.n, s, args.n / s, cpu * 1000, failed);
+      std::printf(
+          "  round %d  ldap/ pipelined      %d modifies in %6.3f s = %7.0f modifies/s (client CPU %.0f ms, "
+          "%d failed)\n",
+          round + 1, args.n, s, args.n / s, cpu * 1000, failed);
     };
     const auto run_tool = [&] {
       std::vector<std::string> cmd = {"ldapmodify"};
@@ -286,8 +301,9 @@ int main(int argc, char** argv) {
       const double cpu = CpuSeconds(RUSAGE_CHILDREN) - cpu0;
       if (rc != 0) Die(fmt::format("ldapmodify exited {}, see {}", rc, log));
       tool_rates.push_back(args.n / s);
-      std::printf("  round %d  ldapmodify -f        %d modifies in %6.3f s = %7.0f modifies/s (client CPU %.0f ms)\n",
-                  round + 1, args.n, s, args.n / s, cpu * 1000);
+      std::printf(
+          "  round %d  ldapmodify -f        %d modifies in %6.3f s = %7.0f modifies/s (client CPU %.0f ms)\n",
+          round + 1, args.n, s, args.n / s, cpu * 1000);
     };
     if (round % 2 == 0) {
       run_layer();
@@ -309,14 +325,16 @@ int main(int argc, char** argv) {
   };
   const double layer = median(layer_rates);
   const double tool = median(tool_rates);
-  std::printf("result: ldap/ pipelined %.0f modifies/s, ldapmodify %.0f modifies/s (medians over %d round(s)), "
-              "ratio %.2fx (goal >= 1.0x)%s\n",
-              layer, tool, args.rounds, layer / tool, landed ? "" : "  [SPOT CHECK FAILED]");
+  std::printf(
+      "result: ldap/ pipelined %.0f modifies/s, ldapmodify %.0f modifies/s (medians over %d round(s)), "
+      "ratio %.2fx (goal >= 1.0x)%s\n",
+      layer, tool, args.rounds, layer / tool, landed ? "" : "  [SPOT CHECK FAILED]");
 
   if (!args.keep) {
     ctim::ldap::DeleteOptions tree;
     tree.tree = true;
-    if (auto st = admin->Delete(ou, tree); !st) std::fprintf(stderr, "cleanup: %s\n", st.error().ToString().c_str());
+    if (auto st = admin->Delete(ou, tree); !st)
+      std::fprintf(stderr, "cleanup: %s\n", st.error().ToString().c_str());
     std::filesystem::remove_all(dir);
   }
   return (layer_failures == 0 && landed) ? 0 : 1;

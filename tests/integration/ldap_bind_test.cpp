@@ -1,13 +1,12 @@
 // Each bind mode against the lab DC, and the failures an administrator will meet: wrong password,
 // wrong CA, plain simple bind, GSSAPI inside TLS, nothing listening.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "ldap/connection.h"
 #include "ldap_lab.h"
@@ -105,7 +104,8 @@ TEST_F(LdapBind, WrongPasswordIsUnauthenticatedWithBadPasswordHint) {
   EXPECT_NE(conn.error().message.find("Invalid credentials (49)"), std::string::npos) << conn.error().message;
   EXPECT_NE(conn.error().message.find("data 52e"), std::string::npos) << conn.error().message;
   EXPECT_EQ(conn.error().hint.rfind("bad password (AD data 52e)", 0), 0u) << conn.error().hint;
-  EXPECT_EQ(conn.error().ToString().find("not-the-password"), std::string::npos) << "password leaked into the error";
+  EXPECT_EQ(conn.error().ToString().find("not-the-password"), std::string::npos)
+      << "password leaked into the error";
 }
 
 TEST_F(LdapBind, WrongCaOverLdapsIsAClearTlsError) {
@@ -116,7 +116,8 @@ TEST_F(LdapBind, WrongCaOverLdapsIsAClearTlsError) {
   ASSERT_FALSE(conn);
   EXPECT_EQ(stage, OpenStage::kTls);
   EXPECT_EQ(conn.error().code, Errc::kUnavailable);
-  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos)
+      << conn.error().message;
   EXPECT_NE(conn.error().hint.find("CA"), std::string::npos) << conn.error().hint;
 }
 
@@ -129,7 +130,8 @@ TEST_F(LdapBind, WrongCaOverStartTlsIsAClearTlsError) {
   EXPECT_EQ(stage, OpenStage::kTls);
   EXPECT_EQ(conn.error().code, Errc::kUnavailable);
   EXPECT_NE(conn.error().message.find("ldap StartTLS"), std::string::npos) << conn.error().message;
-  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos)
+      << conn.error().message;
 }
 
 TEST_F(LdapBind, MissingCaFileIsInvalidInput) {

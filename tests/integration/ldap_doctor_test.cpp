@@ -1,8 +1,8 @@
 // The doctor checks against the lab: a passing table, and clear failures (missing schema attribute,
 // an account without write rights, an unusable connection).
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "ldap/doctor.h"
 #include "ldap_lab.h"
@@ -19,7 +19,8 @@ const Check* Find(const std::vector<Check>& rows, const std::string& name) {
 
 std::string Table(const std::vector<Check>& rows) {
   std::string out;
-  for (const Check& c : rows) out += std::string(CheckStateName(c.state)) + " " + c.name + ": " + c.detail + "\n";
+  for (const Check& c : rows)
+    out += std::string(CheckStateName(c.state)) + " " + c.name + ": " + c.detail + "\n";
   return out;
 }
 
@@ -45,7 +46,8 @@ TEST_F(LdapDoctor, SchemaWithoutAnAttributeFailsClearly) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].state, Check::kPass) << Table(rows);
   EXPECT_EQ(rows[1].state, Check::kFail) << Table(rows);
-  EXPECT_NE(rows[1].detail.find("no attributeSchema with lDAPDisplayName msExchNoSuchAttribute"), std::string::npos)
+  EXPECT_NE(rows[1].detail.find("no attributeSchema with lDAPDisplayName msExchNoSuchAttribute"),
+            std::string::npos)
       << rows[1].detail;
   EXPECT_FALSE(rows[1].hint.empty());
 }

@@ -1,11 +1,11 @@
 #include "ldap_lab.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "ldap/escape.h"
 
@@ -34,8 +34,9 @@ Result<LabEnv> ReadLabEnv() {
   lab.krb5_config = get("KRB5_CONFIG");
   lab.realm = get("CTIM_LAB_REALM");
   if (!missing.empty()) {
-    return Fail(Errc::kInvalidInput, "lab not configured: missing " + missing,
-                "start the lab (tests/lab/lab.sh up) and export its settings: eval \"$(tests/lab/lab.sh env)\"");
+    return Fail(
+        Errc::kInvalidInput, "lab not configured: missing " + missing,
+        "start the lab (tests/lab/lab.sh up) and export its settings: eval \"$(tests/lab/lab.sh env)\"");
   }
   std::ifstream in(password_file);
   std::string password;

@@ -15,16 +15,16 @@
 namespace ctim::ldap::lab {
 
 struct LabEnv {
-  std::string ldap_url;     // CTIM_LAB_LDAP_URL   ldap://dc1.lab.example
-  std::string ldaps_url;    // CTIM_LAB_LDAPS_URL  ldaps://dc1.lab.example
-  std::string base_dn;      // CTIM_LAB_BASE_DN    DC=lab,DC=example
-  std::string ca;           // CTIM_LAB_CA         PEM of the lab CA
-  std::string admin_dn;     // CTIM_LAB_ADMIN_DN
-  Secret admin_password;    // from CTIM_LAB_ADMIN_PASSWORD_FILE
-  std::string keytab;       // CTIM_LAB_KEYTAB     svc-ctim's keytab
+  std::string ldap_url;       // CTIM_LAB_LDAP_URL   ldap://dc1.lab.example
+  std::string ldaps_url;      // CTIM_LAB_LDAPS_URL  ldaps://dc1.lab.example
+  std::string base_dn;        // CTIM_LAB_BASE_DN    DC=lab,DC=example
+  std::string ca;             // CTIM_LAB_CA         PEM of the lab CA
+  std::string admin_dn;       // CTIM_LAB_ADMIN_DN
+  Secret admin_password;      // from CTIM_LAB_ADMIN_PASSWORD_FILE
+  std::string keytab;         // CTIM_LAB_KEYTAB     svc-ctim's keytab
   std::string svc_principal;  // CTIM_LAB_SVC_PRINCIPAL svc-ctim@LAB.EXAMPLE
-  std::string krb5_config;  // KRB5_CONFIG
-  std::string realm;        // CTIM_LAB_REALM
+  std::string krb5_config;    // KRB5_CONFIG
+  std::string realm;          // CTIM_LAB_REALM
 };
 
 // The lab settings, or a message naming every missing variable (tests FAIL with it, never skip).
@@ -76,14 +76,13 @@ class LabTest : public ::testing::Test {
 }  // namespace ctim::ldap::lab
 
 // ASSERT that a Result/Status holds a value, printing the error otherwise.
-#define ASSERT_OK(expr)                                                         \
-  do {                                                                          \
-    const auto& _r = (expr);                                                    \
-    ASSERT_TRUE(_r.has_value()) << #expr << ": " << _r.error().ToString();      \
+#define ASSERT_OK(expr)                                                    \
+  do {                                                                     \
+    const auto& _r = (expr);                                               \
+    ASSERT_TRUE(_r.has_value()) << #expr << ": " << _r.error().ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                                         \
-  do {                                                                          \
-    const auto& _r = (expr);                                                    \
-    EXPECT_TRUE(_r.has_value()) << #expr << ": " << _r.error().ToString();      \
+#define EXPECT_OK(expr)                                                    \
+  do {                                                                     \
+    const auto& _r = (expr);                                               \
+    EXPECT_TRUE(_r.has_value()) << #expr << ": " << _r.error().ToString(); \
   } while (0)
-

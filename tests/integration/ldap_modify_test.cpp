@@ -1,8 +1,8 @@
 // Per-value modifies with binary values and AD permissive modify; add/delete; the errors a writer meets.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "ldap/connection.h"
 #include "ldap/escape.h"
@@ -60,7 +60,9 @@ TEST_F(LdapModify, WrongLengthGuidIsInvalidInput) {
 
 TEST_F(LdapModify, PerValueProxyAddressesWithAndWithoutPermissiveModify) {
   const std::string primary = "SMTP:alice@contoso.example";
-  const std::string x500 = "X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=alice1a2b3c";
+  const std::string x500 =
+      "X500:/o=First Organization/ou=Exchange Administrative Group "
+      "(FYDIBOHF23SPDLT)/cn=Recipients/cn=alice1a2b3c";
   ASSERT_OK(admin().Modify(user_, {Mod{Mod::kAdd, "proxyAddresses", {primary, x500}}}));
   EXPECT_EQ(Proxies(), (Values{primary, x500}));
 
@@ -85,9 +87,10 @@ TEST_F(LdapModify, PerValueProxyAddressesWithAndWithoutPermissiveModify) {
   EXPECT_EQ(Proxies(), (Values{primary, x500}));
 
   // Several mods in one request apply together.
-  EXPECT_OK(admin().Modify(user_, {Mod{Mod::kDelete, "proxyAddresses", {primary}},
-                                    Mod{Mod::kAdd, "proxyAddresses", {"SMTP:alice@fabrikam.example"}},
-                                    Mod{Mod::kReplace, "targetAddress", {"SMTP:alice@contoso.mail.onmicrosoft.example"}}}));
+  EXPECT_OK(admin().Modify(
+      user_, {Mod{Mod::kDelete, "proxyAddresses", {primary}},
+              Mod{Mod::kAdd, "proxyAddresses", {"SMTP:alice@fabrikam.example"}},
+              Mod{Mod::kReplace, "targetAddress", {"SMTP:alice@contoso.mail.onmicrosoft.example"}}}));
   EXPECT_EQ(Proxies(), (Values{"SMTP:alice@fabrikam.example", x500}));
 
   // Delete the whole attribute (no values).
@@ -99,7 +102,8 @@ TEST_F(LdapModify, SingleValuedSecondValueIsConflict) {
   ASSERT_OK(admin().Modify(user_, {Mod{Mod::kReplace, "targetAddress", {"SMTP:a@x.example"}}}));
   const Status st = admin().Modify(user_, {Mod{Mod::kAdd, "targetAddress", {"SMTP:b@x.example"}}});
   ASSERT_FALSE(st);
-  EXPECT_TRUE(st.error().code == Errc::kConflict || st.error().code == Errc::kInvalidInput) << st.error().ToString();
+  EXPECT_TRUE(st.error().code == Errc::kConflict || st.error().code == Errc::kInvalidInput)
+      << st.error().ToString();
 }
 
 TEST_F(LdapModify, UnknownAttributeIsInvalidInput) {

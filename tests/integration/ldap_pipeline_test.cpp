@@ -1,13 +1,13 @@
 // Pipelined modifies: >= 1,000 entries in one call, every result reported once with its request, every
 // value verified by reading it back; failures in the middle of a batch; stopping.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <map>
 #include <stop_token>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "common/guid.h"
 #include "ldap/connection.h"
@@ -46,8 +46,12 @@ TEST_F(LdapPipeline, ThousandModifiesAllReportedAndReadBack) {
     requests.push_back(ModifyRequest{
         dns[i],
         {Mod{Mod::kReplace, "msExchMailboxGuid", {GuidFor(i)}},
-         Mod{Mod::kAdd, "proxyAddresses", {fmt::format("smtp:pu{:05}@contoso.example", i),
-                                           fmt::format("X500:/o=Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=pu{:05}", i)}},
+         Mod{Mod::kAdd,
+             "proxyAddresses",
+             {fmt::format("smtp:pu{:05}@contoso.example", i),
+              fmt::format(
+                  "X500:/o=Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=pu{:05}",
+                  i)}},
          Mod{Mod::kReplace, "msExchELCMailboxFlags", {std::to_string(130 + i % 2)}}}});
   }
   std::vector<int> reported(kUsers, 0);
@@ -98,8 +102,8 @@ TEST_F(LdapPipeline, FailuresAreReportedWithTheirRequestAndTheRestSucceeds) {
   for (int i = 0; i < 20; ++i) {
     requests.push_back(ModifyRequest{dns[i], {Mod{Mod::kReplace, "description", {fmt::format("d{}", i)}}}});
   }
-  requests[3].dn = "CN=missing," + ou();                                                   // 32
-  requests[7].mods = {Mod{Mod::kReplace, "msExchMailboxGuid", {"short"}}};                 // 21
+  requests[3].dn = "CN=missing," + ou();                                                 // 32
+  requests[7].mods = {Mod{Mod::kReplace, "msExchMailboxGuid", {"short"}}};               // 21
   requests[11].mods = {Mod{Mod::kDelete, "proxyAddresses", {"smtp:absent@x.example"}}};  // 16
   std::map<std::size_t, ModifyOutcome> outcomes;
   PipelineOptions options;
@@ -148,7 +152,8 @@ TEST_F(LdapPipeline, StopSendsNoMoreAndReportsTheRest) {
   const std::vector<std::string> dns = AddUsers(50);
   ASSERT_EQ(dns.size(), 50u);
   std::vector<ModifyRequest> requests;
-  for (const std::string& dn : dns) requests.push_back(ModifyRequest{dn, {Mod{Mod::kReplace, "description", {"s"}}}});
+  for (const std::string& dn : dns)
+    requests.push_back(ModifyRequest{dn, {Mod{Mod::kReplace, "description", {"s"}}}});
   std::stop_source stop;
   PipelineOptions options;
   options.window = 8;

@@ -1,11 +1,11 @@
 // Paged search over several pages, scopes, hostile filter and DN values, reads by DN / <GUID=...> /
 // <SID=...>, ranged attribute retrieval.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <set>
 #include <string>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "common/guid.h"
 #include "ldap/connection.h"
@@ -110,8 +110,15 @@ TEST_F(LdapSearch, SizeLimitIsNotAnError) {
 TEST_F(LdapSearch, HostileValuesInDnAndFilter) {
   // Everything RFC 4514/4515 treat specially, plus NUL-free control bytes AD accepts in a CN.
   const std::string hostile[] = {
-      "a*b(c)d\\e",  ",+\"<>;=",  "#leading hash", " leading and trailing ", "Lu\xc4\x8di\xc4\x87 \xe6\x97\xa5",
-      "x)(cn=*",     "semi;colon", "back\\slash",  "*",
+      "a*b(c)d\\e",
+      ",+\"<>;=",
+      "#leading hash",
+      " leading and trailing ",
+      "Lu\xc4\x8di\xc4\x87 \xe6\x97\xa5",
+      "x)(cn=*",
+      "semi;colon",
+      "back\\slash",
+      "*",
   };
   for (const std::string& value : hostile) {
     const std::string dn = Rdn("CN", value) + "," + ou();
@@ -158,7 +165,8 @@ TEST_F(LdapSearch, MissingEntryIsNotFound) {
   auto missing = admin().Read("CN=nobody," + ou(), {"cn"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Errc::kNotFound) << missing.error().ToString();
-  EXPECT_NE(missing.error().message.find("No such object (32)"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("No such object (32)"), std::string::npos)
+      << missing.error().message;
   auto unknown_guid = admin().Read("<GUID=00000000-0000-0000-0000-00000000abcd>", {"cn"});
   ASSERT_FALSE(unknown_guid);
   EXPECT_EQ(unknown_guid.error().code, Errc::kNotFound) << unknown_guid.error().ToString();
@@ -188,7 +196,8 @@ TEST_F(LdapSearch, RangedAttributeIsReadToTheEnd) {
   const Values* members = entry->Find("member");
   ASSERT_NE(members, nullptr) << "attributes returned: " << entry->attrs.size();
   EXPECT_EQ(members->size(), static_cast<std::size_t>(kMembers));
-  EXPECT_EQ(std::set<std::string>(members->begin(), members->end()).size(), static_cast<std::size_t>(kMembers));
+  EXPECT_EQ(std::set<std::string>(members->begin(), members->end()).size(),
+            static_cast<std::size_t>(kMembers));
 }
 
 }  // namespace

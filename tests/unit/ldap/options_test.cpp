@@ -32,9 +32,10 @@ TEST(ParseLdapUrl, AcceptsOneServer) {
 }
 
 TEST(ParseLdapUrl, RejectsEverythingElse) {
-  for (const char* bad : {"", "dc1", "http://dc1", "ldapi:///var/run/ldapi", "ldap://", "ldap:///", "ldap://dc1:0",
-                          "ldap://dc1:65536", "ldap://dc1:x", "ldap://dc1:", "ldap://dc1/DC=x", "ldap://a ldap://b",
-                          "ldap://dc1?cn", "ldap://[::1", "ldap://[::1]x"}) {
+  for (const char* bad :
+       {"", "dc1", "http://dc1", "ldapi:///var/run/ldapi", "ldap://", "ldap:///", "ldap://dc1:0",
+        "ldap://dc1:65536", "ldap://dc1:x", "ldap://dc1:", "ldap://dc1/DC=x", "ldap://a ldap://b",
+        "ldap://dc1?cn", "ldap://[::1", "ldap://[::1]x"}) {
     auto url = ParseLdapUrl(bad);
     EXPECT_FALSE(url) << bad;
     if (!url) {
@@ -98,8 +99,12 @@ TEST(ValidateConnectOptions, OtherRefusals) {
   ConnectOptions zero_timeout = Simple("ldaps://dc1");
   zero_timeout.operation_timeout = std::chrono::milliseconds(0);
   ConnectOptions bad_url = Simple("ldapx://dc1");
-  const Row rows[] = {{"StartTLS on ldaps", both_tls}, {"no bind DN", no_dn},       {"empty password", no_pw},
-                      {"keytab and ccache", krb_both},  {"GSSAPI with password", krb_pw}, {"zero timeout", zero_timeout},
+  const Row rows[] = {{"StartTLS on ldaps", both_tls},
+                      {"no bind DN", no_dn},
+                      {"empty password", no_pw},
+                      {"keytab and ccache", krb_both},
+                      {"GSSAPI with password", krb_pw},
+                      {"zero timeout", zero_timeout},
                       {"bad url", bad_url}};
   for (const Row& r : rows) {
     const Status st = ValidateConnectOptions(r.options);

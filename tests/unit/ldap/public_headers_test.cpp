@@ -12,8 +12,19 @@ namespace {
 TEST(LdapPublicHeaders, ContainNoLibraryTypes) {
   const std::filesystem::path dir = std::filesystem::path(CTIM_SOURCE_DIR) / "ldap";
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
-  const char* forbidden[] = {"<ldap.h>", "<lber.h>", "<sasl/", "<openssl/", "LDAP*", "LDAPMessage", "BerElement",
-                             "berval", "LDAPControl", "sasl_conn_t", "sasl_interact_t", "sasl_ssf_t", "X509",
+  const char* forbidden[] = {"<ldap.h>",
+                             "<lber.h>",
+                             "<sasl/",
+                             "<openssl/",
+                             "LDAP*",
+                             "LDAPMessage",
+                             "BerElement",
+                             "berval",
+                             "LDAPControl",
+                             "sasl_conn_t",
+                             "sasl_interact_t",
+                             "sasl_ssf_t",
+                             "X509",
                              "#include \"ldap/openldap/"};
   int headers = 0;
   for (const auto& file : std::filesystem::directory_iterator(dir)) {

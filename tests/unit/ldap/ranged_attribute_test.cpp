@@ -29,8 +29,9 @@ TEST(ParseRangedAttribute, AdForms) {
 }
 
 TEST(ParseRangedAttribute, NotRanged) {
-  for (const char* s : {"member", "member;binary", "range=0-1", "member;range=", "member;range=a-b", "member;range=5-4",
-                        "member;range=0-1;range=2-3", ";range=0-1", "member;range=0", "member;range=-1-*"}) {
+  for (const char* s :
+       {"member", "member;binary", "range=0-1", "member;range=", "member;range=a-b", "member;range=5-4",
+        "member;range=0-1;range=2-3", ";range=0-1", "member;range=0", "member;range=-1-*"}) {
     EXPECT_FALSE(ParseRangedAttribute(s)) << s;
   }
 }
