@@ -108,12 +108,12 @@ class CliTest(unittest.TestCase):
         self.assertEqual((status, org["value"][0]["id"]), (200, cloud["tenant_id"]))
 
     def test_up_without_a_state_directory_says_what_to_set(self):
+        # emulator.py itself: the emulator.sh wrapper fills CTIM_LAB_DIR from tests/lab/lab.sh env, whose
+        # default lab dir may belong to a running suite (its emulator holds the default ports).
         env = dict(self.env)
         del env["CTIM_LAB_DIR"]
-        # emulator.py itself: emulator.sh would fill the gap from `lab.sh env`, whose default lab dir
-        # (/tmp/ctim-lab) always exists as a name, so through the script this never fails.
-        res = subprocess.run([harness.PYTHON, harness.EMULATOR, "up", "--no-ad"], capture_output=True, text=True,
-                             timeout=60, env=env)
+        res = subprocess.run(["/usr/bin/python3", os.path.join(harness.HERE, "emulator.py"), "up", "--no-ad"],
+                             capture_output=True, text=True, timeout=60, env=env)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("CTIM_LAB_DIR", res.stderr)
 

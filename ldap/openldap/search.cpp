@@ -1,0 +1,260 @@
+// Paged search (RFC 2696) streamed page by page, base reads, rootDSE, and AD ranged attributes.
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "ldap/openldap/session.h"
+#include "ldap/ranged_attribute.h"
+
+namespace ctim::ldap {
+namespace {
+
+using openldap::Log;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
+constexpr std::size_t kMaxRangeRequests = 100'000;  // 150 million values at AD's 1500 per range
+
+int ToLdapScope(Scope scope) {
+  switch (scope) {
+    case Scope::kBase:
+      return LDAP_SCOPE_BASE;
+    case Scope::kOneLevel:
+      return LDAP_SCOPE_ONELEVEL;
+    case Scope::kSubtree:
+      return LDAP_SCOPE_SUBTREE;
+  }
+  return LDAP_SCOPE_BASE;
+}
+
+// A null-terminated char* list over the caller's strings; null when empty (= all user attributes).
+class AttributeList {
+ public:
+  explicit AttributeList(const std::vector<std::string>& names) {
+    for (const std::string& n : names) list_.push_back(const_cast<char*>(n.c_str()));
+    list_.push_back(nullptr);
+  }
+  char** get() { return list_.size() > 1 ? list_.data() : nullptr; }
+
+ private:
+  std::vector<char*> list_;
+};
+
+struct PageResult {
+  std::vector<Entry> entries;
+  std::string cookie;  // empty: this was the last page
+  std::size_t references = 0;
+};
+
+// Sends one search request (one page) and collects its entries, bounded by the operation timeout.
+// page_size < 0: no paged-results control; 0: the control with size 0 (RFC 2696 cancel).
+Result<PageResult> RunOnePage(const Connection::Impl& s, const SearchRequest& req, const std::string& cookie,
+                              int page_size, Operation op, const std::string& target) {
+  LDAP* ld = s.get();
+  openldap::LdapControl page_control;
+  LDAPControl* server_controls[2] = {nullptr, nullptr};
+  if (page_size >= 0) {
+    berval cookie_bv{cookie.size(), const_cast<char*>(cookie.data())};
+    LDAPControl* raw = nullptr;
+    const int rc = ldap_create_page_control(ld, page_size, &cookie_bv, 0, &raw);
+    page_control.reset(raw);
+    if (rc != LDAP_SUCCESS) return std::unexpected(s.CallError(op, target, rc));
+    server_controls[0] = page_control.get();
+  }
+  AttributeList attrs(req.attributes);
+  timeval time_limit = s.OperationTimeout();  // sent to the server as its time limit
+  int msgid = 0;
+  int rc = ldap_search_ext(ld, req.base.c_str(), ToLdapScope(req.scope), req.filter.c_str(), attrs.get(), 0,
+                           server_controls, nullptr, &time_limit, req.size_limit, &msgid);
+  if (rc != LDAP_SUCCESS) return std::unexpected(s.CallError(op, target, rc));
+
+  PageResult page;
+  const auto deadline = Clock::now() + s.options.operation_timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    timeval wait = openldap::ToTimeval(std::max(left, std::chrono::milliseconds(1)));
+    LDAPMessage* raw = nullptr;
+    const int type = ldap_result(ld, msgid, LDAP_MSG_ONE, &wait, &raw);
+    const openldap::LdapMessage msg(raw);
+    if (type == 0 || left.count() <= 0) {
+      ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+      return std::unexpected(s.CallError(op, target, LDAP_TIMEOUT));
+    }
+    if (type < 0) {
+      int code = LDAP_SERVER_DOWN;
+      ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
+      return std::unexpected(s.CallError(op, target, code));
+    }
+    if (type == LDAP_RES_SEARCH_ENTRY) {
+      page.entries.push_back(openldap::ToEntry(ld, msg.get()));
+      // Samba ignores the request's sizeLimit: enforce it here.
+      if (req.size_limit > 0 && page.entries.size() >= static_cast<std::size_t>(req.size_limit)) {
+        ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+        return page;  // no cookie: the search ends here
+      }
+      continue;
+    }
+    if (type == LDAP_RES_SEARCH_REFERENCE) {  // continuation into another naming context: not followed
+      ++page.references;
+      continue;
+    }
+    if (type != LDAP_RES_SEARCH_RESULT) continue;  // intermediate responses: none expected
+
+    openldap::ParsedResult result;
+    if (rc = openldap::ParseResult(ld, msg.get(), result); rc != LDAP_SUCCESS) {
+      return std::unexpected(s.CallError(op, target, rc));
+    }
+    // A size limit the caller asked for is not an error: it got the first size_limit entries.
+    if (result.code == LDAP_SIZELIMIT_EXCEEDED && req.size_limit > 0) return page;
+    if (result.code != LDAP_SUCCESS) {
+      return std::unexpected(
+          s.ResultError(op, target, result.code, std::move(result.diagnostic), std::move(result.matched_dn)));
+    }
+    if (page_size > 0 && result.controls) {
+      if (LDAPControl* ctrl = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, result.controls.get(), nullptr)) {
+        ber_int_t estimate = 0;
+        openldap::OwnedBervalBytes next;
+        if (ldap_parse_pageresponse_control(ld, ctrl, &estimate, next.get()) == LDAP_SUCCESS &&
+            !next.empty()) {
+          page.cookie.assign(next.get()->bv_val, next.get()->bv_len);
+        }
+      }
+    }
+    return page;
+  }
+}
+
+// Tells the server to drop the state of an unfinished paged search (RFC 2696: size 0 + cookie).
+void CancelPagedSearch(const Connection::Impl& s, const SearchRequest& req, const std::string& cookie) {
+  SearchRequest cancel = req;
+  cancel.attributes = {"1.1"};
+  (void)RunOnePage(s, cancel, cookie, 0, Operation::kSearch, "cancel");
+}
+
+Result<Entry> ReadBase(const Connection::Impl& s, std::string_view dn,
+                       const std::vector<std::string>& attributes) {
+  SearchRequest req;
+  req.base = std::string(dn);
+  req.scope = Scope::kBase;
+  req.attributes = attributes;
+  const std::string target(dn);
+  auto page = RunOnePage(s, req, {}, -1, Operation::kRead, target);
+  if (!page) return std::unexpected(std::move(page.error()));
+  if (page->entries.empty()) {
+    return Fail(Errc::kNotFound,
+                fmt::format("ldap read {}: no such entry (or not visible to the bound account)", dn),
+                "check the DN and the bound account's read access");
+  }
+  return std::move(page->entries.front());
+}
+
+// Replaces every "attr;range=a-b" in the entry by "attr" with all of its values.
+Status FollowRanges(const Connection::Impl& s, Entry& entry) {
+  std::vector<std::string> ranged;
+  for (const auto& [name, values] : entry.attrs) {
+    if (ParseRangedAttribute(name)) ranged.push_back(name);
+  }
+  for (const std::string& key : ranged) {
+    RangedAttribute range = *ParseRangedAttribute(key);
+    Values all = std::move(entry.attrs[key]);
+    entry.attrs.erase(key);
+    for (std::size_t i = 0; range.high && i < kMaxRangeRequests; ++i) {
+      auto next = ReadBase(s, entry.dn, {NextRangeRequest(range)});
+      if (!next) return std::unexpected(std::move(next.error()).With("ranged read of " + range.name));
+      bool found = false;
+      for (auto& [name, values] : next->attrs) {
+        auto parsed = ParseRangedAttribute(name);
+        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name) ||
+            CaseInsensitiveLess{}(range.name, parsed->name)) {
+          continue;
+        }
+        all.insert(all.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+        range = std::move(*parsed);
+        found = true;
+        break;
+      }
+      if (!found) break;  // nothing more was returned
+    }
+    Values& merged = entry.attrs[range.name];
+    merged.insert(merged.end(), std::make_move_iterator(all.begin()), std::make_move_iterator(all.end()));
+  }
+  return {};
+}
+
+}  // namespace
+
+Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& visit) {
+  const Impl& s = *impl_;
+  const auto started = Clock::now();
+  const std::string target = fmt::format("{} {}", request.base, request.filter);
+  if (request.page_size < 0) {
+    return Fail(Errc::kInvalidInput,
+                fmt::format("ldap search {}: page size {} is negative", target, request.page_size));
+  }
+  std::string cookie;
+  std::size_t pages = 0;
+  std::size_t entries = 0;
+  std::size_t references = 0;
+  for (;;) {
+    SearchRequest this_page = request;
+    if (request.size_limit > 0) this_page.size_limit = request.size_limit - static_cast<int>(entries);
+    auto page = RunOnePage(s, this_page, cookie, request.page_size > 0 ? request.page_size : -1,
+                           Operation::kSearch, target);
+    if (!page) return std::unexpected(std::move(page.error()));
+    if (request.size_limit > 0 &&
+        entries + page->entries.size() >= static_cast<std::size_t>(request.size_limit) &&
+        !page->cookie.empty()) {
+      CancelPagedSearch(s, request, page->cookie);
+      page->cookie.clear();
+    }
+    ++pages;
+    entries += page->entries.size();
+    references += page->references;
+    if (request.follow_ranges) {
+      for (Entry& e : page->entries) {
+        if (Status st = FollowRanges(s, e); !st) return st;
+      }
+    }
+    cookie = std::move(page->cookie);
+    if (Status st = visit(page->entries); !st) {
+      if (!cookie.empty()) CancelPagedSearch(s, request, cookie);
+      return st;
+    }
+    if (cookie.empty()) break;
+    if (pages >= kMaxPages) {
+      CancelPagedSearch(s, request, cookie);
+      return Fail(Errc::kInternal, fmt::format("ldap search {}: more than {} pages", target, kMaxPages));
+    }
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  Log().debug("ldap search base={} filter={} pages={} entries={} references={} in {} ms", request.base,
+              request.filter, pages, entries, references, ms.count());
+  return {};
+}
+
+Result<std::vector<Entry>> Connection::Search(const SearchRequest& request) {
+  std::vector<Entry> all;
+  Status st = SearchPages(request, [&all](std::vector<Entry>& page) -> Status {
+    if (all.empty()) {
+      all = std::move(page);
+    } else {
+      all.insert(all.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    }
+    return {};
+  });
+  if (!st) return std::unexpected(std::move(st.error()));
+  return all;
+}
+
+Result<Entry> Connection::Read(std::string_view dn, const std::vector<std::string>& attributes) {
+  auto entry = ReadBase(*impl_, dn, attributes);
+  if (!entry) return entry;
+  if (Status st = FollowRanges(*impl_, *entry); !st) return std::unexpected(std::move(st.error()));
+  return entry;
+}
+
+Result<Entry> Connection::ReadRootDse(const std::vector<std::string>& attributes) {
+  return ReadBase(*impl_, "", attributes);
+}
+
+}  // namespace ctim::ldap

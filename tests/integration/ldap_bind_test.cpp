@@ -1,0 +1,195 @@
+// Each bind mode against the lab DC, and the failures an administrator will meet: wrong password,
+// wrong CA, plain simple bind, GSSAPI inside TLS, nothing listening.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "ldap/connection.h"
+#include "ldap_lab.h"
+
+namespace ctim::ldap {
+namespace {
+
+using lab::LabEnv;
+
+class LdapBind : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto env = lab::ReadLabEnv();
+    if (!env) GTEST_FAIL() << env.error().ToString();
+    lab_ = std::move(*env);
+  }
+  LabEnv lab_;
+};
+
+// The system bundle does not contain the lab CA: a wrong CA for this DC.
+constexpr const char* kWrongCa = "/etc/ssl/certs/ca-certificates.crt";
+
+TEST_F(LdapBind, GssapiWithClientKeytab) {
+  auto conn = Connection::Open(lab::SvcKeytab(lab_));
+  ASSERT_OK(conn);
+  const SessionInfo& info = conn->Info();
+  EXPECT_EQ(info.bind, BindMethod::kGssapi);
+  EXPECT_EQ(info.tls, TlsMode::kNone);
+  EXPECT_GE(info.sasl_ssf, 56u) << "GSSAPI must sign and seal";
+  EXPECT_EQ(info.bind_name, lab_.svc_principal);
+  auto who = conn->WhoAmI();
+  ASSERT_OK(who);
+  EXPECT_NE(who->authz_id.find("svc-ctim"), std::string::npos) << who->authz_id;
+  auto root = conn->ReadRootDse({"defaultNamingContext"});
+  ASSERT_OK(root);
+  EXPECT_EQ(root->First("defaultNamingContext"), lab_.base_dn);
+}
+
+TEST_F(LdapBind, GssapiWithKinitFileCcache) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / lab::UniqueName("ccache");
+  std::filesystem::create_directories(dir);
+  const std::string ccache = "FILE:" + (dir / "krb5cc").string();
+  const std::string principal = "Administrator@" + lab_.realm;
+  {
+    const std::string cmd = fmt::format("KRB5CCNAME='{}' kinit '{}' >/dev/null", ccache, principal);
+    FILE* kinit = ::popen(cmd.c_str(), "w");
+    ASSERT_NE(kinit, nullptr);
+    std::fputs((lab_.admin_password.Reveal() + "\n").c_str(), kinit);
+    ASSERT_EQ(::pclose(kinit), 0) << "kinit " << principal << " into " << ccache;
+  }
+  ConnectOptions o;
+  o.url = lab_.ldap_url;
+  o.bind = BindMethod::kGssapi;
+  o.ccache = ccache;
+  o.krb5_config = lab_.krb5_config;
+  auto conn = Connection::Open(o);
+  std::filesystem::remove_all(dir);
+  ASSERT_OK(conn);
+  EXPECT_EQ(conn->Info().bind_name, principal);
+  EXPECT_GE(conn->Info().sasl_ssf, 56u);
+  auto who = conn->WhoAmI();
+  ASSERT_OK(who);
+  EXPECT_NE(who->authz_id.find("CN=Administrator"), std::string::npos) << who->authz_id;
+}
+
+TEST_F(LdapBind, SimpleOverLdaps) {
+  auto conn = Connection::Open(lab::AdminLdaps(lab_));
+  ASSERT_OK(conn);
+  EXPECT_EQ(conn->Info().tls, TlsMode::kLdaps);
+  EXPECT_FALSE(conn->Info().tls_version.empty());
+  EXPECT_EQ(conn->Info().bind_name, lab_.admin_dn);
+  auto who = conn->WhoAmI();
+  ASSERT_OK(who);
+  EXPECT_EQ(who->authz_id, "dn:" + lab_.admin_dn);
+}
+
+TEST_F(LdapBind, SimpleOverStartTls) {
+  auto conn = Connection::Open(lab::AdminStartTls(lab_));
+  ASSERT_OK(conn);
+  EXPECT_EQ(conn->Info().tls, TlsMode::kStartTls);
+  EXPECT_FALSE(conn->Info().tls_version.empty());
+  auto who = conn->WhoAmI();
+  ASSERT_OK(who);
+  EXPECT_EQ(who->authz_id, "dn:" + lab_.admin_dn);
+}
+
+TEST_F(LdapBind, WrongPasswordIsUnauthenticatedWithBadPasswordHint) {
+  ConnectOptions o = lab::AdminLdaps(lab_);
+  o.password = Secret("not-the-password-1!");
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kBind);
+  EXPECT_EQ(conn.error().code, Errc::kUnauthenticated) << conn.error().ToString();
+  EXPECT_NE(conn.error().message.find("Invalid credentials (49)"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("data 52e"), std::string::npos) << conn.error().message;
+  EXPECT_EQ(conn.error().hint.rfind("bad password (AD data 52e)", 0), 0u) << conn.error().hint;
+  EXPECT_EQ(conn.error().ToString().find("not-the-password"), std::string::npos)
+      << "password leaked into the error";
+}
+
+TEST_F(LdapBind, WrongCaOverLdapsIsAClearTlsError) {
+  ConnectOptions o = lab::AdminLdaps(lab_);
+  o.ca_file = kWrongCa;
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kTls);
+  EXPECT_EQ(conn.error().code, Errc::kUnavailable);
+  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos)
+      << conn.error().message;
+  EXPECT_NE(conn.error().hint.find("CA"), std::string::npos) << conn.error().hint;
+}
+
+TEST_F(LdapBind, WrongCaOverStartTlsIsAClearTlsError) {
+  ConnectOptions o = lab::AdminStartTls(lab_);
+  o.ca_file = kWrongCa;
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kTls);
+  EXPECT_EQ(conn.error().code, Errc::kUnavailable);
+  EXPECT_NE(conn.error().message.find("ldap StartTLS"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("is not trusted by CA file"), std::string::npos)
+      << conn.error().message;
+}
+
+TEST_F(LdapBind, MissingCaFileIsInvalidInput) {
+  ConnectOptions o = lab::AdminLdaps(lab_);
+  o.ca_file = "/nonexistent/ca.pem";
+  auto conn = Connection::Open(o);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, Errc::kInvalidInput);
+}
+
+TEST_F(LdapBind, PlainSimpleBindIsRefusedClientSide) {
+  ConnectOptions o = lab::AdminLdaps(lab_);
+  o.url = lab_.ldap_url;
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kOptions);
+  EXPECT_EQ(conn.error().code, Errc::kInvalidInput);
+  EXPECT_NE(conn.error().message.find("clear text"), std::string::npos) << conn.error().message;
+}
+
+TEST_F(LdapBind, GssapiInsideTlsIsRefusedClientSide) {
+  ConnectOptions o = lab::SvcKeytab(lab_);
+  o.url = lab_.ldaps_url;
+  o.ca_file = lab_.ca;
+  auto conn = Connection::Open(o);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, Errc::kInvalidInput);
+  EXPECT_NE(conn.error().message.find("GSSAPI inside TLS"), std::string::npos) << conn.error().message;
+}
+
+TEST_F(LdapBind, NothingListeningIsUnavailable) {
+  ConnectOptions o;
+  o.url = "ldap://127.0.0.1:1";
+  o.bind = BindMethod::kAnonymous;
+  o.network_timeout = std::chrono::milliseconds(3000);
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kConnect);
+  EXPECT_EQ(conn.error().code, Errc::kUnavailable) << conn.error().ToString();
+  EXPECT_NE(conn.error().hint.find("reachable"), std::string::npos) << conn.error().hint;
+}
+
+TEST_F(LdapBind, AnonymousRootDseOnPlainLdap) {
+  ConnectOptions o;
+  o.url = lab_.ldap_url;
+  o.bind = BindMethod::kAnonymous;
+  auto conn = Connection::Open(o);
+  ASSERT_OK(conn);
+  auto root = conn->ReadRootDse({"supportedControl", "schemaNamingContext"});
+  ASSERT_OK(root);
+  const Values* controls = root->Find("supportedControl");
+  ASSERT_NE(controls, nullptr);
+  EXPECT_NE(std::find(controls->begin(), controls->end(), "1.2.840.113556.1.4.1413"), controls->end())
+      << "permissive modify not advertised";
+  EXPECT_FALSE(root->First("schemaNamingContext").empty());
+}
+
+}  // namespace
+}  // namespace ctim::ldap

@@ -1,0 +1,43 @@
+// The public headers of ldap/ carry no libldap, lber, SASL or OpenSSL type, so a Wldap32
+// implementation can sit behind the same API (issue 3). Only ldap/openldap/ may include them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+TEST(LdapPublicHeaders, ContainNoLibraryTypes) {
+  const std::filesystem::path dir = std::filesystem::path(CTIM_SOURCE_DIR) / "ldap";
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  const char* forbidden[] = {"<ldap.h>",
+                             "<lber.h>",
+                             "<sasl/",
+                             "<openssl/",
+                             "LDAP*",
+                             "LDAPMessage",
+                             "BerElement",
+                             "berval",
+                             "LDAPControl",
+                             "sasl_conn_t",
+                             "sasl_interact_t",
+                             "sasl_ssf_t",
+                             "X509",
+                             "#include \"ldap/openldap/"};
+  int headers = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    if (file.path().extension() != ".h") continue;
+    ++headers;
+    std::ifstream in(file.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    for (const char* word : forbidden) {
+      EXPECT_EQ(text.str().find(word), std::string::npos) << file.path() << " mentions " << word;
+    }
+  }
+  EXPECT_GE(headers, 5);
+}
+
+}  // namespace
