@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +100,8 @@ Process::Process(std::vector<std::string> argv, const std::map<std::string, std:
 
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that dies (an ASan abort skips every destructor) takes its emulator and tools with it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     const int in = open(in_path.c_str(), O_RDONLY);
     const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -205,7 +208,7 @@ Emulator::Emulator(const LabEnv* lab, Options options) : state_("ctim-verify-emu
   std::vector<std::string> argv = {"/usr/bin/python3", std::string(CTIM_SOURCE_DIR) + "/tests/cloud_emulator/emulator.py",
                                    "serve", "--state", state_.path().string(), "--login-port", "0", "--graph-port", "0",
                                    "--exo-port", "0", "--control-port", "0", "--sync-interval",
-                                   std::to_string(options.sync_interval), "--max-runtime", "3600", "--assertion",
+                                   std::to_string(options.sync_interval), "--max-runtime", "1800", "--assertion",
                                    options.assertion};
   if (options.paused) argv.push_back("--paused");
   if (!options.ad || lab == nullptr) {

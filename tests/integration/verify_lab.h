@@ -37,7 +37,7 @@ std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& text);
 
 // A child process with stdout and stderr in files. Killed (SIGKILL, by its PID) if still running when
-// destroyed.
+// destroyed, and by the kernel when this process dies first (PR_SET_PDEATHSIG).
 class Process {
  public:
   // `env` entries are added to (or replace) this process's environment.
