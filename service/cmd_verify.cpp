@@ -20,107 +20,15 @@
 #include "service/exit_codes.h"
 #include "service/logging.h"
 #include "service/progress_bar.h"
+#include "service/verify_run.h"
 
 namespace ctim::service {
 namespace {
 
-class BarProgress final : public agent::Progress {
- public:
-  explicit BarProgress(bool enabled) : bar_(enabled) {}
-  void Start(std::size_t total, std::string_view label) override { bar_.Start(total, std::string(label)); }
-  void Advance(std::size_t n) override { bar_.Advance(n); }
-  void Finish() override { bar_.Finish(); }
-
- private:
-  ProgressBar bar_;
-};
-
-// Records every pass's verdicts of a run in the journal (table `verifications`).
-class JournalRecorder final : public agent::VerifyObserver {
- public:
-  JournalRecorder(agent::Journal& journal, agent::RunId run) : journal_(journal), run_(run) {}
-
-  void OnPass(const agent::VerifyReport& report, std::span<const std::size_t> changed) override {
-    std::vector<agent::VerificationRecord> records;
-    records.reserve(changed.size());
-    for (std::size_t i : changed) {
-      const agent::UserResult& u = report.users[i];
-      if (!u.expected.object_guid) continue;
-      std::string detail = u.verdict.reason;
-      if (u.verdict.status == agent::VerifyStatus::kWrong && !u.verdict.hint.empty()) detail += " — " + u.verdict.hint;
-      records.push_back({*u.expected.object_guid, u.expected.target_object_id, u.expected.row, u.verdict.status,
-                         std::move(detail), {},
-                         u.first_sync_after_write ? agent::FormatUtcTime(*u.first_sync_after_write) : std::string()});
-    }
-    if (Status s = journal_.RecordVerifications(run_, records); !s && !warned_) {
-      warned_ = true;  // the verdicts stand; only `show` will miss them
-      Logger("service")->warn("verify: cannot record the verdicts in the journal: {}", s.error().ToString());
-    }
-  }
-
- private:
-  agent::Journal& journal_;
-  agent::RunId run_;
-  bool warned_ = false;
-};
-
-Result<agent::ReaderOptions> ReaderOptionsFrom(const Config& config) {
-  agent::ReaderOptions reader;
-  if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", config.agent.email_separator); !set) {
-    return Fail(Errc::kInvalidInput,
-                config.source.string() + ": [agent] email_separator = \"" + config.agent.email_separator +
-                    "\" is not a separator the reader knows",
-                set.error().hint);
-  }
-  return reader;
-}
-
-// The latest write run, for `verify` without RUN.
-Result<agent::RunRecord> LatestWriteRun(agent::Journal& journal, const std::string& path) {
-  auto runs = journal.ListRuns();
-  if (!runs) return std::unexpected(std::move(runs.error()));
-  for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
-    if (it->info.kind == agent::RunKind::kWrite) return *it;
-  }
-  return Fail(Errc::kInvalidInput, "journal " + path + " has no write run to verify",
-              "run ctim-agent write first, or verify a file: ctim-agent verify --file FILE");
-}
-
 struct Input {
   agent::ExpectationSet set;
   agent::VerifySubject subject;
-  std::vector<agent::TimePoint> known_sync_times;
 };
-
-Result<Input> RunInput(agent::Journal& journal, const std::string& path, const std::string& run_text) {
-  agent::RunRecord run;
-  if (run_text.empty()) {
-    auto latest = LatestWriteRun(journal, path);
-    if (!latest) return std::unexpected(std::move(latest.error()));
-    run = std::move(*latest);
-  } else {
-    char* end = nullptr;
-    const long long id = std::strtoll(run_text.c_str(), &end, 10);
-    if (end == run_text.c_str() || *end != '\0' || id <= 0) {
-      return Fail(Errc::kInvalidInput, "\"" + run_text + "\" is not a run id", "see ctim-agent runs");
-    }
-    auto found = journal.GetRun(id);
-    if (!found) return std::unexpected(std::move(found.error()));
-    if (!*found) return Fail(Errc::kInvalidInput, "journal " + path + " has no run " + run_text, "see ctim-agent runs");
-    run = std::move(**found);
-  }
-  auto intents = journal.RunIntents(run.id);
-  if (!intents) return std::unexpected(std::move(intents.error()));
-  auto set = agent::ExpectationsFromRun(run, *intents);
-  if (!set) return std::unexpected(std::move(set.error()));
-  Input input{std::move(*set), {run.id, run.info.file_path, {}, 0}, {}};
-  auto earlier = journal.RunVerifications(run.id);
-  if (!earlier) return std::unexpected(std::move(earlier.error()));
-  for (const agent::VerificationRecord& r : *earlier) {
-    if (auto t = agent::ParseUtcTime(r.first_sync_after_write)) input.known_sync_times.push_back(*t);
-  }
-  return input;
-}
 
 int Finish(const Invocation& invocation, const agent::VerifyReport& report, const agent::VerifySubject& subject,
            agent::ReportFormat format) {
@@ -203,11 +111,11 @@ int RunVerify(const Invocation& invocation) {
     auto opened = agent::Journal::Open(path);
     if (!opened) return ReportError(invocation, opened.error());
     journal.emplace(std::move(*opened));
-    auto run_input = RunInput(*journal, path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
+    auto run_input = LoadRunInput(*journal, path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
     if (!run_input) return ReportError(invocation, run_input.error());
-    input = std::move(*run_input);
-    input.subject.skipped = input.set.skipped;
-    verify.known_sync_times = input.known_sync_times;
+    input.set = std::move(run_input->set);
+    input.subject = std::move(run_input->subject);
+    verify.known_sync_times = std::move(run_input->known_sync_times);
   }
 
   auto cloud = MakeCloudClient(config);

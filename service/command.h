@@ -23,6 +23,8 @@ struct CommandSpec {
   std::string_view name;
   std::string_view summary;  // one line for `ctim-agent --help`
   CommandFn run;
+  // A daemon: a stop request (SIGTERM) is its normal end, not an interruption (exit 0, not 5).
+  bool daemon = false;
 };
 
 std::span<const CommandSpec> Commands();
@@ -31,6 +33,7 @@ std::span<const CommandSpec> Commands();
 int RunConfig(const Invocation& invocation);
 int RunCheck(const Invocation& invocation);
 int RunDoctor(const Invocation& invocation);
+int RunServe(const Invocation& invocation);
 int RunVerify(const Invocation& invocation);
 
 }  // namespace ctim::service

@@ -10,6 +10,8 @@ std::span<const CommandSpec> Commands() {
       CommandSpec{"doctor", "check the DC, TLS, bind, schema, write rights, GC and journal before a run", &RunDoctor},
       CommandSpec{"check", "check a CTIM identities file: every row validated, nothing changed", &RunCheck},
       CommandSpec{"verify", "poll Graph and Exchange Online until what a run wrote has arrived", &RunVerify},
+      CommandSpec{"serve", "run as a service: verify every written run, unattended (systemd Type=notify)", &RunServe,
+                  true},
   };
   return kCommands;
 }
