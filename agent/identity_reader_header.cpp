@@ -34,6 +34,14 @@ std::string DelimiterName(char d) {
   }
 }
 
+// The name a column goes by in messages: the header cell itself when it is one clean line of at most
+// 60 characters, otherwise quoted and escaped (a garbled header must not break "one error, one line").
+std::string ColumnLabel(std::string_view cell) {
+  constexpr std::size_t kMaxLabel = 60;
+  if (cell.size() <= kMaxLabel && !FindInvalidUtf8(cell) && !FindControlCharacter(cell)) return std::string(cell);
+  return QuoteForMessage(cell, kMaxLabel);
+}
+
 }  // namespace
 
 Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& options, std::string_view where,
@@ -82,7 +90,7 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
   map.column_at.reserve(header.fields.size());
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const std::string_view cell = header.fields[i];
-    map.names.emplace_back(cell);
+    map.names.push_back(ColumnLabel(cell));
     const std::optional<Column> column = options.MatchHeader(cell);
     map.column_at.push_back(column);
     if (!column) {
@@ -95,7 +103,7 @@ Result<ColumnMap> ResolveHeader(const CsvRecord& header, const ReaderOptions& op
     if (pos) {
       return Fail(Errc::kInvalidInput,
                   at + ": columns " + std::to_string(*pos + 1) + " (" + map.names[*pos] + ") and " +
-                      std::to_string(i + 1) + " (" + std::string(cell) + ") both name " +
+                      std::to_string(i + 1) + " (" + map.names[i] + ") both name " +
                       options.Spec(*column).name,
                   "keep one of them");
     }

@@ -171,5 +171,25 @@ TEST(IdentityReaderHeader, OptionalColumnsMayBeAbsent) {
   EXPECT_EQ(all.summary.unmapped, 1u);
 }
 
+// Found by reader_fuzz: an unknown column whose name holds a line break (legal inside quotes) was echoed
+// raw into a structural error on that column, so the message spanned two lines.
+TEST(IdentityReaderHeader, ColumnNameWithControlCharactersIsEscapedInMessages) {
+  std::vector<std::string> header = StdHeader();
+  header.push_back("Extra\nColumn");
+  std::vector<std::string> row = ValidRow(1);
+  row.push_back("x");
+  std::string text = MakeCsv({row}, header);
+  // Break the extra cell's quoting: text after its closing quote.
+  const std::size_t cell = text.rfind(",x");
+  ASSERT_NE(cell, std::string::npos);
+  text.replace(cell, 2, ",\"x\"y");
+  const auto all = ReadText(text);
+  ASSERT_FALSE(all.open_error) << all.open_error->message;
+  const std::vector<std::string> lines = all.ErrorLines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].find('\n'), std::string::npos) << lines[0];
+  EXPECT_TRUE(Contains(lines[0], "column \"Extra\\nColumn\"")) << lines[0];
+}
+
 }  // namespace
 }  // namespace ctim::agent
