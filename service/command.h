@@ -30,5 +30,10 @@ std::span<const CommandSpec> Commands();
 // The commands, one per file.
 int RunConfig(const Invocation& invocation);
 int RunCheck(const Invocation& invocation);
+int RunPlan(const Invocation& invocation);
+int RunWrite(const Invocation& invocation);
+int RunRollback(const Invocation& invocation);
+int RunRuns(const Invocation& invocation);
+int RunShow(const Invocation& invocation);
 
 }  // namespace ctim::service

@@ -8,6 +8,11 @@ std::span<const CommandSpec> Commands() {
   static constexpr std::array kCommands = {
       CommandSpec{"config", "validate the configuration file and print the effective settings", &RunConfig},
       CommandSpec{"check", "check a CTIM identities file: every row validated, nothing changed", &RunCheck},
+      CommandSpec{"plan", "dry run: per user, what write would change and every refusal", &RunPlan},
+      CommandSpec{"write", "write the plan into AD, journaled and re-read; prints the run id", &RunWrite},
+      CommandSpec{"rollback", "restore what a write run changed to the values before", &RunRollback},
+      CommandSpec{"runs", "list the write and rollback runs in the journal", &RunRuns},
+      CommandSpec{"show", "what one run did, per user, with every outcome", &RunShow},
   };
   return kCommands;
 }

@@ -1,0 +1,90 @@
+#include "service/directory_setup.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace ctim::service {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  auto logger = spdlog::get("service");
+  return logger ? logger : spdlog::default_logger();
+}
+
+Result<Secret> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Fail(Errc::kInvalidInput, "[ldap] password_file " + path + ": cannot be read",
+                "check the path and that this account may read it (mode 0600)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string password = std::move(text).str();
+  // Editors and `echo` add a line end: one trailing newline is not part of the password.
+  if (password.ends_with('\n')) password.pop_back();
+  if (password.ends_with('\r')) password.pop_back();
+  if (password.empty()) {
+    return Fail(Errc::kInvalidInput, "[ldap] password_file " + path + " is empty", "write the bind password into it");
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    Log()->warn("[ldap] password_file {} is readable by other accounts (mode {:o}); chmod 600 it", path,
+                st.st_mode & 0777);
+  }
+  return Secret(std::move(password));
+}
+
+}  // namespace
+
+Result<ldap::ConnectOptions> ToConnectOptions(const LdapSettings& l, std::string_view url) {
+  ldap::ConnectOptions o;
+  o.url = std::string(url);
+  o.start_tls = l.starttls;
+  o.ca_file = l.ca_file;
+  o.operation_timeout = std::chrono::seconds(l.timeout_seconds);
+  o.network_timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(10), o.operation_timeout);
+  if (l.bind == "simple") {
+    o.bind = ldap::BindMethod::kSimple;
+    o.bind_dn = l.bind_dn;
+    auto password = ReadPasswordFile(l.password_file);
+    if (!password) return std::unexpected(std::move(password.error()));
+    o.password = std::move(*password);
+  } else {
+    o.bind = ldap::BindMethod::kGssapi;
+    o.keytab = l.keytab;
+    o.krb5_config = l.krb5_config;
+  }
+  if (Status valid = ldap::ValidateConnectOptions(o); !valid) {
+    return std::unexpected(std::move(valid.error()).With("[ldap] " + std::string(url)));
+  }
+  return o;
+}
+
+Result<agent::adapters::AdDirectoryOptions> ToDirectoryOptions(const Config& config) {
+  const LdapSettings& l = config.ldap;
+  agent::adapters::AdDirectoryOptions options;
+  auto dc = ToConnectOptions(l, l.url);
+  if (!dc) return std::unexpected(std::move(dc.error()));
+  options.dc = std::move(*dc);
+  if (!l.gc_url.empty()) {
+    auto gc = ToConnectOptions(l, l.gc_url);
+    if (!gc) return std::unexpected(std::move(gc.error()));
+    options.gc = std::move(*gc);
+  }
+  options.page_size = l.page_size;
+  options.window = static_cast<std::size_t>(l.window);
+  return options;
+}
+
+Result<std::unique_ptr<agent::Directory>> OpenDirectory(const Config& config) {
+  auto options = ToDirectoryOptions(config);
+  if (!options) return std::unexpected(std::move(options.error()));
+  Log()->debug("connecting to {}", ldap::Describe(options->dc));
+  return agent::adapters::OpenAdDirectory(std::move(*options));
+}
+
+}  // namespace ctim::service
