@@ -40,7 +40,9 @@ Result<Secret> ReadPasswordFile(const std::string& path) {
 
 }  // namespace
 
-Result<ldap::ConnectOptions> ToConnectOptions(const LdapSettings& l, std::string_view url) {
+namespace {
+
+ldap::ConnectOptions OptionsFor(const LdapSettings& l, std::string_view url, const Secret& password) {
   ldap::ConnectOptions o;
   o.url = std::string(url);
   o.start_tls = l.starttls;
@@ -50,28 +52,45 @@ Result<ldap::ConnectOptions> ToConnectOptions(const LdapSettings& l, std::string
   if (l.bind == "simple") {
     o.bind = ldap::BindMethod::kSimple;
     o.bind_dn = l.bind_dn;
-    auto password = ReadPasswordFile(l.password_file);
-    if (!password) return std::unexpected(std::move(password.error()));
-    o.password = std::move(*password);
+    o.password = password;
   } else {
     o.bind = ldap::BindMethod::kGssapi;
     o.keytab = l.keytab;
     o.krb5_config = l.krb5_config;
   }
+  return o;
+}
+
+Result<ldap::ConnectOptions> Validated(ldap::ConnectOptions o, std::string_view key) {
   if (Status valid = ldap::ValidateConnectOptions(o); !valid) {
-    return std::unexpected(std::move(valid.error()).With("[ldap] " + std::string(url)));
+    return std::unexpected(std::move(valid.error()).With("[ldap] " + std::string(key) + " " + o.url));
   }
   return o;
+}
+
+Result<Secret> PasswordFor(const LdapSettings& l) {
+  if (l.bind != "simple") return Secret();
+  return ReadPasswordFile(l.password_file);
+}
+
+}  // namespace
+
+Result<ldap::ConnectOptions> ToConnectOptions(const LdapSettings& l, std::string_view url) {
+  auto password = PasswordFor(l);
+  if (!password) return std::unexpected(std::move(password.error()));
+  return Validated(OptionsFor(l, url, *password), "url");
 }
 
 Result<agent::adapters::AdDirectoryOptions> ToDirectoryOptions(const Config& config) {
   const LdapSettings& l = config.ldap;
   agent::adapters::AdDirectoryOptions options;
-  auto dc = ToConnectOptions(l, l.url);
+  auto password = PasswordFor(l);  // read once: the GC binds with the same credentials
+  if (!password) return std::unexpected(std::move(password.error()));
+  auto dc = Validated(OptionsFor(l, l.url, *password), "url");
   if (!dc) return std::unexpected(std::move(dc.error()));
   options.dc = std::move(*dc);
   if (!l.gc_url.empty()) {
-    auto gc = ToConnectOptions(l, l.gc_url);
+    auto gc = Validated(OptionsFor(l, l.gc_url, *password), "gc_url");
     if (!gc) return std::unexpected(std::move(gc.error()));
     options.gc = std::move(*gc);
   }

@@ -35,9 +35,10 @@ struct AdDirectoryOptions {
   int page_size = 1000;            // AD MaxPageSize default
   std::size_t window = 64;         // pipelined modifies in flight
   std::size_t proxy_values_per_filter = 64;
-  std::size_t guids_per_filter = 100;
-  // Measured on the lab (tests/bench/write_bench --read-modes): OR filters re-read 2,000 objects several
-  // times faster than one base read each (one round trip per object), so they are the default.
+  std::size_t guids_per_filter = 50;
+  // Measured on the lab (tests/bench/write_bench --read-modes, 2,000 objects, GSSAPI): OR filters of 50
+  // objectGUIDs 0.24-0.29 s, of 100 0.27-0.31 s, of 200 0.30-0.37 s; one <GUID=...> base read each 0.40-0.48 s
+  // (a round trip per object). So OR filters of 50 are the default.
   GuidReadMode guid_reads = GuidReadMode::kOrFilter;
   // Which objects are candidates. MailUsers are user objects; computers (also objectClass user) are not.
   std::string candidate_filter = "(&(objectCategory=person)(objectClass=user))";
