@@ -37,10 +37,10 @@ TEST(IdentityFile, RefusedAsAWholeWhenTheFileIsNotCsv) {
 TEST(IdentityFile, RejectedRowsBecomeRefusalsInRowOrderAndDuplicatesRefuseTheEarlierRow) {
   testing::TempDir dir;
   const std::string text = std::string(kHeader) +
-      "s1,a@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=a,11111111-1111-4111-8111-111111111111\n"  // row 2
-      "s2,b@x.example,not-a-guid,/o=Org/cn=b,22222222-2222-4222-8222-222222222222\n"                            // row 3
-      "s3,c@x.example,3ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=c,33333333-3333-4333-8333-333333333333\n"  // row 4
-      "s4,d@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=d,44444444-4444-4444-8444-444444444444\n";  // row 5
+      "51515151-0000-4000-8000-000000000001,a@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=a,11111111-1111-4111-8111-111111111111\n"  // row 2
+      "52525252-0000-4000-8000-000000000002,b@x.example,not-a-guid,/o=Org/cn=b,22222222-2222-4222-8222-222222222222\n"                            // row 3
+      "53535353-0000-4000-8000-000000000003,c@x.example,3ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=c,33333333-3333-4333-8333-333333333333\n"  // row 4
+      "54545454-0000-4000-8000-000000000004,d@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=d,44444444-4444-4444-8444-444444444444\n";  // row 5
   auto file = ReadIdentityFile(Write(dir, text), {});
   ASSERT_TRUE(file) << file.error().ToString();
   ASSERT_EQ(file->rows.size(), 2u);
