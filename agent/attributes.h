@@ -34,6 +34,12 @@ inline constexpr std::string_view kUsnChanged = "uSNChanged";
 // DirectoryObject's own fields).
 [[nodiscard]] std::vector<std::string> CandidateAttributes(std::string_view anchor_attribute);
 
+// The attributes the agent may write (the planner's outputs), for `doctor`'s write-permission check.
+[[nodiscard]] std::vector<std::string> WrittenAttributes();
+// Every attribute the agent needs in the schema: what it writes and what it reads as keys or guards.
+// `doctor` checks each exists, so a forest without the Exchange schema extension fails before a run.
+[[nodiscard]] std::vector<std::string> RequiredSchemaAttributes();
+
 // True for attributes whose values are raw bytes (GUIDs, SIDs): compared byte-exact, shown as text.
 [[nodiscard]] bool IsGuidValued(std::string_view attribute);
 

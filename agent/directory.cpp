@@ -21,6 +21,20 @@ std::optional<std::string_view> DirectoryObject::Single(std::string_view name) c
 
 namespace attr {
 
+std::vector<std::string> WrittenAttributes() {
+  return {std::string(kMailboxGuid), std::string(kArchiveGuid), std::string(kProxyAddresses),
+          std::string(kTargetAddress), std::string(kElcMailboxFlags)};
+}
+
+std::vector<std::string> RequiredSchemaAttributes() {
+  std::vector<std::string> names = WrittenAttributes();
+  for (std::string_view read_only : {kExternalDirectoryObjectId, kConsistencyGuid, kMail, kRecipientTypeDetails,
+                                     kRemoteRecipientType, kRecipientDisplayType}) {
+    names.emplace_back(read_only);
+  }
+  return names;
+}
+
 std::vector<std::string> CandidateAttributes(std::string_view anchor_attribute) {
   static constexpr std::array kNames = {
       kObjectGuid,          kObjectSid,        kObjectClass,         kConsistencyGuid,

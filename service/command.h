@@ -30,6 +30,7 @@ std::span<const CommandSpec> Commands();
 // The commands, one per file.
 int RunConfig(const Invocation& invocation);
 int RunCheck(const Invocation& invocation);
+int RunDoctor(const Invocation& invocation);
 int RunPlan(const Invocation& invocation);
 int RunWrite(const Invocation& invocation);
 int RunRollback(const Invocation& invocation);

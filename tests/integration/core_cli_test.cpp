@@ -69,7 +69,7 @@ TEST_F(CoreCli, BadInputExitsTwoAndUnreachableOrRefusedAdExitsThree) {
   });
   r = Agent({"plan", file, "--config", plain_gc}, false);
   EXPECT_EQ(r.exit_code, 2) << Explain(r);
-  EXPECT_NE(r.err.find("[ldap] gc_url ldap://"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gc_url ldap://"), std::string::npos) << r.err;
   // A wrong password: the bind is refused.
   const std::string bad_password = tmp_.File("bad.password");
   std::ofstream(bad_password) << "not-the-password\n";

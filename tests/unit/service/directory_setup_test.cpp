@@ -1,5 +1,4 @@
-// [ldap] -> connection options (the password read from password_file into a Secret), and the SHA-256 the
-// journal records for the CTIM file.
+// [ldap] -> the AD adapter's options (DC and GC), and the SHA-256 the journal records for the CTIM file.
 #include "service/directory_setup.h"
 
 #include <gtest/gtest.h>
@@ -35,29 +34,6 @@ class TempDir {
   std::string path_;
 };
 
-TEST(DirectorySetup, SimpleBindReadsThePasswordFileWithoutItsLineEnd) {
-  TempDir dir;
-  LdapSettings l;
-  l.url = "ldaps://dc1.contoso.example";
-  l.bind = "simple";
-  l.bind_dn = "CN=svc-ctim,CN=Users,DC=contoso,DC=example";
-  l.password_file = dir.File("pw", "S3cret pass\r\n");
-  l.timeout_seconds = 5;
-  auto o = ToConnectOptions(l, l.url);
-  ASSERT_TRUE(o) << o.error().ToString();
-  EXPECT_EQ(o->bind, ldap::BindMethod::kSimple);
-  EXPECT_EQ(o->password.Reveal(), "S3cret pass");
-  EXPECT_EQ(o->operation_timeout, std::chrono::seconds(5));
-  EXPECT_EQ(o->network_timeout, std::chrono::seconds(5));
-
-  l.password_file = dir.File("empty", "\n");
-  auto empty = ToConnectOptions(l, l.url);
-  ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().code, Errc::kInvalidInput);
-  l.password_file = "/nonexistent/pw";
-  EXPECT_FALSE(ToConnectOptions(l, l.url));
-}
-
 TEST(DirectorySetup, GssapiUsesTheKeytabAndTheGcGetsTheSameCredentials) {
   Config c;
   c.ldap.url = "ldap://dc1.contoso.example";
@@ -65,6 +41,7 @@ TEST(DirectorySetup, GssapiUsesTheKeytabAndTheGcGetsTheSameCredentials) {
   c.ldap.krb5_config = "/etc/krb5.conf";
   c.ldap.gc_url = "ldap://dc1.contoso.example:3268";
   c.ldap.window = 32;
+  c.ldap.timeout_seconds = 5;
   auto o = ToDirectoryOptions(c);
   ASSERT_TRUE(o) << o.error().ToString();
   EXPECT_EQ(o->dc.bind, ldap::BindMethod::kGssapi);
@@ -73,8 +50,22 @@ TEST(DirectorySetup, GssapiUsesTheKeytabAndTheGcGetsTheSameCredentials) {
   EXPECT_EQ(o->gc->url, "ldap://dc1.contoso.example:3268");
   EXPECT_EQ(o->gc->keytab, o->dc.keytab);
   EXPECT_EQ(o->window, 32u);
+  EXPECT_EQ(o->dc.operation_timeout, std::chrono::seconds(5));
   c.ldap.gc_url.clear();
   EXPECT_FALSE(ToDirectoryOptions(c)->gc);
+
+  // A simple bind whose GC URL is plain ldap:// would send the password in clear: refused, naming gc_url.
+  TempDir dir;
+  c.ldap.url = "ldaps://dc1.contoso.example";
+  c.ldap.bind = "simple";
+  c.ldap.bind_dn = "CN=svc-ctim,CN=Users,DC=contoso,DC=example";
+  c.ldap.password_file = dir.File("pw", "secret\n");
+  c.ldap.gc_url = "ldap://dc1.contoso.example:3268";
+  auto plain = ToDirectoryOptions(c);
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(plain.error().code, Errc::kInvalidInput);
+  EXPECT_NE(plain.error().message.find("gc_url ldap://dc1.contoso.example:3268"), std::string::npos)
+      << plain.error().message;
 }
 
 TEST(FileDigest, Sha256OfKnownContent) {

@@ -1,0 +1,178 @@
+// `ctim-agent doctor`: what an admin checks before a migration weekend, against the configured DC:
+// reach it, TLS, bind (mechanism and identity), the schema has every attribute the agent needs, the bound
+// account may write them under each base DN (allowedAttributesEffective: nothing is changed), the Global
+// Catalog answers, and the journal's directory is writable. A PASS/FAIL table; exit 1 if any check failed.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "agent/attributes.h"
+#include "ldap/doctor.h"
+#include "ldap/escape.h"
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/ldap_setup.h"
+
+namespace ctim::service {
+namespace {
+
+using ldap::Check;
+
+Check Row(std::string name, Check::State state, std::string detail, std::string hint = {}) {
+  return Check{std::move(name), state, std::move(detail), std::move(hint)};
+}
+
+Check FromError(std::string name, const Error& error) { return Row(std::move(name), Check::kFail, error.message, error.hint); }
+
+void Append(std::vector<Check>& out, std::vector<Check> more) {
+  for (Check& c : more) out.push_back(std::move(c));
+}
+
+// The Global Catalog is where forest-wide X500 uniqueness (refusal R6) is checked.
+Check GlobalCatalogCheck(const LdapSettings& settings) {
+  auto options = GcConnectOptions(settings);
+  if (!options) {
+    if (options.error().code == Errc::kNotFound) {
+      return Row("global catalog", Check::kFail, options.error().message, options.error().hint);
+    }
+    return FromError("global catalog", options.error());
+  }
+  ldap::ConnectionChecks gc = ldap::CheckConnection(*options);
+  for (const Check& c : gc.checks) {
+    if (c.state == Check::kFail) return Row("global catalog", Check::kFail, c.name + ": " + c.detail, c.hint);
+  }
+  if (!gc.connection) return Row("global catalog", Check::kFail, "no session", "");
+  ldap::SearchRequest probe;
+  probe.base = "";
+  probe.scope = ldap::Scope::kSubtree;
+  probe.filter = "(proxyAddresses=" + ldap::EscapeFilterValue("X500:/o=ctim-agent-doctor-probe") + ")";
+  probe.attributes = {"1.1"};
+  probe.page_size = 0;
+  auto found = gc.connection->Search(probe);
+  if (!found) return FromError("global catalog", found.error());
+  return Row("global catalog", Check::kPass, fmt::format("{}: forest-wide proxyAddresses search answers", settings.gc_url));
+}
+
+Check JournalCheck(const AgentSettings& settings) {
+  namespace fs = std::filesystem;
+  const fs::path journal(settings.journal);
+  const fs::path dir = journal.has_parent_path() ? journal.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::exists(journal, ec)) {
+    if (access(journal.c_str(), R_OK | W_OK) != 0) {
+      return Row("journal", Check::kFail, journal.string() + " exists but is not readable and writable",
+                 "run as the account that owns it, or fix its permissions");
+    }
+    return Row("journal", Check::kPass, journal.string() + " (exists)");
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return Row("journal", Check::kFail, "directory " + dir.string() + " does not exist",
+               "create it (e.g. /var/lib/ctim-agent, mode 0700) or set [agent] journal");
+  }
+  if (access(dir.c_str(), W_OK) != 0) {
+    return Row("journal", Check::kFail, "directory " + dir.string() + " is not writable",
+               "give the service account write access or set [agent] journal");
+  }
+  return Row("journal", Check::kPass, journal.string() + " (will be created by the first write)");
+}
+
+std::vector<Check> RunChecks(const Config& config) {
+  std::vector<Check> checks;
+  auto options = DcConnectOptions(config.ldap);
+  if (!options) {
+    checks.push_back(FromError("config", options.error()));
+    return checks;
+  }
+  checks.push_back(Row("config", Check::kPass, config.source.string() + ": " + ldap::Describe(*options)));
+  ldap::ConnectionChecks dc = ldap::CheckConnection(*options);
+  Append(checks, std::move(dc.checks));
+  if (dc.connection) {
+    ldap::Connection& conn = *dc.connection;
+    std::vector<Check> schema = ldap::CheckSchemaAttributes(conn, agent::attr::RequiredSchemaAttributes());
+    for (Check& c : schema) {
+      // The Exchange attributes come with Exchange's schema extension, not with AD itself.
+      if (c.state == Check::kFail && (c.name.starts_with("schema: msExch") || c.name == "schema: targetAddress")) {
+        c.hint = "extend the schema with Exchange Server setup (Setup.exe /PrepareSchema "
+                 "/IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF), then let it replicate";
+      }
+    }
+    Append(checks, std::move(schema));
+    for (const std::string& base : config.ldap.base_dns) {
+      auto entry = conn.Read(base, {"1.1"});
+      if (!entry) {
+        checks.push_back(FromError("base " + base, entry.error()));
+        continue;
+      }
+      checks.push_back(Row("base " + base, Check::kPass, "exists"));
+      Append(checks, ldap::CheckWritableAttributes(conn, base, "(&(objectCategory=person)(objectClass=user))",
+                                                   agent::attr::WrittenAttributes()));
+    }
+  }
+  checks.push_back(GlobalCatalogCheck(config.ldap));
+  checks.push_back(JournalCheck(config.agent));
+  return checks;
+}
+
+void PrintTable(const std::vector<Check>& checks) {
+  std::size_t width = 5;
+  for (const Check& c : checks) width = std::max(width, c.name.size());
+  std::printf("%-*s  STATE  DETAIL\n", static_cast<int>(width), "CHECK");
+  for (const Check& c : checks) {
+    const std::string_view state = ldap::CheckStateName(c.state);
+    std::printf("%-*s  %-5.*s  %s\n", static_cast<int>(width), c.name.c_str(), static_cast<int>(state.size()),
+                state.data(), c.detail.c_str());
+    if (c.state == Check::kFail && !c.hint.empty()) {
+      std::printf("%-*s         \u2192 %s\n", static_cast<int>(width), "", c.hint.c_str());
+    }
+  }
+  const bool ok = ldap::AllPassed(checks);
+  std::printf("\n%s\n", ok ? "doctor: all checks passed" : "doctor: some checks FAILED (see the hints above)");
+}
+
+void PrintJson(const std::vector<Check>& checks) {
+  nlohmann::json out = {{"passed", ldap::AllPassed(checks)}, {"checks", nlohmann::json::array()}};
+  for (const Check& c : checks) {
+    out["checks"].push_back({{"check", c.name},
+                             {"state", std::string(ldap::CheckStateName(c.state))},
+                             {"detail", c.detail},
+                             {"hint", c.hint}});
+  }
+  std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+}  // namespace
+
+int RunDoctor(const Invocation& invocation) {
+  auto options = MakeOptions(invocation,
+                             "Check, without changing anything, that the configured DC is reachable over TLS or "
+                             "GSSAPI, the bind works, the schema has the Exchange attributes, the account may write "
+                             "them under each base DN, the Global Catalog answers and the journal is writable.");
+  options.add_options("doctor")("format", "table or json", cxxopts::value<std::string>()->default_value("table"),
+                                "FORMAT");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  const std::string format = (*parsed)["format"].as<std::string>();
+  if (format != "table" && format != "json") {
+    return ReportError(invocation, Error{Errc::kInvalidInput, "--format " + format + ": unknown", "use table or json"});
+  }
+  if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
+  const std::vector<Check> checks = RunChecks(*common->config);
+  if (format == "json") {
+    PrintJson(checks);
+  } else {
+    PrintTable(checks);
+  }
+  return ldap::AllPassed(checks) ? kExitOk : kExitAttention;
+}
+
+}  // namespace ctim::service
