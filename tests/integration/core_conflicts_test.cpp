@@ -2,7 +2,8 @@
 // rows are: a stale msExchMailboxGuid (R4), a RemoteUserMailbox (R3), an X500 already on another object
 // outside the base DN (R6, found through the Global Catalog), targetAddress pointing elsewhere (R7), two
 // rows on one object (R2), no object at all (R2), a row the reader rejects (R1), a duplicate ExchangeGuid
-// (both rows refused), an unmapped row (skipped).
+// (both rows refused), an object that syncs to another cloud user than the row's target (R2), an unmapped
+// row (skipped).
 #include <map>
 
 #include "common/base64.h"
@@ -58,6 +59,9 @@ TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) 
   ldif += "dn: " + dn(13) + "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
           "msDS-ExternalDirectoryObjectId: User_" + rows[12].target_id +
           "\n-\nreplace: targetAddress\ntargetAddress: SMTP:someone@elsewhere.example\n-\n\n";
+  // R2: user 18 is found by targetAddress, but Entra Connect wrote back that it syncs to another cloud user.
+  ldif += "dn: " + dn(18) + "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
+          "msDS-ExternalDirectoryObjectId: User_" + GuidFor("someone-else", 18).ToString() + "\n-\n\n";
   ASSERT_TRUE(Modify(lab_, ldif));
 
   // R2: a second row (row 102) that resolves to user 14's object (same source primary SMTP).
@@ -97,10 +101,11 @@ TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) 
   EXPECT_TRUE(Has(Codes(p, 104), "R1"));
   EXPECT_TRUE(Has(Codes(p, 16), "R1")) << "the earlier row of a duplicate ExchangeGuid must be refused too";
   EXPECT_TRUE(Has(Codes(p, 105), "R1"));
+  EXPECT_TRUE(Has(Codes(p, 19), "R2"));
   EXPECT_EQ(StatusOf(p, 17), "skipped");
-  EXPECT_EQ(p["summary"]["refused"], 10);
+  EXPECT_EQ(p["summary"]["refused"], 11);
   EXPECT_EQ(p["summary"]["skipped"], 1);
-  EXPECT_EQ(p["summary"]["change"], 100 - 7);
+  EXPECT_EQ(p["summary"]["change"], 100 - 8);
   // The messages name what was found.
   const std::string text = plan.out;
   EXPECT_NE(text.find("is already on " + holder), std::string::npos);
@@ -114,11 +119,11 @@ TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) 
 
   const ProcessResult write = Agent({"write", file});
   ASSERT_EQ(write.exit_code, 1) << Explain(write);
-  EXPECT_NE(write.out.find("wrote 93 object(s) (93 confirmed by re-read), 0 already as planned, 10 refused, 1 skipped"),
+  EXPECT_NE(write.out.find("wrote 92 object(s) (92 confirmed by re-read), 0 already as planned, 11 refused, 1 skipped"),
             std::string::npos)
       << Explain(write);
   const Dump after = SearchOu();
-  for (int n : {10, 11, 12, 13, 14, 15, 16}) {
+  for (int n : {10, 11, 12, 13, 14, 15, 16, 18}) {
     EXPECT_EQ(after.at(Lower(dn(n))), before.at(Lower(dn(n)))) << "user " << n << " was refused or skipped but changed";
   }
   EXPECT_EQ(ValuesOf(after.at(Lower(dn(17))), "msExchMailboxGuid"),
