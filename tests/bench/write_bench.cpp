@@ -199,6 +199,10 @@ int main(int argc, char** argv) {
   if (!lab) Die(lab.error().ToString());
   TempDir tmp;
   if (tmp.path().empty()) Die("mkdtemp failed");
+  const EmulatorQuiet quiet;  // no Entra Connect writeback racing with the measurements
+  if (!quiet.error().empty()) Die(quiet.error());
+  const std::string config = tmp.File("agent.toml");
+  if (auto s = WriteOfflineConfig(*lab, config); !s) Die(s.error().ToString());
   const std::vector<std::string> gssapi_env = {"KRB5CCNAME=MEMORY:bench", "KRB5_CLIENT_KTNAME=" + lab->keytab,
                                                "KRB5_CONFIG=" + lab->krb5_config, "LDAPSASL_NOCANON=on",
                                                "LDAPRC=/dev/null", "LDAPCONF=/dev/null"};
@@ -215,8 +219,8 @@ int main(int argc, char** argv) {
     if (auto s = WriteCtimFile(file, rows); !s) Die(s.error().ToString());
     const std::string journal = tmp.File(fmt::format("journal-{}.db", n));
     const std::string agent_log = tmp.File(fmt::format("agent-{}.log", n));
-    const Measured agent = Timed({AgentBinary(), "write", file, "--journal", journal, "--no-progress", "--log-format",
-                                  "json", "--log-layers", "ldap=debug"},
+    const Measured agent = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
+                                  "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
                                  {}, agent_log);
     if (agent.exit_code != 0) Die(fmt::format("ctim-agent write exited {} (log {})", agent.exit_code, agent_log));
     auto agent_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());

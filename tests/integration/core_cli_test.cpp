@@ -107,7 +107,7 @@ TEST_F(CoreCli, SigtermStopsAfterTheCurrentBatchAndTheNextWriteFinishesTheJob) {
   ASSERT_EQ(users.size(), static_cast<std::size_t>(kUsers));
   const std::string file = WriteFile(RowsFor(users));
   auto child = Child::Spawn({AgentBinary(), "write", file, "--journal", journal_, "--batch-size", "1",
-                             "--log-format", "json"},
+                             "--config", config_, "--log-format", "json"},
                             tmp_.File("out"), tmp_.File("err"));
   ASSERT_TRUE(child) << child.error().ToString();
   // Wait (bounded) until the run has sent something, then ask it to stop.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -36,10 +37,15 @@ class CoreLabTest : public ::testing::Test {
     lab_ = std::move(*lab);
     ASSERT_FALSE(tmp_.path().empty()) << "mkdtemp failed";
     journal_ = tmp_.File("journal.db");
+    config_ = tmp_.File("agent.toml");
+    ASSERT_TRUE(WriteOfflineConfig(lab_, config_));
+    quiet_ = std::make_unique<EmulatorQuiet>();
+    ASSERT_TRUE(quiet_->error().empty()) << quiet_->error();
   }
   // Leaves a pristine (unseeded) DC: the suite's other tests seed what they need.
   void TearDown() override {
     if (!lab_.dir.empty()) (void)LabReset();
+    quiet_.reset();
   }
 
   // A pristine DC with seeded users 1..n; returns the manifest.
@@ -73,9 +79,10 @@ class CoreLabTest : public ::testing::Test {
     return path;
   }
 
-  // The agent with this test's journal.
+  // The agent with this test's journal and the offline config (unless args name another).
   ProcessResult Agent(std::vector<std::string> args, bool with_journal = true) {
     if (with_journal) args.insert(args.end(), {"--journal", journal_});
+    if (std::find(args.begin(), args.end(), "--config") == args.end()) args.insert(args.end(), {"--config", config_});
     return RunAgent(args);
   }
 
@@ -85,10 +92,10 @@ class CoreLabTest : public ::testing::Test {
     return dump ? std::move(*dump) : Dump{};
   }
 
-  // The lab's agent config with `edit` applied line by line (return "" to drop a line), plus `extra` lines
+  // The offline config with `edit` applied line by line (return "" to drop a line), plus `extra` lines
   // appended to [ldap] (the config's first section).
   std::string ConfigVariant(const std::string& name, const std::function<std::string(const std::string&)>& edit) {
-    std::ifstream in(lab_.agent_config);
+    std::ifstream in(config_);
     std::ostringstream out;
     std::string line;
     while (std::getline(in, line)) {
@@ -103,6 +110,8 @@ class CoreLabTest : public ::testing::Test {
   Lab lab_;
   TempDir tmp_;
   std::string journal_;
+  std::string config_;  // the lab's agent config without [cloud]
+  std::unique_ptr<EmulatorQuiet> quiet_;
 };
 
 // True when `values` holds `value` exactly once, byte-exact, and no case variant of it.

@@ -185,7 +185,7 @@ TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
       const double bound = completed ? noop_run.seconds : full;
       const double delay = std::uniform_real_distribution<double>(0.0, bound)(rng);
       auto child = Child::Spawn({AgentBinary(), "write", file, "--journal", journal, "--batch-size", batch,
-                                 "--log-format", "json"},
+                                 "--config", config_, "--log-format", "json"},
                                 tmp_.File("out"), tmp_.File("err"));
       ASSERT_TRUE(child) << child.error().ToString();
       const auto deadline = Clock::now() + std::chrono::duration<double>(delay);

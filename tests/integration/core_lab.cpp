@@ -384,6 +384,37 @@ Status Modify(const Lab& lab, const std::string& ldif) {
   return {};
 }
 
+EmulatorQuiet::EmulatorQuiet() {
+  const std::string emulator = CTIM_SOURCE_DIR "/tests/cloud_emulator/emulator.sh";
+  if (::access(emulator.c_str(), X_OK) != 0) return;
+  const ProcessResult status = Run({emulator, "status"}, {}, std::chrono::seconds(60));
+  if (status.exit_code != 0) return;  // not running
+  resume_ = status.out.find("\"paused\": false") != std::string::npos ||
+            status.out.find("\"paused\":false") != std::string::npos;
+  const ProcessResult pause = Run({emulator, "ctl", "POST", "/scheduler/pause"}, {}, std::chrono::seconds(60));
+  const ProcessResult drain = Run({emulator, "ctl", "POST", "/reset"}, {}, std::chrono::seconds(300));
+  if (pause.exit_code != 0 || drain.exit_code != 0) error_ = "cloud emulator: pause/reset failed: " + pause.err + drain.err;
+}
+
+EmulatorQuiet::~EmulatorQuiet() {
+  if (resume_) (void)Run({CTIM_SOURCE_DIR "/tests/cloud_emulator/emulator.sh", "ctl", "POST", "/scheduler/resume"});
+}
+
+Status WriteOfflineConfig(const Lab& lab, const std::string& path) {
+  std::ifstream in(lab.agent_config);
+  if (!in) return Fail(Errc::kNotFound, "cannot read the lab's agent config " + lab.agent_config);
+  std::ofstream out(path);
+  std::string line;
+  bool cloud = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("[")) cloud = line.starts_with("[cloud]");
+    if (!cloud) out << line << "\n";
+  }
+  out.close();
+  if (!out) return Fail(Errc::kInternal, "cannot write " + path);
+  return {};
+}
+
 ProcessResult RunAgent(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   std::vector<std::string> argv = {AgentBinary()};
   argv.insert(argv.end(), args.begin(), args.end());

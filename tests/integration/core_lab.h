@@ -116,7 +116,30 @@ using Dump = std::map<std::string, Attrs>;
 // ldapmodify as the Administrator over LDAPS (test setup: conflicts, prior values).
 [[nodiscard]] Status Modify(const Lab& lab, const std::string& ldif);
 
+// ---- the cloud emulator ----
+// When the suite runs the cloud emulator beside the lab (scripts/run-tests-in-lab.sh), its Entra Connect
+// simulation writes msDS-ExternalDirectoryObjectId and mS-DS-ConsistencyGuid back into OU=CTIM every few
+// seconds, racing with tests that compare AD states. While an EmulatorQuiet lives, the emulator's scheduler
+// is paused and no cycle is running (POST /reset waits for the running one); the destructor resumes it if it
+// was running before. Does nothing when no emulator runs.
+class EmulatorQuiet {
+ public:
+  EmulatorQuiet();
+  ~EmulatorQuiet();
+  EmulatorQuiet(const EmulatorQuiet&) = delete;
+  EmulatorQuiet& operator=(const EmulatorQuiet&) = delete;
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  bool resume_ = false;
+  std::string error_;
+};
+
 // ---- the agent ----
+// The lab's agent config without its [cloud] section (written to `path`): the core tests match offline, so
+// their rows need no cloud users.
+[[nodiscard]] Status WriteOfflineConfig(const Lab& lab, const std::string& path);
+
 // ctim-agent ARGS with --log-format json; CTIM_AGENT_CONFIG from the lab environment unless args say --config.
 ProcessResult RunAgent(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(900));
 
