@@ -44,12 +44,13 @@ json IntentJson(const IntentView& v) {
   json changes = json::array();
   for (std::size_t i = 0; i < v.change_set.changes.size(); ++i) {
     const AttributeChange& c = v.change_set.changes[i];
-    const auto reverts = i < v.reverts.size() ? v.reverts[i] : std::nullopt;
+    json reverts = nullptr;
+    if (i < v.reverts.size() && v.reverts[i].has_value()) reverts = v.reverts[i].value();
     changes.push_back({{"attribute", c.attribute},
                        {"op", ChangeKindName(c.kind)},
                        {"before", ValuesJson(c.attribute, c.before)},
                        {"after", ValuesJson(c.attribute, c.after)},
-                       {"reverts_change_id", reverts ? json(*reverts) : json(nullptr)}});
+                       {"reverts_change_id", std::move(reverts)}});
   }
   json outcomes = json::array();
   for (const OutcomeEntry& o : v.outcomes) {
