@@ -23,10 +23,14 @@ struct DuplicateRule {
 
 std::optional<DuplicateRule> DuplicateOf(Reason reason) {
   switch (reason) {
-    case Reason::kDuplicateExchangeGuid: return DuplicateRule{Rule::kR1RowSyntax, "ExchangeGuid"};
-    case Reason::kDuplicateTarget: return DuplicateRule{Rule::kR2Match, "TargetExternalDirectoryObjectId"};
-    case Reason::kDuplicateX500: return DuplicateRule{Rule::kR6ProxyElsewhere, "X500 address"};
-    default: return std::nullopt;
+    case Reason::kDuplicateExchangeGuid:
+      return DuplicateRule{Rule::kR1RowSyntax, "ExchangeGuid"};
+    case Reason::kDuplicateTarget:
+      return DuplicateRule{Rule::kR2Match, "TargetExternalDirectoryObjectId"};
+    case Reason::kDuplicateX500:
+      return DuplicateRule{Rule::kR6ProxyElsewhere, "X500 address"};
+    default:
+      return std::nullopt;
   }
 }
 
@@ -93,8 +97,8 @@ void AddRejectedRows(const IdentityFile& file, Plan& plan) {
       RowPlan& earlier = plan.rows[it->second];
       earlier.findings.push_back(Refuse(rule->rule,
                                         "row " + std::to_string(error.row) + " carries the same " +
-                                            std::string(rule->what) + " and was rejected for it (" + p.message +
-                                            "): neither row is written",
+                                            std::string(rule->what) + " and was rejected for it (" +
+                                            p.message + "): neither row is written",
                                         "remove the wrong row of the two, then rerun"));
       earlier.change_set.changes.clear();
     }
@@ -103,7 +107,8 @@ void AddRejectedRows(const IdentityFile& file, Plan& plan) {
   merged.reserve(plan.rows.size() + file.errors.size());
   std::size_t e = 0;
   for (RowPlan& r : plan.rows) {
-    while (e < file.errors.size() && file.errors[e].row < r.row) merged.push_back(RejectedRow(file.errors[e++]));
+    while (e < file.errors.size() && file.errors[e].row < r.row)
+      merged.push_back(RejectedRow(file.errors[e++]));
     merged.push_back(std::move(r));
   }
   while (e < file.errors.size()) merged.push_back(RejectedRow(file.errors[e++]));

@@ -28,7 +28,8 @@ struct IdentityFile {
 
 // Fails (kInvalidInput, naming the file) when the file cannot be opened or is refused as a whole
 // (encoding, delimiter, missing column): then nothing may be planned.
-[[nodiscard]] Result<IdentityFile> ReadIdentityFile(const std::filesystem::path& path, const ReaderOptions& options);
+[[nodiscard]] Result<IdentityFile> ReadIdentityFile(const std::filesystem::path& path,
+                                                    const ReaderOptions& options);
 
 // Adds one refused RowPlan per rejected row (in row order among the plan's rows; its source_index is
 // kNoSource) and refuses the rows that rejected duplicates point at. Call after BuildPlan.

@@ -1,7 +1,6 @@
 #include "agent/run_format.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace ctim::agent {
@@ -54,8 +53,10 @@ json IntentJson(const IntentView& v) {
   }
   json outcomes = json::array();
   for (const OutcomeEntry& o : v.outcomes) {
-    outcomes.push_back(
-        {{"state", OutcomeStateName(o.state)}, {"detail", o.detail}, {"at", o.at}, {"recorded_by", o.recorded_by}});
+    outcomes.push_back({{"state", OutcomeStateName(o.state)},
+                        {"detail", o.detail},
+                        {"at", o.at},
+                        {"recorded_by", o.recorded_by}});
   }
   return {{"id", v.id},
           {"row", v.change_set.row},
@@ -69,23 +70,31 @@ json IntentJson(const IntentView& v) {
 }
 
 void PrintRunHeader(const RunRecord& r, std::ostream& out) {
-  out << "run " << r.id << "  " << RunKindName(r.info.kind) << "  " << RunStateName(r.state) << "  " << r.started_at;
+  out << "run " << r.id << "  " << RunKindName(r.info.kind) << "  " << RunStateName(r.state) << "  "
+      << r.started_at;
   if (!r.finished_at.empty()) out << " .. " << r.finished_at;
   out << "\n";
   if (r.info.rollback_of) out << "  rollback of run " << *r.info.rollback_of << "\n";
   out << "  file " << r.info.file_path;
   if (!r.info.file_sha256.empty()) out << "  sha256 " << r.info.file_sha256;
   out << "\n";
-  if (!r.info.options_json.empty() && r.info.options_json != "{}") out << "  options " << r.info.options_json << "\n";
+  if (!r.info.options_json.empty() && r.info.options_json != "{}")
+    out << "  options " << r.info.options_json << "\n";
   if (!r.summary.empty()) out << "  " << r.summary << "\n";
 }
 
 void PrintChange(const AttributeChange& c, std::ostream& out) {
   out << "      " << c.attribute << "  " << ChangeKindName(c.kind) << "  ";
   switch (c.kind) {
-    case ChangeKind::kAddValues: out << "+ " << DisplayValues(c.attribute, c.after); break;
-    case ChangeKind::kDeleteValues: out << "- " << DisplayValues(c.attribute, c.before); break;
-    case ChangeKind::kSet: out << "(empty) -> " << DisplayValues(c.attribute, c.after); break;
+    case ChangeKind::kAddValues:
+      out << "+ " << DisplayValues(c.attribute, c.after);
+      break;
+    case ChangeKind::kDeleteValues:
+      out << "- " << DisplayValues(c.attribute, c.before);
+      break;
+    case ChangeKind::kSet:
+      out << "(empty) -> " << DisplayValues(c.attribute, c.after);
+      break;
     case ChangeKind::kReplace:
       out << DisplayValues(c.attribute, c.before) << " -> " << DisplayValues(c.attribute, c.after);
       break;
@@ -128,8 +137,8 @@ void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents, O
     return;
   }
   for (const IntentView& v : intents) {
-    out << "  row " << v.change_set.row << "  " << v.change_set.dn << "  {" << v.change_set.object_guid.ToString()
-        << "}";
+    out << "  row " << v.change_set.row << "  " << v.change_set.dn << "  {"
+        << v.change_set.object_guid.ToString() << "}";
     if (v.attempt > 1) out << "  attempt " << v.attempt;
     out << "  " << LatestName(v) << "\n";
     for (const AttributeChange& c : v.change_set.changes) PrintChange(c, out);
@@ -148,7 +157,8 @@ void PrintRollbackReport(const RollbackReport& report, OutputFormat format, std:
     for (const RollbackObjectResult& o : report.objects) {
       json verdicts = json::array();
       for (const AttributeVerdict& v : o.verdicts) {
-        verdicts.push_back({{"attribute", v.attribute}, {"verdict", RevertVerdictName(v.verdict)}, {"detail", v.detail}});
+        verdicts.push_back(
+            {{"attribute", v.attribute}, {"verdict", RevertVerdictName(v.verdict)}, {"detail", v.detail}});
       }
       objects.push_back({{"row", o.row},
                          {"dn", o.dn},

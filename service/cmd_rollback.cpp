@@ -23,13 +23,16 @@ constexpr std::string_view kUsage = "ctim-agent rollback RUN [--format table|jso
 int ExitFor(const agent::RollbackReport& report) {
   using agent::RollbackObjectState;
   switch (report.run_state) {
-    case agent::RunState::kStopped: return kExitInterrupted;
-    case agent::RunState::kFailed: return kExitUnavailable;
-    default: break;
+    case agent::RunState::kStopped:
+      return kExitInterrupted;
+    case agent::RunState::kFailed:
+      return kExitUnavailable;
+    default:
+      break;
   }
-  for (RollbackObjectState s : {RollbackObjectState::kPartial, RollbackObjectState::kRefused,
-                                RollbackObjectState::kFailed, RollbackObjectState::kUnknown,
-                                RollbackObjectState::kNotAttempted}) {
+  for (RollbackObjectState s :
+       {RollbackObjectState::kPartial, RollbackObjectState::kRefused, RollbackObjectState::kFailed,
+        RollbackObjectState::kUnknown, RollbackObjectState::kNotAttempted}) {
     if (report.Count(s) > 0) return kExitAttention;
   }
   return kExitOk;
@@ -48,8 +51,8 @@ int RunRollback(const Invocation& invocation) {
   options.add_options("rollback")("format", "output: table or json",
                                   cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
       "batch-size", "objects per batch (one journal transaction, one pipelined run of modifies)",
-      cxxopts::value<int>()->default_value("500"), "N")("run", "the write run to undo (see `ctim-agent runs`)",
-                                                        cxxopts::value<std::string>());
+      cxxopts::value<int>()->default_value("500"),
+      "N")("run", "the write run to undo (see `ctim-agent runs`)", cxxopts::value<std::string>());
   AddJournalOption(options, "rollback");
   options.parse_positional({"run"});
   options.positional_help("RUN");
@@ -67,7 +70,8 @@ int RunRollback(const Invocation& invocation) {
   if (!format) return ReportError(invocation, format.error());
   const int batch_size = (*parsed)["batch-size"].as<int>();
   if (batch_size < 1 || batch_size > 100000) {
-    return ReportError(invocation, Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
+    return ReportError(invocation,
+                       Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
   }
   if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
   auto journal_path = JournalPath(*parsed, common->config);
@@ -77,16 +81,18 @@ int RunRollback(const Invocation& invocation) {
   auto known = journal->GetRun(*run);
   if (!known) return ReportError(invocation, known.error());
   if (!*known) {
-    return ReportError(invocation, Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " +
-                                                                  *journal_path,
-                                         "`ctim-agent runs` lists the runs this journal knows"});
+    return ReportError(
+        invocation,
+        Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " + *journal_path,
+              "`ctim-agent runs` lists the runs this journal knows"});
   }
   auto directory = OpenDirectory(*common->config);
   if (!directory) return ReportError(invocation, directory.error());
 
   agent::RollbackSettings settings;
-  settings.attributes = agent::attr::CandidateAttributes(
-      common->config->agent.anchor.empty() ? std::string("mS-DS-ConsistencyGuid") : common->config->agent.anchor);
+  settings.attributes = agent::attr::CandidateAttributes(common->config->agent.anchor.empty()
+                                                             ? std::string("mS-DS-ConsistencyGuid")
+                                                             : common->config->agent.anchor);
   settings.batch_size = static_cast<std::size_t>(batch_size);
   ProgressBar bar(common->progress);
   BarProgress progress(bar);

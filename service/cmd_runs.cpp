@@ -13,12 +13,13 @@
 namespace ctim::service {
 
 int RunRuns(const Invocation& invocation) {
-  auto options = MakeOptions(invocation,
-                             "List the runs in the journal: id, kind (write or rollback), state, start time, file "
-                             "and summary. Reads only the journal.\n"
-                             "Exit status: 0 listed, 2 bad option or no journal.");
-  options.add_options("runs")("format", "output: table or json", cxxopts::value<std::string>()->default_value("table"),
-                              "FORMAT");
+  auto options =
+      MakeOptions(invocation,
+                  "List the runs in the journal: id, kind (write or rollback), state, start time, file "
+                  "and summary. Reads only the journal.\n"
+                  "Exit status: 0 listed, 2 bad option or no journal.");
+  options.add_options("runs")("format", "output: table or json",
+                              cxxopts::value<std::string>()->default_value("table"), "FORMAT");
   AddJournalOption(options, "runs");
   auto parsed = ParseArgs(options, invocation);
   if (!parsed) return ReportError(invocation, parsed.error());

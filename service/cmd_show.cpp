@@ -13,12 +13,14 @@
 namespace ctim::service {
 
 int RunShow(const Invocation& invocation) {
-  auto options = MakeOptions(invocation,
-                             "Show what run RUN did, per user: every change it sent (attribute, old -> new) and "
-                             "every outcome the journal holds for it. Reads only the journal.\n"
-                             "Exit status: 0 shown, 2 bad option, no journal or unknown run.");
-  options.add_options("show")("format", "output: table or json", cxxopts::value<std::string>()->default_value("table"),
-                              "FORMAT")("run", "the run id (see `ctim-agent runs`)", cxxopts::value<std::string>());
+  auto options =
+      MakeOptions(invocation,
+                  "Show what run RUN did, per user: every change it sent (attribute, old -> new) and "
+                  "every outcome the journal holds for it. Reads only the journal.\n"
+                  "Exit status: 0 shown, 2 bad option, no journal or unknown run.");
+  options.add_options("show")("format", "output: table or json",
+                              cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
+      "run", "the run id (see `ctim-agent runs`)", cxxopts::value<std::string>());
   AddJournalOption(options, "show");
   options.parse_positional({"run"});
   options.positional_help("RUN");
@@ -45,8 +47,9 @@ int RunShow(const Invocation& invocation) {
   auto record = journal->GetRun(*run);
   if (!record) return ReportError(invocation, record.error());
   if (!*record) {
-    return ReportError(invocation, Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " + *path,
-                                         "`ctim-agent runs` lists the runs this journal knows"});
+    return ReportError(
+        invocation, Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " + *path,
+                          "`ctim-agent runs` lists the runs this journal knows"});
   }
   auto intents = journal->RunIntents(*run);
   if (!intents) return ReportError(invocation, intents.error());

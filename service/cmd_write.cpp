@@ -25,13 +25,16 @@ constexpr std::string_view kUsage = "ctim-agent write FILE [--format table|json|
 int ExitFor(const agent::WriteReport& report) {
   using agent::RowWriteState;
   switch (report.run_state) {
-    case agent::RunState::kStopped: return kExitInterrupted;
-    case agent::RunState::kFailed: return kExitUnavailable;
-    default: break;
+    case agent::RunState::kStopped:
+      return kExitInterrupted;
+    case agent::RunState::kFailed:
+      return kExitUnavailable;
+    default:
+      break;
   }
-  for (RowWriteState s : {RowWriteState::kRefused, RowWriteState::kSkipped, RowWriteState::kFailed,
-                          RowWriteState::kMismatch, RowWriteState::kUnknown, RowWriteState::kNotAttempted,
-                          RowWriteState::kWritten}) {
+  for (RowWriteState s :
+       {RowWriteState::kRefused, RowWriteState::kSkipped, RowWriteState::kFailed, RowWriteState::kMismatch,
+        RowWriteState::kUnknown, RowWriteState::kNotAttempted, RowWriteState::kWritten}) {
     if (report.Count(s) > 0) return kExitAttention;
   }
   return kExitOk;
@@ -47,12 +50,15 @@ int RunWrite(const Invocation& invocation) {
       "object. Running it again with the same file changes nothing and says so. Prints a summary and the run "
       "id (for `show`, `rollback`). Ctrl-C stops after the current batch; the journal stays consistent.\n"
       "Exit status: 0 every row written or already done, 1 some rows refused, unmapped or failed, 2 bad "
-      "option, configuration or file (nothing written), 3 AD unreachable or the bind refused, 5 interrupted.");
+      "option, configuration or file (nothing written), 3 AD unreachable or the bind refused, 5 "
+      "interrupted.");
   AddPlanOptions(options, "write");
   AddJournalOption(options, "write");
   options.add_options("write")(
-      "batch-size", "objects per batch: one journal transaction and one pipelined run of modifies; a stop "
-      "(Ctrl-C) takes effect between batches", cxxopts::value<int>()->default_value("500"), "N");
+      "batch-size",
+      "objects per batch: one journal transaction and one pipelined run of modifies; a stop "
+      "(Ctrl-C) takes effect between batches",
+      cxxopts::value<int>()->default_value("500"), "N");
   auto parsed = ParseArgs(options, invocation);
   if (!parsed) return ReportError(invocation, parsed.error());
   auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
@@ -65,7 +71,8 @@ int RunWrite(const Invocation& invocation) {
   if (!args) return ReportError(invocation, args.error());
   const int batch_size = (*parsed)["batch-size"].as<int>();
   if (batch_size < 1 || batch_size > 100000) {
-    return ReportError(invocation, Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
+    return ReportError(invocation,
+                       Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
   }
   auto journal_path = JournalPath(*parsed, common->config);
   if (!journal_path) return ReportError(invocation, journal_path.error());
@@ -104,8 +111,8 @@ int RunWrite(const Invocation& invocation) {
   std::cout.flush();
   if (args->format != agent::OutputFormat::kTable) std::fprintf(stderr, "%s\n", report->Summary().c_str());
   if (!report->abort_reason.empty()) {
-    std::fprintf(stderr, "ctim-agent write: run %lld stopped early: %s\n", static_cast<long long>(report->run),
-                 report->abort_reason.c_str());
+    std::fprintf(stderr, "ctim-agent write: run %lld stopped early: %s\n",
+                 static_cast<long long>(report->run), report->abort_reason.c_str());
   }
   return ExitFor(*report);
 }

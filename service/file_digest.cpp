@@ -31,7 +31,8 @@ Result<std::string> Sha256OfFile(const std::filesystem::path& path) {
   if (in.bad()) return Fail(Errc::kInvalidInput, path.string() + ": read error while computing its SHA-256");
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) return Fail(Errc::kInternal, "OpenSSL: SHA-256 failed");
+  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1)
+    return Fail(Errc::kInternal, "OpenSSL: SHA-256 failed");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(size * 2);

@@ -14,7 +14,8 @@ Result<std::string> JournalPath(const cxxopts::ParseResult& parsed, const std::o
   const std::string given = parsed["journal"].as<std::string>();
   if (!given.empty()) return given;
   if (config && !config->agent.journal.empty()) return config->agent.journal;
-  return Fail(Errc::kInvalidInput, "no journal: neither --journal nor a configuration file with [agent] journal",
+  return Fail(Errc::kInvalidInput,
+              "no journal: neither --journal nor a configuration file with [agent] journal",
               "pass --journal FILE or --config FILE");
 }
 

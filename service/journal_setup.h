@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cxxopts.hpp>
-
 #include <optional>
 #include <string>
 
@@ -15,7 +14,8 @@ namespace ctim::service {
 void AddJournalOption(cxxopts::Options& options, std::string_view group);
 
 // --journal, else the config's [agent] journal. kInvalidInput when neither is available.
-[[nodiscard]] Result<std::string> JournalPath(const cxxopts::ParseResult& parsed, const std::optional<Config>& config);
+[[nodiscard]] Result<std::string> JournalPath(const cxxopts::ParseResult& parsed,
+                                              const std::optional<Config>& config);
 
 // For write and rollback: creates the journal (and its directory, mode 0700) if it does not exist.
 [[nodiscard]] Result<agent::Journal> OpenJournalForWriting(const std::string& path);

@@ -1,7 +1,8 @@
 #include "service/plan_file.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 #include "agent/matcher.h"
 #include "agent/reader_options.h"
@@ -30,12 +31,15 @@ Result<agent::ReaderOptions> ReaderOptionsFrom(const Config& config) {
 }  // namespace
 
 void AddPlanOptions(cxxopts::Options& options, std::string_view group) {
-  options.add_options(std::string(group))
-      ("format", "output: table (for people), json, or csv (the ProgressOutput columns: one line per attribute "
-       "change)", cxxopts::value<std::string>()->default_value("table"), "FORMAT")
-      ("overwrite-guid", "replace a different msExchMailboxGuid / msExchArchiveGUID already on the object "
-       "(a stale GUID) instead of refusing the row; the old value is journaled, so rollback restores it")
-      ("file", "the CTIM identities file (from Download-CtimCopiedIdentities)", cxxopts::value<std::string>());
+  options.add_options(std::string(group))(
+      "format",
+      "output: table (for people), json, or csv (the ProgressOutput columns: one line per attribute "
+      "change)",
+      cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
+      "overwrite-guid",
+      "replace a different msExchMailboxGuid / msExchArchiveGUID already on the object "
+      "(a stale GUID) instead of refusing the row; the old value is journaled, so rollback restores it")(
+      "file", "the CTIM identities file (from Download-CtimCopiedIdentities)", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   options.positional_help("FILE");
 }
@@ -59,8 +63,8 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args) {
   if (Status valid = ValidateConfig(config); !valid) return std::unexpected(std::move(valid.error()));
   auto reader = ReaderOptionsFrom(config);
   if (!reader) return std::unexpected(std::move(reader.error()));
-  auto match = agent::MatchOptionsFromConfig(config.agent.match_order, config.agent.anchor, config.agent.match_upn,
-                                             config.agent.match_mail);
+  auto match = agent::MatchOptionsFromConfig(config.agent.match_order, config.agent.anchor,
+                                             config.agent.match_upn, config.agent.match_mail);
   if (!match) return std::unexpected(std::move(match.error()).With(config.source.string() + ": [agent]"));
 
   PlannedFile planned;
@@ -69,9 +73,10 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args) {
   planned.identities = std::move(*identities);
   for (const agent::ReaderWarning& w : planned.identities.warnings) Log()->warn("{}", w.message);
   if (!planned.identities.errors.empty()) {
-    Log()->warn("{}: {} row(s) rejected when reading; they are refused in the plan (ctim-agent check {} lists "
-                "every problem)",
-                planned.identities.label, planned.identities.errors.size(), planned.identities.label);
+    Log()->warn(
+        "{}: {} row(s) rejected when reading; they are refused in the plan (ctim-agent check {} lists "
+        "every problem)",
+        planned.identities.label, planned.identities.errors.size(), planned.identities.label);
   }
 
   planned.settings.base_dns = config.ldap.base_dns;
@@ -83,17 +88,19 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args) {
   if (!directory) return std::unexpected(std::move(directory.error()));
   planned.directory = std::move(*directory);
 
-  // The cloud keys of the chain need the cloud resolver (verify branch); until it is wired, offline keys only.
+  // The cloud keys of the chain need the cloud resolver (verify branch); until it is wired, offline keys
+  // only.
   auto plan = agent::BuildPlan(planned.identities.rows, *planned.directory, nullptr, planned.settings);
   if (!plan) return std::unexpected(std::move(plan.error()));
   planned.plan = std::move(*plan);
   agent::AddRejectedRows(planned.identities, planned.plan);
   if (config.ldap.gc_url.empty()) {
-    planned.plan.notes.push_back(agent::Warn(
-        agent::Rule::kR6ProxyElsewhere,
-        "no Global Catalog configured: X500 uniqueness (R6) was checked in the DC's own domain only, not in the "
-        "other domains of the forest",
-        "set [ldap] gc_url (e.g. ldap://dc1.contoso.com:3268) to check the whole forest"));
+    planned.plan.notes.push_back(
+        agent::Warn(agent::Rule::kR6ProxyElsewhere,
+                    "no Global Catalog configured: X500 uniqueness (R6) was checked in the DC's own domain "
+                    "only, not in the "
+                    "other domains of the forest",
+                    "set [ldap] gc_url (e.g. ldap://dc1.contoso.com:3268) to check the whole forest"));
   }
   return planned;
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cxxopts.hpp>
-
 #include <memory>
 #include <string>
 
@@ -40,7 +39,8 @@ struct PlannedFile {
 // bind refused, candidates or Global Catalog unreadable).
 [[nodiscard]] Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args);
 
-// {"overwrite_guid": .., "match_order": [..], "anchor": .., "base_dns": [..], "gc_url": .., ...} for the journal.
+// {"overwrite_guid": .., "match_order": [..], "anchor": .., "base_dns": [..], "gc_url": .., ...} for the
+// journal.
 [[nodiscard]] std::string PlanOptionsJson(const Config& config, const PlannedFile& planned,
                                           std::size_t batch_size);
 

@@ -20,7 +20,8 @@ Result<agent::OutputFormat> ReadTableOrJson(const cxxopts::ParseResult& parsed) 
   const std::string format = parsed["format"].as<std::string>();
   const auto f = agent::ParseOutputFormat(format);
   if (!f || *f == agent::OutputFormat::kCsv) {
-    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not table or json", "use --format table or json");
+    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not table or json",
+                "use --format table or json");
   }
   return *f;
 }

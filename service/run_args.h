@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cxxopts.hpp>
-
 #include <string_view>
 
 #include "agent/journal.h"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 #include "agent/adapters/ad_entry.h"
@@ -14,11 +15,14 @@
 namespace ctim::agent::adapters {
 namespace {
 
-constexpr std::string_view kForest = "";  // a Global Catalog search with base "" covers every domain
+// On a Global Catalog (port 3268/3269) a search with the empty base DN covers every domain of the forest
+// (Microsoft, "Global Catalog and LDAP Searches", TechNet cc978012); on port 389 it would fail.
+constexpr std::string_view kForest = "";
 
 std::vector<std::string> WithGuid(std::span<const std::string> attributes) {
   std::vector<std::string> out(attributes.begin(), attributes.end());
-  const bool has = std::any_of(out.begin(), out.end(), [](const std::string& a) { return EqualsAscii(a, attr::kObjectGuid); });
+  const bool has = std::any_of(out.begin(), out.end(),
+                               [](const std::string& a) { return EqualsAscii(a, attr::kObjectGuid); });
   if (!has) out.emplace_back(attr::kObjectGuid);
   return out;
 }
@@ -69,8 +73,8 @@ class AdDirectory final : public Directory {
     return {};
   }
 
-  Result<std::vector<std::optional<DirectoryObject>>> ReadByGuids(std::span<const Guid> guids,
-                                                                  std::span<const std::string> attributes) override {
+  Result<std::vector<std::optional<DirectoryObject>>> ReadByGuids(
+      std::span<const Guid> guids, std::span<const std::string> attributes) override {
     return options_.guid_reads == GuidReadMode::kBaseRead ? ReadOneByOne(guids, attributes)
                                                           : ReadWithFilters(guids, attributes);
   }
@@ -82,7 +86,7 @@ class AdDirectory final : public Directory {
     if (!conn) return std::unexpected(std::move(conn.error()));
     std::unordered_set<std::string> wanted;
     for (const std::string& v : values) wanted.insert(FoldCase(v));
-    std::map<Guid, bool> seen;  // an object may match several batches: report each (object, value) once
+    std::set<Guid> seen;  // an object may match several batches: report each (object, value) once
     const std::size_t per_filter = std::max<std::size_t>(options_.proxy_values_per_filter, 1);
     for (auto it = values.begin(); it != values.end();) {
       auto last = it;
@@ -98,7 +102,7 @@ class AdDirectory final : public Directory {
         for (ldap::Entry& entry : page) {
           auto object = ToDirectoryObject(std::move(entry));
           if (!object) return std::unexpected(std::move(object.error()));
-          if (!seen.emplace(object->object_guid, true).second) continue;
+          if (!seen.insert(object->object_guid).second) continue;
           for (const std::string& p : object->Values(attr::kProxyAddresses)) {
             if (wanted.contains(FoldCase(p))) owners.push_back({p, object->dn, object->object_guid});
           }
@@ -120,12 +124,12 @@ class AdDirectory final : public Directory {
     ldap::PipelineOptions pipeline;
     pipeline.window = std::max<std::size_t>(options_.window, 1);
     // No stop token: a stop is honoured between batches, so every modify sent gets its reply.
-    const Status run = dc_.ModifyPipelined(ldap_requests, pipeline,
-                                           [&](const ldap::ModifyRequest&, ldap::ModifyOutcome&& outcome) {
-                                             if (outcome.index < requests.size()) {
-                                               statuses[outcome.index] = ModifyStatus(requests[outcome.index], outcome);
-                                             }
-                                           });
+    const Status run = dc_.ModifyPipelined(
+        ldap_requests, pipeline, [&](const ldap::ModifyRequest&, ldap::ModifyOutcome&& outcome) {
+          if (outcome.index < requests.size()) {
+            statuses[outcome.index] = ModifyStatus(requests[outcome.index], outcome);
+          }
+        });
     if (!run) Log()->debug("pipelined modify ended early: {}", run.error().ToString());
     return statuses;
   }
@@ -134,9 +138,10 @@ class AdDirectory final : public Directory {
   Result<ldap::Connection*> GlobalCatalog() {
     if (!options_.gc) {
       if (!warned_no_gc_) {
-        Log()->warn("no Global Catalog configured ([ldap] gc_url): X500 uniqueness is checked in {} only, not in "
-                    "the other domains of the forest",
-                    domain_root_);
+        Log()->warn(
+            "no Global Catalog configured ([ldap] gc_url): X500 uniqueness is checked in {} only, not in "
+            "the other domains of the forest",
+            domain_root_);
         warned_no_gc_ = true;
       }
       return &dc_;
@@ -170,8 +175,8 @@ class AdDirectory final : public Directory {
     return out;
   }
 
-  Result<std::vector<std::optional<DirectoryObject>>> ReadWithFilters(std::span<const Guid> guids,
-                                                                      std::span<const std::string> attributes) {
+  Result<std::vector<std::optional<DirectoryObject>>> ReadWithFilters(
+      std::span<const Guid> guids, std::span<const std::string> attributes) {
     const std::vector<std::string> attrs = WithGuid(attributes);
     std::map<Guid, DirectoryObject> found;
     const std::size_t per_filter = std::max<std::size_t>(options_.guids_per_filter, 1);
@@ -228,8 +233,8 @@ Result<std::unique_ptr<Directory>> OpenAdDirectory(AdDirectoryOptions options) {
                 "point [ldap] url at an Active Directory domain controller");
   }
   Log()->debug("connected to {} (domain {})", dc->Info().url, domain_root);
-  return std::unique_ptr<Directory>(std::make_unique<AdDirectory>(std::move(options), std::move(*dc),
-                                                                  std::move(domain_root)));
+  return std::unique_ptr<Directory>(
+      std::make_unique<AdDirectory>(std::move(options), std::move(*dc), std::move(domain_root)));
 }
 
 }  // namespace ctim::agent::adapters

@@ -32,13 +32,13 @@ struct AdDirectoryOptions {
   // The Global Catalog (e.g. ldap://dc1.contoso.com:3268, same credentials). nullopt: X500 uniqueness is
   // checked with a subtree search of the DC's domain only.
   std::optional<ldap::ConnectOptions> gc;
-  int page_size = 1000;            // AD MaxPageSize default
-  std::size_t window = 64;         // pipelined modifies in flight
+  int page_size = 1000;     // AD MaxPageSize default
+  std::size_t window = 64;  // pipelined modifies in flight
   std::size_t proxy_values_per_filter = 64;
   std::size_t guids_per_filter = 50;
   // Measured on the lab (tests/bench/write_bench --read-modes, 2,000 objects, GSSAPI): OR filters of 50
-  // objectGUIDs 0.24-0.29 s, of 100 0.27-0.31 s, of 200 0.30-0.37 s; one <GUID=...> base read each 0.40-0.48 s
-  // (a round trip per object). So OR filters of 50 are the default.
+  // objectGUIDs 0.24-0.29 s, of 100 0.27-0.31 s, of 200 0.30-0.37 s; one <GUID=...> base read each 0.40-0.48
+  // s (a round trip per object). So OR filters of 50 are the default.
   GuidReadMode guid_reads = GuidReadMode::kOrFilter;
   // Which objects are candidates. MailUsers are user objects; computers (also objectClass user) are not.
   std::string candidate_filter = "(&(objectCategory=person)(objectClass=user))";

@@ -64,7 +64,8 @@ ldap::ModifyRequest ToLdapModify(const ModifyRequest& request) {
   out.dn = request.dn;
   out.mods.reserve(request.mods.size());
   for (const Modification& m : request.mods) {
-    out.mods.push_back(ldap::Mod{m.op == ModOp::kAdd ? ldap::Mod::kAdd : ldap::Mod::kDelete, m.attribute, m.values});
+    out.mods.push_back(
+        ldap::Mod{m.op == ModOp::kAdd ? ldap::Mod::kAdd : ldap::Mod::kDelete, m.attribute, m.values});
   }
   return out;
 }

@@ -18,12 +18,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <regex>
 
 #include "agent/adapters/ad_directory.h"
 #include "agent/attributes.h"
@@ -48,7 +46,8 @@ struct Measured {
 };
 
 // Runs argv with extra env, output to `log`, and reports wall time and the child's peak RSS (wait4).
-Measured Timed(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log) {
+Measured Timed(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+               const std::string& log) {
   std::fflush(nullptr);
   const auto t0 = Clock::now();
   const pid_t pid = ::fork();
@@ -111,7 +110,8 @@ void PrintBreakdown(const std::string& log_path, double total) {
     if (msg.starts_with("ldap pipelined modify")) {
       modifies += s;
       ++batches;
-    } else if (msg.find("filter=(|(objectGUID=") != std::string::npos || msg.find("filter=(objectGUID=") != std::string::npos) {
+    } else if (msg.find("filter=(|(objectGUID=") != std::string::npos ||
+               msg.find("filter=(objectGUID=") != std::string::npos) {
       rereads += s;
       ++reread_n;
     } else if (msg.find("proxyAddresses=") != std::string::npos) {
@@ -121,9 +121,12 @@ void PrintBreakdown(const std::string& log_path, double total) {
       candidates += s;
     }
   }
-  std::printf("    agent phases (DC round trips, from its ldap=debug log): candidate search %.2f s, GC lookups %.2f s "
-              "(%d), pipelined modifies %.2f s (%d batches), re-read %.2f s (%d searches), everything else %.2f s\n",
-              candidates, gc, gc_n, modifies, batches, rereads, reread_n, total - candidates - gc - modifies - rereads);
+  std::printf(
+      "    agent phases (DC round trips, from its ldap=debug log): candidate search %.2f s, GC lookups %.2f "
+      "s "
+      "(%d), pipelined modifies %.2f s (%d batches), re-read %.2f s (%d searches), everything else %.2f s\n",
+      candidates, gc, gc_n, modifies, batches, rereads, reread_n,
+      total - candidates - gc - modifies - rereads);
 }
 
 std::vector<SeededUser> Pristine(int n) {
@@ -132,7 +135,8 @@ std::vector<SeededUser> Pristine(int n) {
   if (auto s = LabSeed(n); !s) Die(s.error().ToString());
   auto lab = ReadLab();
   auto users = ReadManifest(lab->seed_manifest);
-  if (!users || users->size() != static_cast<std::size_t>(n)) Die("seed manifest does not list the seeded users");
+  if (!users || users->size() != static_cast<std::size_t>(n))
+    Die("seed manifest does not list the seeded users");
   std::printf("  reset + seed %d: %.1f s\n", n, std::chrono::duration<double>(Clock::now() - t0).count());
   return std::move(*users);
 }
@@ -144,33 +148,35 @@ void MeasureReadModes(const Lab& lab, const std::vector<SeededUser>& users) {
   options.dc.keytab = lab.keytab;
   options.dc.krb5_config = lab.krb5_config;
   std::vector<ctim::Guid> guids;
-  for (const SeededUser& u : users) guids.push_back(*ctim::Guid::FromAdBytes(*ctim::Base64Decode(u.object_guid_b64)));
+  for (const SeededUser& u : users)
+    guids.push_back(*ctim::Guid::FromAdBytes(*ctim::Base64Decode(u.object_guid_b64)));
   const auto all_attributes = ctim::agent::attr::CandidateAttributes("mS-DS-ConsistencyGuid");
-  const std::vector<std::string> written = {"objectGUID", "msExchMailboxGuid", "msExchArchiveGUID", "proxyAddresses",
-                                            "targetAddress", "msExchELCMailboxFlags"};
+  const std::vector<std::string> written = {"objectGUID",     "msExchMailboxGuid", "msExchArchiveGUID",
+                                            "proxyAddresses", "targetAddress",     "msExchELCMailboxFlags"};
   for (const auto* attrs : {&all_attributes, &written}) {
-  const auto& attributes = *attrs;
-  std::printf("  re-reads with %zu attributes:\n", attributes.size());
-  for (auto mode : {ctim::agent::adapters::GuidReadMode::kOrFilter, ctim::agent::adapters::GuidReadMode::kBaseRead}) {
-    for (std::size_t per_filter : {std::size_t{50}, std::size_t{100}, std::size_t{200}}) {
-      if (mode == ctim::agent::adapters::GuidReadMode::kBaseRead && per_filter != 100) continue;
-      options.guid_reads = mode;
-      options.guids_per_filter = per_filter;
-      auto dir = ctim::agent::adapters::OpenAdDirectory(options);
-      if (!dir) Die(dir.error().ToString());
-      const auto t0 = Clock::now();
-      auto read = (*dir)->ReadByGuids(guids, attributes);
-      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (!read) Die(read.error().ToString());
-      std::size_t found = 0;
-      for (const auto& o : *read) found += o ? 1 : 0;
-      std::printf("  re-read %zu objects, %s: %.3f s (%.0f objects/s, %zu found)\n", guids.size(),
-                  mode == ctim::agent::adapters::GuidReadMode::kOrFilter
-                      ? fmt::format("OR filters of {} objectGUIDs", per_filter).c_str()
-                      : "one <GUID=...> base read each",
-                  s, static_cast<double>(guids.size()) / s, found);
+    const auto& attributes = *attrs;
+    std::printf("  re-reads with %zu attributes:\n", attributes.size());
+    for (auto mode :
+         {ctim::agent::adapters::GuidReadMode::kOrFilter, ctim::agent::adapters::GuidReadMode::kBaseRead}) {
+      for (std::size_t per_filter : {std::size_t{50}, std::size_t{100}, std::size_t{200}}) {
+        if (mode == ctim::agent::adapters::GuidReadMode::kBaseRead && per_filter != 100) continue;
+        options.guid_reads = mode;
+        options.guids_per_filter = per_filter;
+        auto dir = ctim::agent::adapters::OpenAdDirectory(options);
+        if (!dir) Die(dir.error().ToString());
+        const auto t0 = Clock::now();
+        auto read = (*dir)->ReadByGuids(guids, attributes);
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!read) Die(read.error().ToString());
+        std::size_t found = 0;
+        for (const auto& o : *read) found += o ? 1 : 0;
+        std::printf("  re-read %zu objects, %s: %.3f s (%.0f objects/s, %zu found)\n", guids.size(),
+                    mode == ctim::agent::adapters::GuidReadMode::kOrFilter
+                        ? fmt::format("OR filters of {} objectGUIDs", per_filter).c_str()
+                        : "one <GUID=...> base read each",
+                    s, static_cast<double>(guids.size()) / s, found);
+      }
     }
-  }
   }
 }
 
@@ -203,11 +209,15 @@ int main(int argc, char** argv) {
   if (!quiet.error().empty()) Die(quiet.error());
   const std::string config = tmp.File("agent.toml");
   if (auto s = WriteOfflineConfig(*lab, config); !s) Die(s.error().ToString());
-  const std::vector<std::string> gssapi_env = {"KRB5CCNAME=MEMORY:bench", "KRB5_CLIENT_KTNAME=" + lab->keytab,
-                                               "KRB5_CONFIG=" + lab->krb5_config, "LDAPSASL_NOCANON=on",
-                                               "LDAPRC=/dev/null", "LDAPCONF=/dev/null"};
-  std::printf("write_bench: ctim-agent %s\n  bind for both: GSSAPI (sign+seal) as svc-ctim with its keytab, %s\n",
-              AgentBinary().c_str(), lab->ldap_url.c_str());
+  const std::vector<std::string> gssapi_env = {"KRB5CCNAME=MEMORY:bench",
+                                               "KRB5_CLIENT_KTNAME=" + lab->keytab,
+                                               "KRB5_CONFIG=" + lab->krb5_config,
+                                               "LDAPSASL_NOCANON=on",
+                                               "LDAPRC=/dev/null",
+                                               "LDAPCONF=/dev/null"};
+  std::printf(
+      "write_bench: ctim-agent %s\n  bind for both: GSSAPI (sign+seal) as svc-ctim with its keytab, %s\n",
+      AgentBinary().c_str(), lab->ldap_url.c_str());
   int failures = 0;
   for (const int n : sizes) {
     std::printf("N = %d\n", n);
@@ -222,7 +232,8 @@ int main(int argc, char** argv) {
     const Measured agent = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
                                   "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
                                  {}, agent_log);
-    if (agent.exit_code != 0) Die(fmt::format("ctim-agent write exited {} (log {})", agent.exit_code, agent_log));
+    if (agent.exit_code != 0)
+      Die(fmt::format("ctim-agent write exited {} (log {})", agent.exit_code, agent_log));
     auto agent_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
     if (!agent_state) Die(agent_state.error().ToString());
     if (read_modes) MeasureReadModes(*lab, users);
@@ -231,8 +242,8 @@ int main(int argc, char** argv) {
     users = Pristine(n);
     const std::string ldif = tmp.File(fmt::format("changes-{}.ldif", n));
     std::ofstream(ldif) << ChangesLdif(users);
-    const Measured tool = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif}, gssapi_env,
-                                tmp.File(fmt::format("ldapmodify-{}.log", n)));
+    const Measured tool = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif},
+                                gssapi_env, tmp.File(fmt::format("ldapmodify-{}.log", n)));
     if (tool.exit_code != 0) Die(fmt::format("ldapmodify exited {}", tool.exit_code));
     auto tool_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
     if (!tool_state) Die(tool_state.error().ToString());
@@ -240,11 +251,11 @@ int main(int argc, char** argv) {
     failures += same ? 0 : 1;
 
     const double agent_rate = n / agent.seconds, tool_rate = n / tool.seconds;
-    std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n", n,
-                agent.seconds, agent_rate, agent.maxrss_kb / 1024.0);
+    std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                n, agent.seconds, agent_rate, agent.maxrss_kb / 1024.0);
     PrintBreakdown(agent_log, agent.seconds);
-    std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n", n,
-                tool.seconds, tool_rate, tool.maxrss_kb / 1024.0);
+    std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                n, tool.seconds, tool_rate, tool.maxrss_kb / 1024.0);
     std::printf("  ratio %.2fx (goal >= 0.90x); end states %s\n", agent_rate / tool_rate,
                 same ? "identical" : "DIFFER (the LDIF is not equivalent)");
   }

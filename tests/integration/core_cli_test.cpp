@@ -63,7 +63,8 @@ TEST_F(CoreCli, BadInputExitsTwoAndUnreachableOrRefusedAdExitsThree) {
   const std::string plain_gc = ConfigVariant("plain-gc.toml", [&](const std::string& line) -> std::string {
     if (line.starts_with("url =")) return "url = \"" + lab_.ldaps_url + "\"";
     if (line.starts_with("bind =")) {
-      return "bind = \"simple\"\nbind_dn = \"" + lab_.svc_dn + "\"\npassword_file = \"" + lab_.svc_password_file + "\"";
+      return "bind = \"simple\"\nbind_dn = \"" + lab_.svc_dn + "\"\npassword_file = \"" +
+             lab_.svc_password_file + "\"";
     }
     return line.starts_with("keytab") || line.starts_with("principal") ? "" : line;
   });
@@ -131,7 +132,8 @@ TEST_F(CoreCli, SigtermStopsAfterTheCurrentBatchAndTheNextWriteFinishesTheJob) {
   ASSERT_EQ(show.exit_code, 0) << Explain(show);
   const nlohmann::json j = ParseJson(show.out);
   EXPECT_EQ(j["run"]["state"], "stopped");
-  EXPECT_NE(j["run"]["summary"].get<std::string>().find("not attempted"), std::string::npos) << j["run"].dump();
+  EXPECT_NE(j["run"]["summary"].get<std::string>().find("not attempted"), std::string::npos)
+      << j["run"].dump();
   const std::size_t sent = j["intents"].size();
   EXPECT_GT(sent, 0u);
   EXPECT_LT(sent, static_cast<std::size_t>(kUsers));
@@ -142,7 +144,8 @@ TEST_F(CoreCli, SigtermStopsAfterTheCurrentBatchAndTheNextWriteFinishesTheJob) {
 
   const ProcessResult rest = Agent({"write", file});
   ASSERT_EQ(rest.exit_code, 0) << Explain(rest);
-  EXPECT_NE(rest.out.find("wrote " + std::to_string(kUsers - sent) + " object(s)"), std::string::npos) << rest.out;
+  EXPECT_NE(rest.out.find("wrote " + std::to_string(kUsers - sent) + " object(s)"), std::string::npos)
+      << rest.out;
   EXPECT_NE(rest.out.find(std::to_string(sent) + " already as planned"), std::string::npos) << rest.out;
 }
 

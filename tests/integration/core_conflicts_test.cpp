@@ -33,7 +33,9 @@ std::string StatusOf(const nlohmann::json& plan, std::size_t row) {
   return "(no such row)";
 }
 
-bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) {
   const std::vector<SeededUser> users = PristineSeeded(100);
@@ -49,19 +51,25 @@ TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) 
   const std::string holder = "CN=Elsewhere Contact,CN=Users," + lab_.base_dn;
   // R7: user 13 is found by msDS-ExternalDirectoryObjectId, but its targetAddress points elsewhere.
   std::string ldif;
-  ldif += "dn: " + dn(10) + "\nchangetype: modify\nreplace: msExchMailboxGuid\nmsExchMailboxGuid:: " +
-          Base64Encode(stale) + "\n-\n\n";
-  ldif += "dn: " + dn(11) +
-          "\nchangetype: modify\nreplace: msExchRecipientTypeDetails\nmsExchRecipientTypeDetails: 2147483648\n-\n"
-          "replace: msExchRemoteRecipientType\nmsExchRemoteRecipientType: 4\n-\n\n";
-  ldif += "dn: " + holder + "\nchangetype: add\nobjectClass: contact\nproxyAddresses: " + Lower(X500sOf(rows[11])[0]) +
-          "\n\n";
-  ldif += "dn: " + dn(13) + "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
-          "msDS-ExternalDirectoryObjectId: User_" + rows[12].target_id +
+  ldif += "dn: " + dn(10) +
+          "\nchangetype: modify\nreplace: msExchMailboxGuid\nmsExchMailboxGuid:: " + Base64Encode(stale) +
+          "\n-\n\n";
+  ldif +=
+      "dn: " + dn(11) +
+      "\nchangetype: modify\nreplace: msExchRecipientTypeDetails\nmsExchRecipientTypeDetails: 2147483648\n-\n"
+      "replace: msExchRemoteRecipientType\nmsExchRemoteRecipientType: 4\n-\n\n";
+  ldif += "dn: " + holder +
+          "\nchangetype: add\nobjectClass: contact\nproxyAddresses: " + Lower(X500sOf(rows[11])[0]) + "\n\n";
+  ldif += "dn: " + dn(13) +
+          "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
+          "msDS-ExternalDirectoryObjectId: User_" +
+          rows[12].target_id +
           "\n-\nreplace: targetAddress\ntargetAddress: SMTP:someone@elsewhere.example\n-\n\n";
   // R2: user 18 is found by targetAddress, but Entra Connect wrote back that it syncs to another cloud user.
-  ldif += "dn: " + dn(18) + "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
-          "msDS-ExternalDirectoryObjectId: User_" + GuidFor("someone-else", 18).ToString() + "\n-\n\n";
+  ldif += "dn: " + dn(18) +
+          "\nchangetype: modify\nreplace: msDS-ExternalDirectoryObjectId\n"
+          "msDS-ExternalDirectoryObjectId: User_" +
+          GuidFor("someone-else", 18).ToString() + "\n-\n\n";
   ASSERT_TRUE(Modify(lab_, ldif));
 
   // R2: a second row (row 102) that resolves to user 14's object (same source primary SMTP).
@@ -119,18 +127,21 @@ TEST_F(CoreConflicts, EachConflictIsRefusedWithItsRuleAndNothingElseIsHeldBack) 
 
   const ProcessResult write = Agent({"write", file});
   ASSERT_EQ(write.exit_code, 1) << Explain(write);
-  EXPECT_NE(write.out.find("wrote 92 object(s) (92 confirmed by re-read), 0 already as planned, 11 refused, 1 skipped"),
+  EXPECT_NE(write.out.find(
+                "wrote 92 object(s) (92 confirmed by re-read), 0 already as planned, 11 refused, 1 skipped"),
             std::string::npos)
       << Explain(write);
   const Dump after = SearchOu();
   for (int n : {10, 11, 12, 13, 14, 15, 16, 18}) {
-    EXPECT_EQ(after.at(Lower(dn(n))), before.at(Lower(dn(n)))) << "user " << n << " was refused or skipped but changed";
+    EXPECT_EQ(after.at(Lower(dn(n))), before.at(Lower(dn(n))))
+        << "user " << n << " was refused or skipped but changed";
   }
   EXPECT_EQ(ValuesOf(after.at(Lower(dn(17))), "msExchMailboxGuid"),
             std::vector<std::string>{Guid::Parse(rows[16].exchange_guid)->AdBytes()});
   auto contact = Search(lab_, holder, "(objectClass=contact)", {"proxyAddresses"});
   ASSERT_TRUE(contact) << contact.error().ToString();
-  EXPECT_EQ(ValuesOf(contact->begin()->second, "proxyAddresses"), std::vector<std::string>{Lower(X500sOf(rows[11])[0])});
+  EXPECT_EQ(ValuesOf(contact->begin()->second, "proxyAddresses"),
+            std::vector<std::string>{Lower(X500sOf(rows[11])[0])});
 }
 
 }  // namespace

@@ -4,13 +4,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
-#include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -27,7 +27,9 @@ inline std::string Explain(const ProcessResult& r) {
          (r.timed_out ? " (timed out)" : "") + "\n--- stdout (tail)\n" + out + "\n--- stderr (tail)\n" + err;
 }
 
-inline nlohmann::json ParseJson(const std::string& text) { return nlohmann::json::parse(text, nullptr, false); }
+inline nlohmann::json ParseJson(const std::string& text) {
+  return nlohmann::json::parse(text, nullptr, false);
+}
 
 class CoreLabTest : public ::testing::Test {
  protected:
@@ -82,7 +84,8 @@ class CoreLabTest : public ::testing::Test {
   // The agent with this test's journal and the offline config (unless args name another).
   ProcessResult Agent(std::vector<std::string> args, bool with_journal = true) {
     if (with_journal) args.insert(args.end(), {"--journal", journal_});
-    if (std::find(args.begin(), args.end(), "--config") == args.end()) args.insert(args.end(), {"--config", config_});
+    if (std::find(args.begin(), args.end(), "--config") == args.end())
+      args.insert(args.end(), {"--config", config_});
     return RunAgent(args);
   }
 
@@ -94,7 +97,8 @@ class CoreLabTest : public ::testing::Test {
 
   // The offline config with `edit` applied line by line (return "" to drop a line), plus `extra` lines
   // appended to [ldap] (the config's first section).
-  std::string ConfigVariant(const std::string& name, const std::function<std::string(const std::string&)>& edit) {
+  std::string ConfigVariant(const std::string& name,
+                            const std::function<std::string(const std::string&)>& edit) {
     std::ifstream in(config_);
     std::ostringstream out;
     std::string line;
@@ -117,7 +121,8 @@ class CoreLabTest : public ::testing::Test {
 // True when `values` holds `value` exactly once, byte-exact, and no case variant of it.
 inline bool HoldsOnceExactly(const std::vector<std::string>& values, const std::string& value) {
   const auto exact = std::count(values.begin(), values.end(), value);
-  const auto folded = std::count_if(values.begin(), values.end(), [&](const std::string& v) { return Lower(v) == Lower(value); });
+  const auto folded = std::count_if(values.begin(), values.end(),
+                                    [&](const std::string& v) { return Lower(v) == Lower(value); });
   return exact == 1 && folded == 1;
 }
 

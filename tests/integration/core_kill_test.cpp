@@ -66,8 +66,8 @@ KillPoint Inspect(const std::string& journal) {
   const auto& last = listed["runs"].back();
   if (last["state"] != "running") return k;
   k.run_recorded = true;
-  const ProcessResult show =
-      RunAgent({"show", std::to_string(last["id"].get<long long>()), "--format", "json", "--journal", journal});
+  const ProcessResult show = RunAgent(
+      {"show", std::to_string(last["id"].get<long long>()), "--format", "json", "--journal", journal});
   const nlohmann::json shown = ParseJson(show.out);
   if (shown.is_discarded()) return k;
   for (const auto& intent : shown["intents"]) {
@@ -99,8 +99,8 @@ class CoreKill : public CoreLabTest {
       } else {
         EXPECT_TRUE(run["state"] == "finished" || run["state"] == "interrupted") << run.dump();
       }
-      const ProcessResult show =
-          RunAgent({"show", std::to_string(run["id"].get<long long>()), "--format", "json", "--journal", journal});
+      const ProcessResult show = RunAgent(
+          {"show", std::to_string(run["id"].get<long long>()), "--format", "json", "--journal", journal});
       ASSERT_EQ(show.exit_code, 0) << Explain(show);
       const nlohmann::json shown = ParseJson(show.out);
       ASSERT_FALSE(shown.is_discarded());
@@ -120,8 +120,9 @@ class CoreKill : public CoreLabTest {
           if (op == "add_values") {
             for (const auto& v : c["after"]) {
               const std::string value = v;
-              const bool present = std::any_of(values.begin(), values.end(),
-                                                [&](const std::string& x) { return Lower(x) == Lower(value); });
+              const bool present = std::any_of(values.begin(), values.end(), [&](const std::string& x) {
+                return Lower(x) == Lower(value);
+              });
               EXPECT_FALSE(present) << "journal says it added " << value << " to " << intent["dn"]
                                     << ", which was already there";
               values.push_back(value);
@@ -148,7 +149,8 @@ class CoreKill : public CoreLabTest {
 TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
   std::random_device rd;
   const char* seed_env = std::getenv("CTIM_KILL_SEED");
-  const unsigned seed = seed_env != nullptr ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : rd();
+  const unsigned seed =
+      seed_env != nullptr ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : rd();
   std::mt19937 rng(seed);
   std::printf("[kill test] CTIM_KILL_SEED=%u\n", seed);
 
@@ -168,8 +170,10 @@ TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
       Agent({"write", file, "--journal", tmp_.File("reference7.db"), "--batch-size", "7"}, false);
   ASSERT_EQ(small_run.exit_code, 0) << Explain(small_run);
   ASSERT_EQ(SearchOu(), reference) << "batch size changed the end state";
-  std::printf("[kill test] uninterrupted write of %d users: %.2f s (batch 500), %.2f s (batch 7); no-op write %.2f s\n",
-              kUsers, reference_run.seconds, small_run.seconds, noop_run.seconds);
+  std::printf(
+      "[kill test] uninterrupted write of %d users: %.2f s (batch 500), %.2f s (batch 7); no-op write %.2f "
+      "s\n",
+      kUsers, reference_run.seconds, small_run.seconds, noop_run.seconds);
 
   int landed = 0;
   int mid_write = 0;  // kills that left intents without a final outcome (the journal's hard case)
@@ -189,7 +193,8 @@ TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
                                 tmp_.File("out"), tmp_.File("err"));
       ASSERT_TRUE(child) << child.error().ToString();
       const auto deadline = Clock::now() + std::chrono::duration<double>(delay);
-      while (Clock::now() < deadline && child->Alive()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      while (Clock::now() < deadline && child->Alive())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       if (child->Alive()) child->Signal(SIGKILL);
       const ProcessResult r = child->Wait(std::chrono::seconds(120));
       ASSERT_FALSE(r.timed_out);
@@ -208,13 +213,15 @@ TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
         where = k.Describe();
         mid_write += k.unresolved > 0 ? 1 : 0;
       }
-      std::printf("[kill test] episode %d batch %s attempt %d: delay %.3f s -> %s%s\n", episode, batch.c_str(), attempt,
-                  delay, killed ? "SIGKILL" : "finished first", where.c_str());
+      std::printf("[kill test] episode %d batch %s attempt %d: delay %.3f s -> %s%s\n", episode,
+                  batch.c_str(), attempt, delay, killed ? "SIGKILL" : "finished first", where.c_str());
     }
-    const ProcessResult final_run = Agent({"write", file, "--journal", journal, "--batch-size", batch}, false);
+    const ProcessResult final_run =
+        Agent({"write", file, "--journal", journal, "--batch-size", batch}, false);
     ASSERT_EQ(final_run.exit_code, 0) << Explain(final_run);
     const Dump state = SearchOu();
-    EXPECT_EQ(state, reference) << "episode " << episode << " did not converge to the uninterrupted end state";
+    EXPECT_EQ(state, reference) << "episode " << episode
+                                << " did not converge to the uninterrupted end state";
     for (const auto& [dn, attrs] : state) {
       std::set<std::string> folded;
       for (const std::string& p : ValuesOf(attrs, "proxyAddresses")) {
@@ -225,8 +232,9 @@ TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
     if (HasFatalFailure()) return;
   }
   std::printf("[kill test] %d SIGKILLs landed on a running write in %d episodes\n", landed, kEpisodes);
-  std::printf("[kill test] %d of them left intents without a final outcome (killed while writing or confirming)\n",
-              mid_write);
+  std::printf(
+      "[kill test] %d of them left intents without a final outcome (killed while writing or confirming)\n",
+      mid_write);
   EXPECT_GE(landed, kEpisodes * kKillsPerEpisode * 3 / 4);
   EXPECT_GE(mid_write, 3) << "too few kills landed while modifies were in flight to prove anything";
 }

@@ -252,7 +252,8 @@ Result<std::vector<SeededUser>> ReadManifest(const std::string& path) {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     const auto f = SplitCsvLine(line);
-    if (f.size() != 7) return Fail(Errc::kInvalidInput, "seed manifest line has " + std::to_string(f.size()) + " fields");
+    if (f.size() != 7)
+      return Fail(Errc::kInvalidInput, "seed manifest line has " + std::to_string(f.size()) + " fields");
     users.push_back({f[0], f[1], f[2], f[3], f[4], f[5], f[6]});
   }
   return users;
@@ -262,8 +263,8 @@ Guid GuidFor(std::string_view tag, std::uint64_t n) {
   std::uint64_t h = 1469598103934665603ULL;
   for (char c : tag) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   const std::uint64_t a = SplitMix(h ^ n), b = SplitMix(a ^ 0x5bd1e995ULL);
-  return *Guid::Parse(fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
-                                  b >> 52, b & 0xffffffffffffULL));
+  return *Guid::Parse(fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                                  a & 0xfff, b >> 52, b & 0xffffffffffffULL));
 }
 
 CtimRow RowFor(const SeededUser& user, std::uint64_t n) {
@@ -273,12 +274,13 @@ CtimRow RowFor(const SeededUser& user, std::uint64_t n) {
   row.source_upn = fmt::format("user{:05}@source.example", n);
   row.exchange_guid = GuidFor("exchange", n).ToString();
   if (n % 2 == 0) row.archive_guid = GuidFor("archive", n).ToString();
-  row.legacy_dn = fmt::format("/o=Source Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-u{:05}",
-                              GuidFor("legacy", n).ToString().substr(0, 8), n);
+  row.legacy_dn = fmt::format(
+      "/o=Source Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-u{:05}",
+      GuidFor("legacy", n).ToString().substr(0, 8), n);
   row.email_addresses.push_back("SMTP:" + row.primary_smtp);
   if (n % 3 == 0) {
-    row.email_addresses.push_back(
-        fmt::format("X500:/o=Old Org, Inc./ou=First Administrative Group (Legacy)/cn=Recipients/cn=user{:05}", n));
+    row.email_addresses.push_back(fmt::format(
+        "X500:/o=Old Org, Inc./ou=First Administrative Group (Legacy)/cn=Recipients/cn=user{:05}", n));
   }
   row.target_id = GuidFor("target", n).ToString();
   if (n % 50 == 0) row.litigation_hold = "true";
@@ -295,8 +297,10 @@ std::vector<std::string> X500sOf(const CtimRow& row) {
 
 Status WriteCtimFile(const std::string& path, const std::vector<CtimRow>& rows) {
   std::ofstream out(path, std::ios::binary);
-  out << "SourceExternalDirectoryObjectId,SourceUserPrincipalName,PrimarySmtpAddress,ExchangeGuid,ArchiveGuid,"
-         "LegacyExchangeDN,EmailAddresses,TargetExternalDirectoryObjectId,MigrationStatus,LitigationHoldEnabled\r\n";
+  out << "SourceExternalDirectoryObjectId,SourceUserPrincipalName,PrimarySmtpAddress,ExchangeGuid,"
+         "ArchiveGuid,"
+         "LegacyExchangeDN,EmailAddresses,TargetExternalDirectoryObjectId,MigrationStatus,"
+         "LitigationHoldEnabled\r\n";
   for (const CtimRow& r : rows) {
     std::string emails;
     for (const std::string& e : r.email_addresses) emails += (emails.empty() ? "" : ";") + e;
@@ -318,12 +322,14 @@ const std::vector<std::string>& WrittenAttributes() {
 
 Result<std::string> SearchLdif(const Lab& lab, const std::string& base, const std::string& filter,
                                const std::vector<std::string>& attributes) {
-  std::vector<std::string> argv = {"ldapsearch", "-LLL",  "-o", "ldif-wrap=no",       "-E", "pr=1000/noprompt",
-                                   "-x",         "-H",    lab.ldaps_url, "-D", lab.admin_dn, "-y",
-                                   lab.admin_password_file, "-b", base, "-s", "sub", filter};
+  std::vector<std::string> argv = {
+      "ldapsearch", "-LLL",        "-o",  "ldif-wrap=no", "-E", "pr=1000/noprompt",      "-x",
+      "-H",         lab.ldaps_url, "-D",  lab.admin_dn,   "-y", lab.admin_password_file, "-b",
+      base,         "-s",          "sub", filter};
   argv.insert(argv.end(), attributes.begin(), attributes.end());
   const ProcessResult r = Run(argv, TlsEnv(lab), std::chrono::seconds(300));
-  if (r.exit_code != 0) return Fail(Errc::kUnavailable, "ldapsearch failed (" + std::to_string(r.exit_code) + "): " + r.err);
+  if (r.exit_code != 0)
+    return Fail(Errc::kUnavailable, "ldapsearch failed (" + std::to_string(r.exit_code) + "): " + r.err);
   return r.out;
 }
 
@@ -352,7 +358,8 @@ Result<Dump> ParseLdif(const std::string& ldif) {
     std::string name = Lower(l.substr(0, colon));
     std::string value;
     if (colon + 1 < l.size() && l[colon + 1] == ':') {
-      auto decoded = Base64Decode(l.substr(colon + 2 + (colon + 2 < l.size() && l[colon + 2] == ' ' ? 1 : 0)));
+      auto decoded =
+          Base64Decode(l.substr(colon + 2 + (colon + 2 < l.size() && l[colon + 2] == ' ' ? 1 : 0)));
       if (!decoded) return Fail(Errc::kInvalidInput, "bad base64 in LDIF line: " + l);
       value = std::move(*decoded);
     } else {
@@ -377,9 +384,9 @@ Result<Dump> Search(const Lab& lab, const std::string& base, const std::string& 
 }
 
 Status Modify(const Lab& lab, const std::string& ldif) {
-  const ProcessResult r = Run({"ldapmodify", "-x", "-H", lab.ldaps_url, "-D", lab.admin_dn, "-y",
-                               lab.admin_password_file},
-                              TlsEnv(lab), std::chrono::seconds(300), ldif);
+  const ProcessResult r =
+      Run({"ldapmodify", "-x", "-H", lab.ldaps_url, "-D", lab.admin_dn, "-y", lab.admin_password_file},
+          TlsEnv(lab), std::chrono::seconds(300), ldif);
   if (r.exit_code != 0) return Fail(Errc::kUnavailable, "ldapmodify failed: " + r.err + r.out);
   return {};
 }
@@ -391,13 +398,16 @@ EmulatorQuiet::EmulatorQuiet() {
   if (status.exit_code != 0) return;  // not running
   resume_ = status.out.find("\"paused\": false") != std::string::npos ||
             status.out.find("\"paused\":false") != std::string::npos;
-  const ProcessResult pause = Run({emulator, "ctl", "POST", "/scheduler/pause"}, {}, std::chrono::seconds(60));
+  const ProcessResult pause =
+      Run({emulator, "ctl", "POST", "/scheduler/pause"}, {}, std::chrono::seconds(60));
   const ProcessResult drain = Run({emulator, "ctl", "POST", "/reset"}, {}, std::chrono::seconds(300));
-  if (pause.exit_code != 0 || drain.exit_code != 0) error_ = "cloud emulator: pause/reset failed: " + pause.err + drain.err;
+  if (pause.exit_code != 0 || drain.exit_code != 0)
+    error_ = "cloud emulator: pause/reset failed: " + pause.err + drain.err;
 }
 
 EmulatorQuiet::~EmulatorQuiet() {
-  if (resume_) (void)Run({CTIM_SOURCE_DIR "/tests/cloud_emulator/emulator.sh", "ctl", "POST", "/scheduler/resume"});
+  if (resume_)
+    (void)Run({CTIM_SOURCE_DIR "/tests/cloud_emulator/emulator.sh", "ctl", "POST", "/scheduler/resume"});
 }
 
 Status WriteOfflineConfig(const Lab& lab, const std::string& path) {

@@ -108,7 +108,8 @@ using Dump = std::map<std::string, Attrs>;
 [[nodiscard]] const std::vector<std::string>& WrittenAttributes();
 
 // ldapsearch -LLL -o ldif-wrap=no as the Administrator over LDAPS: the raw LDIF text.
-[[nodiscard]] Result<std::string> SearchLdif(const Lab& lab, const std::string& base, const std::string& filter,
+[[nodiscard]] Result<std::string> SearchLdif(const Lab& lab, const std::string& base,
+                                             const std::string& filter,
                                              const std::vector<std::string>& attributes);
 [[nodiscard]] Result<Dump> ParseLdif(const std::string& ldif);
 [[nodiscard]] Result<Dump> Search(const Lab& lab, const std::string& base, const std::string& filter,
@@ -140,8 +141,10 @@ class EmulatorQuiet {
 // their rows need no cloud users.
 [[nodiscard]] Status WriteOfflineConfig(const Lab& lab, const std::string& path);
 
-// ctim-agent ARGS with --log-format json; CTIM_AGENT_CONFIG from the lab environment unless args say --config.
-ProcessResult RunAgent(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(900));
+// ctim-agent ARGS with --log-format json; CTIM_AGENT_CONFIG from the lab environment unless args say
+// --config.
+ProcessResult RunAgent(const std::vector<std::string>& args,
+                       std::chrono::seconds timeout = std::chrono::seconds(900));
 
 // A fresh private directory under /tmp (mode 0700), removed by the destructor.
 class TempDir {

@@ -28,13 +28,17 @@ TEST_F(CoreRollback, RestoresByteIdenticalPriorValuesAndRefusesWhatChangedSince)
   ldif += "dn: " + dn(3) + "\nchangetype: modify\nreplace: msExchMailboxGuid\nmsExchMailboxGuid:: " +
           Base64Encode(GuidFor("stale", 3).AdBytes()) + "\n-\n\n";
   // User 4: ELC flags 2 (ElcV2); the row asks for LitigationHold: 2 | 8 = 10, back to 2.
-  ldif += "dn: " + dn(4) + "\nchangetype: modify\nreplace: msExchELCMailboxFlags\nmsExchELCMailboxFlags: 2\n-\n\n";
+  ldif += "dn: " + dn(4) +
+          "\nchangetype: modify\nreplace: msExchELCMailboxFlags\nmsExchELCMailboxFlags: 2\n-\n\n";
   rows[3].litigation_hold = "true";
   // User 5: no targetAddress, found by msDS-ExternalDirectoryObjectId: targetAddress is set, then removed.
-  ldif += "dn: " + dn(5) + "\nchangetype: modify\ndelete: targetAddress\n-\nreplace: msDS-ExternalDirectoryObjectId\n"
-          "msDS-ExternalDirectoryObjectId: User_" + rows[4].target_id + "\n-\n\n";
+  ldif += "dn: " + dn(5) +
+          "\nchangetype: modify\ndelete: targetAddress\n-\nreplace: msDS-ExternalDirectoryObjectId\n"
+          "msDS-ExternalDirectoryObjectId: User_" +
+          rows[4].target_id + "\n-\n\n";
   // User 6: already holds its LegacyExchangeDN X500 in another case: not added, not removed.
-  ldif += "dn: " + dn(6) + "\nchangetype: modify\nadd: proxyAddresses\nproxyAddresses: " + Lower(X500sOf(rows[5])[0]) +
+  ldif += "dn: " + dn(6) +
+          "\nchangetype: modify\nadd: proxyAddresses\nproxyAddresses: " + Lower(X500sOf(rows[5])[0]) +
           "\n-\n\n";
   ASSERT_TRUE(Modify(lab_, ldif));
   const std::string file = WriteFile(rows);
@@ -57,7 +61,8 @@ TEST_F(CoreRollback, RestoresByteIdenticalPriorValuesAndRefusesWhatChangedSince)
 
   const ProcessResult rollback = Agent({"rollback", "1"});
   ASSERT_EQ(rollback.exit_code, 0) << Explain(rollback);
-  EXPECT_NE(rollback.out.find("rollback run 2 of run 1: restored 60 object(s)"), std::string::npos) << Explain(rollback);
+  EXPECT_NE(rollback.out.find("rollback run 2 of run 1: restored 60 object(s)"), std::string::npos)
+      << Explain(rollback);
   auto after_text = SearchLdif(lab_, lab_.target_ou, "(objectClass=user)", Attributes());
   ASSERT_TRUE(after_text);
   // Every value byte-identical, in the same order (attribute order within an entry is the server's choice).
@@ -66,8 +71,9 @@ TEST_F(CoreRollback, RestoresByteIdenticalPriorValuesAndRefusesWhatChangedSince)
   // A second rollback of the same run has nothing to do.
   const ProcessResult again = Agent({"rollback", "1"});
   ASSERT_EQ(again.exit_code, 0) << Explain(again);
-  EXPECT_NE(again.out.find("restored 0 object(s), 0 partly (attributes changed since), 60 had nothing to restore"),
-            std::string::npos)
+  EXPECT_NE(
+      again.out.find("restored 0 object(s), 0 partly (attributes changed since), 60 had nothing to restore"),
+      std::string::npos)
       << Explain(again);
   EXPECT_EQ(SearchOu(Attributes()), before);
 
@@ -76,7 +82,8 @@ TEST_F(CoreRollback, RestoresByteIdenticalPriorValuesAndRefusesWhatChangedSince)
   const ProcessResult rewrite = Agent({"write", file, "--overwrite-guid"});
   ASSERT_EQ(rewrite.exit_code, 0) << Explain(rewrite);
   const std::string admin_guid = GuidFor("admin", 8).AdBytes();
-  ASSERT_TRUE(Modify(lab_, "dn: " + dn(8) + "\nchangetype: modify\nreplace: msExchMailboxGuid\nmsExchMailboxGuid:: " +
+  ASSERT_TRUE(Modify(lab_, "dn: " + dn(8) +
+                               "\nchangetype: modify\nreplace: msExchMailboxGuid\nmsExchMailboxGuid:: " +
                                Base64Encode(admin_guid) + "\n-\n"));
   const ProcessResult partial = Agent({"rollback", "4", "--format", "json"});
   ASSERT_EQ(partial.exit_code, 1) << Explain(partial);

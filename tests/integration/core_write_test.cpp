@@ -26,7 +26,8 @@ void ExpectWritten(const std::vector<SeededUser>& users, const std::vector<CtimR
     if (row.archive_guid.empty()) {
       EXPECT_TRUE(ValuesOf(a, "msExchArchiveGUID").empty()) << dn;
     } else {
-      EXPECT_EQ(ValuesOf(a, "msExchArchiveGUID"), std::vector<std::string>{Guid::Parse(row.archive_guid)->AdBytes()})
+      EXPECT_EQ(ValuesOf(a, "msExchArchiveGUID"),
+                std::vector<std::string>{Guid::Parse(row.archive_guid)->AdBytes()})
           << dn;
     }
     // proxyAddresses: everything that was there, plus each X500 exactly once; nothing else.
@@ -81,11 +82,13 @@ TEST_F(CoreWrite, PlanWriteReReadTwoThousandUsers) {
   // Again: nothing to write, and it says so; AD byte-identical.
   const ProcessResult again = Agent({"write", file});
   ASSERT_EQ(again.exit_code, 0) << Explain(again);
-  EXPECT_NE(again.out.find("run 2: nothing to write, 2000 already as planned"), std::string::npos) << Explain(again);
+  EXPECT_NE(again.out.find("run 2: nothing to write, 2000 already as planned"), std::string::npos)
+      << Explain(again);
   EXPECT_EQ(SearchOu(), after);
   const ProcessResult replan = Agent({"plan", file, "--format", "csv"}, false);
   ASSERT_EQ(replan.exit_code, 0) << Explain(replan);
-  EXPECT_EQ(std::count(replan.out.begin(), replan.out.end(), '\n'), kUsers + 1);  // header + one "none" line per row
+  EXPECT_EQ(std::count(replan.out.begin(), replan.out.end(), '\n'),
+            kUsers + 1);  // header + one "none" line per row
   EXPECT_EQ(replan.out.find(",planned,"), std::string::npos);
 
   // The journal: two finished runs; run 1 has one confirmed intent per user, run 2 none.
@@ -124,15 +127,17 @@ TEST_F(CoreWrite, SimpleBindOverLdapsWithoutGlobalCatalogChecksTheDomain) {
                                Lower(X500sOf(rows[6])[0]) + "\n"));
   const std::string config = ConfigVariant("simple.toml", [&](const std::string& line) -> std::string {
     if (line.starts_with("url =")) return "url = \"" + lab_.ldaps_url + "\"";
-    if (line.starts_with("bind =")) return "bind = \"simple\"\nbind_dn = \"" + lab_.svc_dn + "\"\npassword_file = \"" +
-                                          lab_.svc_password_file + "\"";
+    if (line.starts_with("bind ="))
+      return "bind = \"simple\"\nbind_dn = \"" + lab_.svc_dn + "\"\npassword_file = \"" +
+             lab_.svc_password_file + "\"";
     if (line.starts_with("principal") || line.starts_with("keytab") || line.starts_with("gc_url")) return "";
     return line;
   });
   const ProcessResult plan = Agent({"plan", file, "--config", config}, false);
   ASSERT_EQ(plan.exit_code, 1) << Explain(plan);
   EXPECT_NE(plan.out.find("no Global Catalog configured"), std::string::npos) << plan.out;
-  EXPECT_NE(plan.out.find("R6 refused: proxy " + X500sOf(rows[6])[0] + " is already on " + holder), std::string::npos)
+  EXPECT_NE(plan.out.find("R6 refused: proxy " + X500sOf(rows[6])[0] + " is already on " + holder),
+            std::string::npos)
       << plan.out;
 
   const Dump before = SearchOu();

@@ -36,31 +36,36 @@ TEST(AdEntry, ModifyStatusFollowsTheDirectoryContract) {
        "0000200D: SINGLE-VALUE attribute targetAddress on CN=Bob specified more than once", Errc::kConflict,
        Errc::kConflict},
       {"AD: 19 with ERROR_DS_SINGLE_VALUE_CONSTRAINT", set_target, ldap::rc::kConstraintViolation,
-       "00002081: AtrErr: DSID-03151904, #1:\n\t0: 00002081: DSID-03151904, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, "
+       "00002081: AtrErr: DSID-03151904, #1:\n\t0: 00002081: DSID-03151904, problem 1005 "
+       "(CONSTRAINT_ATT_TYPE), data 0, "
        "Att 90290 (targetAddress)",
        Errc::kInvalidInput, Errc::kConflict},
       {"AD: 19 for a value out of range stays a real constraint", set_target, ldap::rc::kConstraintViolation,
        "00002082: AtrErr: DSID-03151904, #1: problem 1005 (CONSTRAINT_ATT_TYPE)", Errc::kInvalidInput,
        Errc::kInvalidInput},
       {"19 without a Win32 code on an add to a single-valued attribute", set_target,
-       ldap::rc::kConstraintViolation, "attribute targetAddress: single-valued", Errc::kInvalidInput, Errc::kConflict},
+       ldap::rc::kConstraintViolation, "attribute targetAddress: single-valued", Errc::kInvalidInput,
+       Errc::kConflict},
       {"19 without a Win32 code on a multi-valued add", add_proxy, ldap::rc::kConstraintViolation, "too long",
        Errc::kInvalidInput, Errc::kInvalidInput},
-      {"16 the old value is gone (compare-and-swap lost)", set_target, ldap::rc::kNoSuchAttribute, "", Errc::kConflict,
+      {"16 the old value is gone (compare-and-swap lost)", set_target, ldap::rc::kNoSuchAttribute, "",
+       Errc::kConflict, Errc::kConflict},
+      {"20 a proxy value exists", add_proxy, ldap::rc::kAttributeOrValueExists, "", Errc::kConflict,
        Errc::kConflict},
-      {"20 a proxy value exists", add_proxy, ldap::rc::kAttributeOrValueExists, "", Errc::kConflict, Errc::kConflict},
       {"32 no such object", add_proxy, ldap::rc::kNoSuchObject, "", Errc::kNotFound, Errc::kNotFound},
-      {"no reply: outcome unknown", add_proxy, ldap::rc::kServerDown, "Can't contact LDAP server", Errc::kInternal,
+      {"no reply: outcome unknown", add_proxy, ldap::rc::kServerDown, "Can't contact LDAP server",
+       Errc::kInternal, Errc::kUnavailable},
+      {"timeout: outcome unknown", add_proxy, ldap::rc::kTimeout, "Timed out", Errc::kUnavailable,
        Errc::kUnavailable},
-      {"timeout: outcome unknown", add_proxy, ldap::rc::kTimeout, "Timed out", Errc::kUnavailable, Errc::kUnavailable},
-      {"50 insufficient access stays", add_proxy, ldap::rc::kInsufficientAccessRights, "", Errc::kPermissionDenied,
-       Errc::kPermissionDenied},
+      {"50 insufficient access stays", add_proxy, ldap::rc::kInsufficientAccessRights, "",
+       Errc::kPermissionDenied, Errc::kPermissionDenied},
   };
   for (const Case& c : cases) {
     const Status s = ModifyStatus(c.request, Failed(c.code, c.diagnostic, c.layer_code));
     ASSERT_FALSE(s) << c.name;
     EXPECT_EQ(s.error().code, c.expected) << c.name;
-    EXPECT_NE(s.error().message.find("CN=Bob"), std::string::npos) << c.name << ": the message keeps the object";
+    EXPECT_NE(s.error().message.find("CN=Bob"), std::string::npos)
+        << c.name << ": the message keeps the object";
   }
   ldap::ModifyOutcome ok;
   EXPECT_TRUE(ModifyStatus(set_target, ok));
@@ -72,9 +77,10 @@ TEST(AdEntry, EntryBecomesDirectoryObject) {
   e.dn = "CN=Bob,OU=CTIM,DC=lab,DC=example";
   e.attrs["objectGUID"] = {guid.AdBytes()};
   // S-1-5-21-1-2-3-500
-  e.attrs["objectSid"] = {std::string("\x01\x05\x00\x00\x00\x00\x00\x05\x15\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00"
-                                      "\x03\x00\x00\x00\xf4\x01\x00\x00",
-                                      28)};
+  e.attrs["objectSid"] = {
+      std::string("\x01\x05\x00\x00\x00\x00\x00\x05\x15\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00"
+                  "\x03\x00\x00\x00\xf4\x01\x00\x00",
+                  28)};
   e.attrs["proxyAddresses"] = {"SMTP:bob@contoso.example", "X500:/o=Org/cn=bob"};
   auto o = ToDirectoryObject(std::move(e));
   ASSERT_TRUE(o) << o.error().ToString();

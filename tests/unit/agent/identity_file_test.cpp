@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
-#include "agent/run_format.h"
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "agent/run_format.h"
 #include "temp_journal.h"
 
 namespace ctim::agent {
@@ -22,11 +21,13 @@ std::string Write(const testing::TempDir& dir, const std::string& text) {
 }
 
 constexpr const char* kHeader =
-    "SourceExternalDirectoryObjectId,PrimarySmtpAddress,ExchangeGuid,LegacyExchangeDN,TargetExternalDirectoryObjectId\n";
+    "SourceExternalDirectoryObjectId,PrimarySmtpAddress,ExchangeGuid,LegacyExchangeDN,"
+    "TargetExternalDirectoryObjectId\n";
 
 TEST(IdentityFile, RefusedAsAWholeWhenTheFileIsNotCsv) {
   testing::TempDir dir;
-  auto file = ReadIdentityFile(Write(dir, "ExchangeGuid;LegacyExchangeDN;TargetExternalDirectoryObjectId\n"), {});
+  auto file =
+      ReadIdentityFile(Write(dir, "ExchangeGuid;LegacyExchangeDN;TargetExternalDirectoryObjectId\n"), {});
   ASSERT_FALSE(file);
   EXPECT_EQ(file.error().code, Errc::kInvalidInput);
   auto missing = ReadIdentityFile(dir.File("nope.csv"), {});
@@ -37,10 +38,14 @@ TEST(IdentityFile, RefusedAsAWholeWhenTheFileIsNotCsv) {
 TEST(IdentityFile, RejectedRowsBecomeRefusalsInRowOrderAndDuplicatesRefuseTheEarlierRow) {
   testing::TempDir dir;
   const std::string text = std::string(kHeader) +
-      "51515151-0000-4000-8000-000000000001,a@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=a,11111111-1111-4111-8111-111111111111\n"  // row 2
-      "52525252-0000-4000-8000-000000000002,b@x.example,not-a-guid,/o=Org/cn=b,22222222-2222-4222-8222-222222222222\n"                            // row 3
-      "53535353-0000-4000-8000-000000000003,c@x.example,3ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=c,33333333-3333-4333-8333-333333333333\n"  // row 4
-      "54545454-0000-4000-8000-000000000004,d@x.example,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=Org/cn=d,44444444-4444-4444-8444-444444444444\n";  // row 5
+                           "51515151-0000-4000-8000-000000000001,a@x.example,1ec059c7-8396-4d0b-af4e-"
+                           "d6bd4c12a8d8,/o=Org/cn=a,11111111-1111-4111-8111-111111111111\n"  // row 2
+                           "52525252-0000-4000-8000-000000000002,b@x.example,not-a-guid,/o=Org/"
+                           "cn=b,22222222-2222-4222-8222-222222222222\n"  // row 3
+                           "53535353-0000-4000-8000-000000000003,c@x.example,3ec059c7-8396-4d0b-af4e-"
+                           "d6bd4c12a8d8,/o=Org/cn=c,33333333-3333-4333-8333-333333333333\n"  // row 4
+                           "54545454-0000-4000-8000-000000000004,d@x.example,1ec059c7-8396-4d0b-af4e-"
+                           "d6bd4c12a8d8,/o=Org/cn=d,44444444-4444-4444-8444-444444444444\n";  // row 5
   auto file = ReadIdentityFile(Write(dir, text), {});
   ASSERT_TRUE(file) << file.error().ToString();
   ASSERT_EQ(file->rows.size(), 2u);
@@ -58,7 +63,8 @@ TEST(IdentityFile, RejectedRowsBecomeRefusalsInRowOrderAndDuplicatesRefuseTheEar
   AddRejectedRows(*file, plan);
   ASSERT_EQ(plan.rows.size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(plan.rows[i].row, i + 2);
-  EXPECT_EQ(plan.rows[0].status(), RowStatus::kRefused) << "row 5 repeats row 2's ExchangeGuid: row 2 is refused too";
+  EXPECT_EQ(plan.rows[0].status(), RowStatus::kRefused)
+      << "row 5 repeats row 2's ExchangeGuid: row 2 is refused too";
   EXPECT_TRUE(plan.rows[0].change_set.changes.empty());
   EXPECT_EQ(plan.rows[1].status(), RowStatus::kRefused);
   EXPECT_EQ(plan.rows[1].source_index, kNoSource);
@@ -81,8 +87,10 @@ TEST(RunFormat, ShowPrintsEveryChangeAndOutcomeAsJson) {
   v.change_set.row = 2;
   v.change_set.dn = "CN=Bob,OU=CTIM,DC=lab,DC=example";
   v.change_set.object_guid = *Guid::Parse("1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8");
-  v.change_set.changes.push_back(
-      {"msExchMailboxGuid", ChangeKind::kSet, {}, {Guid::Parse("ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3")->AdBytes()}});
+  v.change_set.changes.push_back({"msExchMailboxGuid",
+                                  ChangeKind::kSet,
+                                  {},
+                                  {Guid::Parse("ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3")->AdBytes()}});
   v.outcomes.push_back({OutcomeState::kWritten, "", "2025-01-01T00:00:00.000Z", 7});
   v.outcomes.push_back({OutcomeState::kConfirmed, "", "2025-01-01T00:00:01.000Z", 8});
   std::ostringstream json;
@@ -96,7 +104,8 @@ TEST(RunFormat, ShowPrintsEveryChangeAndOutcomeAsJson) {
   std::ostringstream table;
   PrintRunDetail(run, std::span(&v, 1), OutputFormat::kTable, table);
   EXPECT_NE(table.str().find("confirmed (recorded by run 8)"), std::string::npos) << table.str();
-  EXPECT_NE(table.str().find("(empty) -> ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3"), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("(empty) -> ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3"), std::string::npos)
+      << table.str();
 }
 
 }  // namespace
