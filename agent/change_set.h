@@ -3,6 +3,7 @@
 // never half-written. Optimistic concurrency is encoded in the change itself (see ChangeKind).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct ChangeSet {
   std::string dn;
   Guid object_guid;
   std::vector<AttributeChange> changes;
+  // The row's TargetExternalDirectoryObjectId (the Entra object id): where `verify` looks the object up in
+  // the cloud. nullopt for change sets recorded before the journal kept it.
+  std::optional<Guid> target_object_id;
 
   [[nodiscard]] bool empty() const { return changes.empty(); }
 };

@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS intents (
   row         INTEGER NOT NULL,
   object_guid TEXT NOT NULL,
   dn          TEXT NOT NULL,
-  recorded_at TEXT NOT NULL
+  recorded_at TEXT NOT NULL,
+  target_object_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS intents_by_run ON intents(run_id);
 CREATE INDEX IF NOT EXISTS intents_by_object ON intents(object_guid);
@@ -66,7 +67,24 @@ CREATE TABLE IF NOT EXISTS outcomes (
   detail    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outcomes_by_intent ON outcomes(intent_id);
+CREATE TABLE IF NOT EXISTS verifications (
+  run_id      INTEGER NOT NULL REFERENCES runs(id),
+  object_guid TEXT NOT NULL,
+  target_object_id TEXT NOT NULL DEFAULT '',
+  row         INTEGER NOT NULL DEFAULT 0,
+  status      TEXT NOT NULL CHECK (status IN ('done', 'pending', 'wrong')),
+  detail      TEXT NOT NULL DEFAULT '',
+  checked_at  TEXT NOT NULL,
+  first_sync_after_write TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, object_guid)
+);
 )sql";
+
+// Additive changes to schema version 1, applied to journals created before them. Older ctim-agent versions
+// ignore the added column and table, so the version stays 1.
+constexpr std::string_view kIntentsTargetColumn = "target_object_id";
+constexpr std::string_view kAddIntentsTargetColumn =
+    "ALTER TABLE intents ADD COLUMN target_object_id TEXT NOT NULL DEFAULT ''";
 
 }  // namespace
 
@@ -138,6 +156,11 @@ Status Journal::Migrate() {
   sqlite::Transaction tx(db_);
   if (!tx.begun()) return tx.begun();
   if (Status s = db_.Exec(kSchema); !s) return s;
+  auto has_column = HasColumn("intents", kIntentsTargetColumn);
+  if (!has_column) return std::unexpected(std::move(has_column.error()));
+  if (!*has_column) {
+    if (Status s = db_.Exec(kAddIntentsTargetColumn); !s) return s;
+  }
   auto version = db_.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!version) return std::unexpected(std::move(version.error()));
   auto row = version->Step();
@@ -156,6 +179,13 @@ Status Journal::Migrate() {
     if (Status s = insert->Bind(1, std::to_string(kSchemaVersion)).Run(); !s) return s;
   }
   return tx.Commit();
+}
+
+Result<bool> Journal::HasColumn(std::string_view table, std::string_view column) {
+  auto st = db_.Prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, table).Bind(2, column);
+  return st->Step();
 }
 
 Status Journal::LockForWriting() {
@@ -211,7 +241,8 @@ Result<std::vector<IntentId>> Journal::RecordIntents(RunId run, std::span<const 
   sqlite::Transaction tx(db_);
   if (!tx.begun()) return std::unexpected(tx.begun().error());
   auto intent_stmt = db_.Prepare(
-      "INSERT INTO intents(run_id, attempt, row, object_guid, dn, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO intents(run_id, attempt, row, object_guid, dn, recorded_at, target_object_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto change_stmt = db_.Prepare(
       "INSERT INTO changes(intent_id, seq, attribute, op, reverts_change_id) VALUES (?1, ?2, ?3, ?4, ?5)");
   auto value_stmt = db_.Prepare("INSERT INTO change_values(change_id, side, seq, value) VALUES (?1, ?2, ?3, ?4)");
@@ -228,7 +259,8 @@ Result<std::vector<IntentId>> Journal::RecordIntents(RunId run, std::span<const 
         .Bind(3, static_cast<std::int64_t>(cs.row))
         .Bind(4, cs.object_guid.ToString())
         .Bind(5, cs.dn)
-        .Bind(6, now);
+        .Bind(6, now)
+        .Bind(7, cs.target_object_id ? cs.target_object_id->ToString() : std::string());
     if (Status s = intent_stmt->Run(); !s) return std::unexpected(std::move(s.error()));
     const IntentId intent_id = db_.LastInsertId();
     ids.push_back(intent_id);

@@ -17,6 +17,7 @@
 
 #include "agent/change_set.h"
 #include "agent/sqlite.h"
+#include "agent/verify_status.h"
 #include "common/result.h"
 
 namespace ctim::agent {
@@ -99,6 +100,20 @@ struct OutcomeToRecord {
   std::string detail;
 };
 
+// The latest verification of one object of a write run: `verify RUN` records it after every pass (one
+// row per object, replaced each time), `show RUN` prints it.
+struct VerificationRecord {
+  Guid object_guid;
+  std::optional<Guid> target_object_id;
+  std::size_t row = 0;
+  VerifyStatus status = VerifyStatus::kPending;
+  std::string detail;      // the reason, as the verify report prints it
+  std::string checked_at;  // UTC ISO 8601 (filled in by RecordVerifications)
+  // The tenant's first directory-sync time seen after the write (empty: none seen yet). A later `verify`
+  // needs it to tell "synced once since the write" from "synced twice" (agent/verify_classify.h).
+  std::string first_sync_after_write;
+};
+
 class Journal {
  public:
   // Opens or creates the journal at `path` (":memory:" for tests) and brings the schema up to date.
@@ -128,10 +143,17 @@ class Journal {
   // For each change of `run`: the rollback change that undid it, if a rollback wrote it successfully.
   [[nodiscard]] Result<std::vector<std::pair<ChangeId, RunId>>> RevertedChanges(RunId run);
 
+  // Replaces the verification record of each object of `run`, in ONE transaction; checked_at = now.
+  // Needs no writer lock: verify changes nothing in AD. (journal_verify.cpp)
+  [[nodiscard]] Status RecordVerifications(RunId run, std::span<const VerificationRecord> records);
+  // The verification records of `run`, in row order; empty when it was never verified.
+  [[nodiscard]] Result<std::vector<VerificationRecord>> RunVerifications(RunId run);
+
  private:
   explicit Journal(sqlite::Database db) : db_(std::move(db)) {}
   [[nodiscard]] Status Migrate();
   [[nodiscard]] Status LockForWriting();
+  [[nodiscard]] Result<bool> HasColumn(std::string_view table, std::string_view column);
   [[nodiscard]] Result<std::vector<IntentView>> LoadIntents(std::string_view where, std::optional<std::int64_t> arg);
 
   sqlite::Database db_;

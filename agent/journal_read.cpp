@@ -126,7 +126,8 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
   };
 
   Status s = run_query(
-      "SELECT i.id, i.run_id, i.attempt, i.row, i.object_guid, i.dn, i.recorded_at FROM intents i WHERE " + filter +
+      "SELECT i.id, i.run_id, i.attempt, i.row, i.object_guid, i.dn, i.recorded_at, i.target_object_id "
+      "FROM intents i WHERE " + filter +
           " ORDER BY i.id",
       [&](const sqlite::Statement& st) -> Status {
         IntentView v;
@@ -139,6 +140,12 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
         v.change_set.object_guid = *guid;
         v.change_set.dn = st.Text(5);
         v.recorded_at = st.Text(6);
+        if (const std::string target = st.Text(7); !target.empty()) {
+          v.change_set.target_object_id = Guid::Parse(target);
+          if (!v.change_set.target_object_id) {
+            return std::unexpected(Corrupt("intent " + std::to_string(v.id) + " has target_object_id " + target));
+          }
+        }
         by_id.emplace(v.id, intents.size());
         intents.push_back(std::move(v));
         return {};

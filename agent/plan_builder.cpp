@@ -105,6 +105,7 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
       r.change_set.row = source.row;
       r.change_set.dn = object.dn;
       r.change_set.object_guid = object.object_guid;
+      r.change_set.target_object_id = source.target_object_id;
       matched[i] = m.object;
       for (std::string& v : MissingX500s(source, object)) x500_lookup.insert(std::move(v));
     }

@@ -158,6 +158,7 @@ ObjectPlan PlanObject(const SourceIdentity& source, const DirectoryObject& objec
   plan.change_set.row = source.row;
   plan.change_set.dn = object.dn;
   plan.change_set.object_guid = object.object_guid;
+  plan.change_set.target_object_id = source.target_object_id;
   std::vector<Finding>& findings = plan.findings;
 
   CheckRowSyntax(source, options, findings);

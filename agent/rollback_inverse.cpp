@@ -38,6 +38,7 @@ InversePlan PlanInverse(const IntentView& original, const DirectoryObject& curre
   plan.inverse.row = original.change_set.row;
   plan.inverse.dn = current.dn;  // the object may have moved since: write where it is now
   plan.inverse.object_guid = original.change_set.object_guid;
+  plan.inverse.target_object_id = original.change_set.target_object_id;
   const std::string when =
       current.Single("whenChanged") ? " (object whenChanged " + std::string(*current.Single("whenChanged")) + ")" : "";
 

@@ -1,6 +1,7 @@
 #include "agent/run_format.h"
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 
 namespace ctim::agent {
@@ -39,7 +40,15 @@ json ValuesJson(const std::string& attribute, const AttributeValues& values) {
   return list;
 }
 
-json IntentJson(const IntentView& v) {
+using VerdictByObject = std::map<Guid, const VerificationRecord*>;
+
+VerdictByObject ByObject(std::span<const VerificationRecord> verifications) {
+  VerdictByObject by;
+  for (const VerificationRecord& r : verifications) by[r.object_guid] = &r;
+  return by;
+}
+
+json IntentJson(const IntentView& v, const VerdictByObject& verdicts) {
   json changes = json::array();
   for (std::size_t i = 0; i < v.change_set.changes.size(); ++i) {
     const AttributeChange& c = v.change_set.changes[i];
@@ -58,15 +67,23 @@ json IntentJson(const IntentView& v) {
                         {"at", o.at},
                         {"recorded_by", o.recorded_by}});
   }
-  return {{"id", v.id},
-          {"row", v.change_set.row},
-          {"dn", v.change_set.dn},
-          {"object_guid", v.change_set.object_guid.ToString()},
-          {"attempt", v.attempt},
-          {"recorded_at", v.recorded_at},
-          {"state", LatestName(v)},
-          {"changes", changes},
-          {"outcomes", outcomes}};
+  json intent = {{"id", v.id},
+                 {"row", v.change_set.row},
+                 {"dn", v.change_set.dn},
+                 {"object_guid", v.change_set.object_guid.ToString()},
+                 {"target_object_id",
+                  v.change_set.target_object_id ? json(v.change_set.target_object_id->ToString()) : json(nullptr)},
+                 {"attempt", v.attempt},
+                 {"recorded_at", v.recorded_at},
+                 {"state", LatestName(v)},
+                 {"changes", changes},
+                 {"outcomes", outcomes}};
+  if (const auto it = verdicts.find(v.change_set.object_guid); it != verdicts.end()) {
+    intent["verify"] = {{"status", VerifyStatusName(it->second->status)},
+                        {"detail", it->second->detail},
+                        {"checked_at", it->second->checked_at}};
+  }
+  return intent;
 }
 
 void PrintRunHeader(const RunRecord& r, std::ostream& out) {
@@ -123,11 +140,12 @@ void PrintRuns(std::span<const RunRecord> runs, OutputFormat format, std::ostrea
   }
 }
 
-void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents, OutputFormat format,
-                    std::ostream& out) {
+void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents,
+                    std::span<const VerificationRecord> verifications, OutputFormat format, std::ostream& out) {
+  const VerdictByObject verdicts = ByObject(verifications);
   if (format == OutputFormat::kJson) {
     json list = json::array();
-    for (const IntentView& v : intents) list.push_back(IntentJson(v));
+    for (const IntentView& v : intents) list.push_back(IntentJson(v, verdicts));
     Dump({{"run", RunJson(run)}, {"intents", list}}, out);
     return;
   }
@@ -146,6 +164,11 @@ void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents, O
       out << "      " << o.at << "  " << OutcomeStateName(o.state);
       if (o.recorded_by != run.id) out << " (recorded by run " << o.recorded_by << ")";
       if (!o.detail.empty()) out << ": " << o.detail;
+      out << "\n";
+    }
+    if (const auto it = verdicts.find(v.change_set.object_guid); it != verdicts.end()) {
+      out << "      " << it->second->checked_at << "  verify: " << VerifyStatusName(it->second->status);
+      if (!it->second->detail.empty()) out << ": " << it->second->detail;
       out << "\n";
     }
   }

@@ -4,9 +4,11 @@
 // access here (the caller reads it), so output is testable from values.
 //
 // JSON of `show RUN`:
-//   {"run": {<run>}, "intents": [{"id", "row", "dn", "object_guid", "attempt", "recorded_at", "state",
+//   {"run": {<run>}, "intents": [{"id", "row", "dn", "object_guid", "target_object_id", "attempt",
+//     "recorded_at", "state",
 //     "changes": [{"attribute", "op", "before": [...], "after": [...], "reverts_change_id"}],
-//     "outcomes": [{"state", "detail", "at", "recorded_by"}]}]}
+//     "outcomes": [{"state", "detail", "at", "recorded_by"}],
+//     "verify": {"status", "detail", "checked_at"} (only when `verify` has judged the object)}]}
 //   "state" is the latest outcome, or "unresolved" when there is none yet.
 // JSON of `runs`: {"runs": [{<run>}]}, <run> = {"id", "kind", "state", "started_at", "finished_at", "file",
 //   "file_sha256", "options" (object), "rollback_of" (id or null), "summary"}.
@@ -23,8 +25,9 @@ namespace ctim::agent {
 
 // REQUIRES: format is kTable or kJson (the caller refuses csv).
 void PrintRuns(std::span<const RunRecord> runs, OutputFormat format, std::ostream& out);
-void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents, OutputFormat format,
-                    std::ostream& out);
+// `verifications`: the latest verify verdict per object of the run (Journal::RunVerifications), may be empty.
+void PrintRunDetail(const RunRecord& run, std::span<const IntentView> intents,
+                    std::span<const VerificationRecord> verifications, OutputFormat format, std::ostream& out);
 void PrintRollbackReport(const RollbackReport& report, OutputFormat format, std::ostream& out);
 
 }  // namespace ctim::agent

@@ -32,7 +32,7 @@ int RunPlan(const Invocation& invocation) {
   }
   auto args = ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--overwrite-guid]");
   if (!args) return ReportError(invocation, args.error());
-  auto planned = PlanFile(*common->config, *args);
+  auto planned = PlanFile(*common->config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
 
   agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);

@@ -12,8 +12,8 @@
 #include "service/directory_setup.h"
 #include "service/exit_codes.h"
 #include "service/journal_setup.h"
-#include "service/progress_adapter.h"
 #include "service/run_args.h"
+#include "service/verify_run.h"
 
 namespace ctim::service {
 namespace {
@@ -94,10 +94,9 @@ int RunRollback(const Invocation& invocation) {
                                                              ? std::string("mS-DS-ConsistencyGuid")
                                                              : common->config->agent.anchor);
   settings.batch_size = static_cast<std::size_t>(batch_size);
-  ProgressBar bar(common->progress);
-  BarProgress progress(bar);
+  BarProgress progress(common->progress);
   auto report = agent::RollbackRun(*run, **directory, *journal, settings, progress, invocation.stop);
-  bar.Finish();
+  progress.Finish();
   if (!report) {
     Error e = report.error();
     if (e.code == Errc::kNotFound) e.code = Errc::kInvalidInput;

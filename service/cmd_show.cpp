@@ -1,5 +1,6 @@
-// `ctim-agent show RUN`: what one run did, per user: every change it sent (attribute, old -> new) and every
-// outcome the journal holds for it (written, confirmed, conflict, failed, ...). Reads the journal only.
+// `ctim-agent show RUN`: what one run did, per user: every change it sent (attribute, old -> new), every
+// outcome the journal holds for it (written, confirmed, conflict, failed, ...) and, once `verify` has run,
+// its latest verdict per object (done, pending, wrong). Reads the journal only.
 #include <cstdio>
 #include <iostream>
 
@@ -15,8 +16,8 @@ namespace ctim::service {
 int RunShow(const Invocation& invocation) {
   auto options =
       MakeOptions(invocation,
-                  "Show what run RUN did, per user: every change it sent (attribute, old -> new) and "
-                  "every outcome the journal holds for it. Reads only the journal.\n"
+                  "Show what run RUN did, per user: every change it sent (attribute, old -> new), every "
+                  "outcome the journal holds for it and the latest `verify` verdict. Reads only the journal.\n"
                   "Exit status: 0 shown, 2 bad option, no journal or unknown run.");
   options.add_options("show")("format", "output: table or json",
                               cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
@@ -53,7 +54,9 @@ int RunShow(const Invocation& invocation) {
   }
   auto intents = journal->RunIntents(*run);
   if (!intents) return ReportError(invocation, intents.error());
-  agent::PrintRunDetail(**record, *intents, *format, std::cout);
+  auto verifications = journal->RunVerifications(*run);
+  if (!verifications) return ReportError(invocation, verifications.error());
+  agent::PrintRunDetail(**record, *intents, *verifications, *format, std::cout);
   std::cout.flush();
   return kExitOk;
 }

@@ -14,8 +14,7 @@
 #include "service/file_digest.h"
 #include "service/journal_setup.h"
 #include "service/plan_file.h"
-#include "service/progress_adapter.h"
-#include "service/progress_bar.h"
+#include "service/verify_run.h"
 
 namespace ctim::service {
 namespace {
@@ -81,7 +80,7 @@ int RunWrite(const Invocation& invocation) {
   const std::filesystem::path file = std::filesystem::absolute(args->file, ec);
   auto digest = Sha256OfFile(file);  // before reading it: the journal names the exact bytes planned from
   if (!digest) return ReportError(invocation, digest.error());
-  auto planned = PlanFile(*common->config, *args);
+  auto planned = PlanFile(*common->config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
   if (invocation.stop.stop_requested()) {
     std::fprintf(stderr, "ctim-agent write: stopped before writing; nothing was changed\n");
@@ -100,11 +99,10 @@ int RunWrite(const Invocation& invocation) {
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
   settings.batch_size = static_cast<std::size_t>(batch_size);
 
-  ProgressBar bar(common->progress);
-  BarProgress progress(bar);
+  BarProgress progress(common->progress);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,
                                  settings, progress, invocation.stop);
-  bar.Finish();
+  progress.Finish();
   if (!report) return ReportError(invocation, report.error());
 
   agent::PrintWriteReport(planned->plan, *report, args->format, agent::UtcNow(), std::cout);

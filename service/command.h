@@ -23,6 +23,8 @@ struct CommandSpec {
   std::string_view name;
   std::string_view summary;  // one line for `ctim-agent --help`
   CommandFn run;
+  // A daemon: a stop request (SIGTERM) is its normal end, not an interruption (exit 0, not 5).
+  bool daemon = false;
 };
 
 std::span<const CommandSpec> Commands();
@@ -36,5 +38,7 @@ int RunWrite(const Invocation& invocation);
 int RunRollback(const Invocation& invocation);
 int RunRuns(const Invocation& invocation);
 int RunShow(const Invocation& invocation);
+int RunServe(const Invocation& invocation);
+int RunVerify(const Invocation& invocation);
 
 }  // namespace ctim::service

@@ -14,6 +14,9 @@ std::span<const CommandSpec> Commands() {
       CommandSpec{"rollback", "restore what a write run changed to the values before", &RunRollback},
       CommandSpec{"runs", "list the write and rollback runs in the journal", &RunRuns},
       CommandSpec{"show", "what one run did, per user, with every outcome", &RunShow},
+      CommandSpec{"verify", "poll Graph and Exchange Online until what a run wrote has arrived", &RunVerify},
+      CommandSpec{"serve", "run as a service: verify every written run, unattended (systemd Type=notify)", &RunServe,
+                  true},
   };
   return kCommands;
 }

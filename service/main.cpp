@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         invocation.name = std::string(first);
         invocation.args.assign(argv + 2, argv + argc);
         const int code = command.run(invocation);
-        return stop.stop_requested() && code == kExitOk ? kExitInterrupted : code;
+        return stop.stop_requested() && code == kExitOk && !command.daemon ? kExitInterrupted : code;
       }
     }
     std::fprintf(stderr, "ctim-agent: unknown command \"%s\" — see ctim-agent --help\n", argv[1]);

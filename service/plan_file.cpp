@@ -4,9 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/adapters/graph_cloud.h"
 #include "agent/matcher.h"
 #include "agent/reader_options.h"
+#include "service/cloud_setup.h"
 #include "service/directory_setup.h"
+#include "service/verify_run.h"
 
 namespace ctim::service {
 namespace {
@@ -14,18 +17,6 @@ namespace {
 std::shared_ptr<spdlog::logger> Log() {
   auto logger = spdlog::get("service");
   return logger ? logger : spdlog::default_logger();
-}
-
-Result<agent::ReaderOptions> ReaderOptionsFrom(const Config& config) {
-  agent::ReaderOptions reader;
-  const std::string& separator = config.agent.email_separator;
-  if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", separator); !set) {
-    return Fail(Errc::kInvalidInput,
-                config.source.string() + ": [agent] email_separator = \"" + separator +
-                    "\" is not a separator the reader knows",
-                set.error().hint);
-  }
-  return reader;
 }
 
 }  // namespace
@@ -59,7 +50,7 @@ Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_vi
   return args;
 }
 
-Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args) {
+Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::stop_token stop) {
   if (Status valid = ValidateConfig(config); !valid) return std::unexpected(std::move(valid.error()));
   auto reader = ReaderOptionsFrom(config);
   if (!reader) return std::unexpected(std::move(reader.error()));
@@ -84,6 +75,12 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args) {
   planned.settings.plan.overwrite_guid = args.overwrite_guid;
   planned.settings.plan.target_delivery_domain = config.agent.target_delivery_domain;
 
+  if (config.cloud.configured) {
+    auto client = MakeCloudClient(config);
+    if (!client) return std::unexpected(std::move(client.error()));
+    planned.cloud_client = std::move(*client);
+    planned.cloud = std::make_unique<agent::GraphCloudResolver>(*planned.cloud_client, std::move(stop));
+  }
   auto directory = OpenDirectory(config);
   if (!directory) return std::unexpected(std::move(directory.error()));
   planned.directory = std::move(*directory);
@@ -114,6 +111,7 @@ std::string PlanOptionsJson(const Config& config, const PlannedFile& planned, st
                                   {"base_dns", config.ldap.base_dns},
                                   {"ldap_url", config.ldap.url},
                                   {"gc_url", config.ldap.gc_url},
+                                  {"cloud", config.cloud.configured},
                                   {"batch_size", batch_size},
                                   {"window", config.ldap.window}};
   return options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,12 +1,16 @@
 // The plan code path that `plan` and `write` share, so the dry run cannot differ from what is written:
-// read the CTIM file (refused as a whole on file-level errors), connect to AD, build the plan (one paged
-// candidate search, one batched GC lookup), and fold the rejected rows in as refusals.
+// read the CTIM file (refused as a whole on file-level errors), make the cloud resolver when [cloud] is
+// configured (service/cloud_setup.h -> agent/adapters/graph_cloud.h), connect to AD, build the plan (one paged
+// candidate search, one batched Graph lookup, one batched GC lookup), and fold the rejected rows in as
+// refusals.
 #pragma once
 
 #include <cxxopts.hpp>
 #include <memory>
+#include <stop_token>
 #include <string>
 
+#include "agent/cloud_resolver.h"
 #include "agent/directory.h"
 #include "agent/identity_file.h"
 #include "agent/plan.h"
@@ -14,6 +18,7 @@
 #include "agent/plan_format.h"
 #include "common/result.h"
 #include "service/config.h"
+#include "sync/cloud_client.h"
 
 namespace ctim::service {
 
@@ -32,12 +37,15 @@ struct PlannedFile {
   agent::IdentityFile identities;
   agent::PlanSettings settings;
   agent::Plan plan;
-  std::unique_ptr<agent::Directory> directory;  // still connected: `write` goes on with it
+  std::unique_ptr<sync::CloudClient> cloud_client;  // when [cloud] is configured
+  std::unique_ptr<agent::CloudResolver> cloud;      // over cloud_client (declared after it: destroyed first)
+  std::unique_ptr<agent::Directory> directory;      // still connected: `write` goes on with it
 };
 
 // Errors: kInvalidInput (config, file refused as a whole: nothing planned), or the AD error (unreachable,
-// bind refused, candidates or Global Catalog unreadable).
-[[nodiscard]] Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args);
+// bind refused, candidates or Global Catalog unreadable). A cloud that cannot be asked is not an error: the
+// plan uses the offline keys and says so (agent/plan_builder.h). `stop` aborts a Graph lookup in flight.
+[[nodiscard]] Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::stop_token stop);
 
 // {"overwrite_guid": .., "match_order": [..], "anchor": .., "base_dns": [..], "gc_url": .., ...} for the
 // journal.

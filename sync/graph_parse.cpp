@@ -20,7 +20,7 @@ Error NotJson(std::string_view what, std::string_view body) {
 std::string_view GraphUserSelect() {
   return "id,userPrincipalName,mail,proxyAddresses,assignedLicenses,onPremisesSyncEnabled,"
          "onPremisesImmutableId,onPremisesSecurityIdentifier,onPremisesDistinguishedName,"
-         "onPremisesLastSyncDateTime,onPremisesProvisioningErrors";
+         "onPremisesLastSyncDateTime,onPremisesProvisioningErrors,serviceProvisioningErrors";
 }
 
 CloudUser ParseCloudUser(const Json& user) {

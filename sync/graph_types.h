@@ -19,8 +19,7 @@ struct ProvisioningError {
   friend bool operator==(const ProvisioningError&, const ProvisioningError&) = default;
 };
 
-// serviceProvisioningErrors[]: a workload (Exchange Online) could not provision the object. Parsed when
-// present; not in GraphUserSelect() yet because the emulator refuses the name in $select.
+// serviceProvisioningErrors[]: a workload (Exchange Online) could not provision the object.
 struct ServiceProvisioningError {
   std::string service_instance;  // "exchange/namprd03-012-01"
   std::string error_detail;      // XML text from Exchange

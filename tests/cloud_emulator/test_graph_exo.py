@@ -91,6 +91,12 @@ class GraphExoTest(unittest.TestCase):
         self.assertEqual(u["assignedLicenses"], [])
         self.assertEqual(len(u["proxyAddresses"]), 3)
 
+    def test_service_provisioning_errors_is_a_selectable_user_property(self):
+        # A real v1.0 user property (Exchange provisioning errors); the agent selects it with the others.
+        status, _h, u = self.graph(f"/v1.0/users/{self.alice_id}?$select=id,serviceProvisioningErrors")
+        self.assertEqual(status, 200, u)
+        self.assertEqual(u["serviceProvisioningErrors"], [])
+
     def test_user_by_upn_and_default_properties(self):
         status, _h, u = self.graph(f"/v1.0/users/{urllib.parse.quote(f'alice-{self.tag}@lab.example')}")
         self.assertEqual(status, 200, u)

@@ -16,3 +16,10 @@ foreach(name write conflicts rollback cli kill)
     TIMEOUT 1800)
   add_dependencies(core_${name}_test ctim-agent)
 endforeach()
+
+# plan/write with [cloud] configured against the HTTPS cloud emulator (its own, on ephemeral ports), then verify.
+ctim_integration_test(NAME core_cloud_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/core_cloud_test.cpp
+  LIBS ctim_core_lab ctim_verify_lab nlohmann_json::nlohmann_json
+  TIMEOUT 900)
+add_dependencies(core_cloud_test ctim-agent)

@@ -100,6 +100,7 @@ class View:
             "onPremisesUserPrincipalName": rec.get("ad_upn"),
             "preferredLanguage": None,
             "proxyAddresses": list(rec.get("proxies") or ()),
+            "serviceProvisioningErrors": [],  # Exchange provisioning errors: none are simulated
             "surname": None,
             "userPrincipalName": rec["upn"],
             "userType": "Member",

@@ -24,7 +24,8 @@ USER_PROPS = ("id", "accountEnabled", "assignedLicenses", "businessPhones", "cre
               "onPremisesDistinguishedName", "onPremisesDomainName", "onPremisesImmutableId",
               "onPremisesLastSyncDateTime", "onPremisesProvisioningErrors", "onPremisesSamAccountName",
               "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "onPremisesUserPrincipalName",
-              "preferredLanguage", "proxyAddresses", "surname", "userPrincipalName", "userType")
+              "preferredLanguage", "proxyAddresses", "serviceProvisioningErrors", "surname", "userPrincipalName",
+              "userType")
 ORG_PROPS = ("id", "displayName", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "verifiedDomains")
 FILTERABLE = {p.lower(): p for p in ("id", "userPrincipalName", "mail", "onPremisesImmutableId",
                                      "onPremisesSamAccountName", "onPremisesSyncEnabled", "displayName",

@@ -94,15 +94,21 @@ TEST(RunFormat, ShowPrintsEveryChangeAndOutcomeAsJson) {
   v.outcomes.push_back({OutcomeState::kWritten, "", "2025-01-01T00:00:00.000Z", 7});
   v.outcomes.push_back({OutcomeState::kConfirmed, "", "2025-01-01T00:00:01.000Z", 8});
   std::ostringstream json;
-  PrintRunDetail(run, std::span(&v, 1), OutputFormat::kJson, json);
+  VerificationRecord verdict;
+  verdict.object_guid = v.change_set.object_guid;
+  verdict.status = VerifyStatus::kPending;
+  verdict.detail = "ExchangeGuid not in Exchange Online yet";
+  verdict.checked_at = "2025-01-01T00:05:00.000Z";
+  PrintRunDetail(run, std::span(&v, 1), std::span(&verdict, 1), OutputFormat::kJson, json);
   const auto doc = nlohmann::json::parse(json.str());
   EXPECT_EQ(doc["run"]["id"], 7);
   EXPECT_EQ(doc["run"]["options"]["overwrite_guid"], false);
   EXPECT_EQ(doc["intents"][0]["state"], "confirmed");
   EXPECT_EQ(doc["intents"][0]["changes"][0]["after"][0], "ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3");
   EXPECT_EQ(doc["intents"][0]["outcomes"][1]["recorded_by"], 8);
+  EXPECT_EQ(doc["intents"][0]["verify"]["status"], "pending");
   std::ostringstream table;
-  PrintRunDetail(run, std::span(&v, 1), OutputFormat::kTable, table);
+  PrintRunDetail(run, std::span(&v, 1), {}, OutputFormat::kTable, table);
   EXPECT_NE(table.str().find("confirmed (recorded by run 8)"), std::string::npos) << table.str();
   EXPECT_NE(table.str().find("(empty) -> ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3"), std::string::npos)
       << table.str();

@@ -1,0 +1,143 @@
+// `ctim-agent verify [RUN | --file FILE]`: asks Microsoft Graph and Exchange Online, in batches, whether the
+// values a write run put into AD (or a CTIM file asks for) have arrived, and says per object DONE, PENDING
+// (not synced yet: shows the tenant's last sync) or WRONG (what is wrong and what to do). Polls every
+// verify_interval_seconds until every object is DONE or WRONG or verify_deadline_seconds pass; --once looks
+// once. RUN defaults to the latest write run. Verdicts of a run are recorded in the journal after every pass.
+// Exit: 0 all DONE; 1 some PENDING or WRONG (or rows not verifiable); 2 bad input or config; 3 the cloud is
+// unreachable or refused the credentials; 5 interrupted.
+#include <cstdio>
+#include <filesystem>
+
+#include "agent/adapters/cloud_verify_source.h"
+#include "agent/journal.h"
+#include "agent/reader_options.h"
+#include "agent/verifier.h"
+#include "agent/verify_expectations.h"
+#include "agent/verify_report.h"
+#include "service/cli.h"
+#include "service/cloud_setup.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/logging.h"
+#include "service/progress_bar.h"
+#include "service/verify_run.h"
+
+namespace ctim::service {
+namespace {
+
+struct Input {
+  agent::ExpectationSet set;
+  agent::VerifySubject subject;
+};
+
+int Finish(const Invocation& invocation, const agent::VerifyReport& report, const agent::VerifySubject& subject,
+           agent::ReportFormat format) {
+  const std::string text = agent::FormatVerify(report, subject, format);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  if (report.stopped) return kExitInterrupted;
+  if (report.last_error) {
+    std::fprintf(stderr, "%s %s: %s\n", invocation.program.c_str(), invocation.name.c_str(),
+                 report.last_error->ToString().c_str());
+    return ExitCodeFor(report.last_error->code);
+  }
+  const agent::VerifyCounts c = report.Count();
+  return c.pending == 0 && c.wrong == 0 && subject.skipped.empty() ? kExitOk : kExitAttention;
+}
+
+}  // namespace
+
+int RunVerify(const Invocation& invocation) {
+  auto options = MakeOptions(
+      invocation,
+      "Verify in Microsoft Graph and Exchange Online that what a write run put into AD (default: the latest run), "
+      "or what a CTIM file asks for, has arrived through Entra Connect. Each object is DONE, PENDING (not synced "
+      "yet) or WRONG (the cloud holds something else; the report says what to do). Polls until every object is "
+      "DONE or WRONG, or the deadline passes.\nExit status: 0 all DONE, 1 some PENDING or WRONG, 2 bad input, "
+      "3 cloud unreachable or credentials refused, 5 interrupted.");
+  options.add_options("verify")
+      ("file", "verify this CTIM identities file instead of a run (no journal)", cxxopts::value<std::string>(), "FILE")
+      ("once", "one pass, then report")
+      ("interval", "seconds between passes (default: [agent] verify_interval_seconds)", cxxopts::value<int>(), "S")
+      ("deadline", "stop polling after this many seconds (default: [agent] verify_deadline_seconds)",
+       cxxopts::value<int>(), "S")
+      ("format", "table or json", cxxopts::value<std::string>()->default_value("table"), "FORMAT")
+      ("journal", "journal file (default: [agent] journal)", cxxopts::value<std::string>(), "FILE")
+      ("run", "the write run to verify", cxxopts::value<std::string>());
+  options.parse_positional({"run"});
+  options.positional_help("[RUN | --file FILE]");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  const Config& config = *common->config;
+  const auto format = agent::ParseReportFormat((*parsed)["format"].as<std::string>());
+  if (!format) return ReportError(invocation, format.error());
+  const bool by_file = parsed->count("file") > 0;
+  if (by_file && parsed->count("run") > 0) {
+    return ReportError(invocation, {Errc::kInvalidInput, "give a RUN or --file FILE, not both", {}});
+  }
+  agent::VerifyOptions verify;
+  verify.once = parsed->count("once") > 0;
+  const int interval = parsed->count("interval") > 0 ? (*parsed)["interval"].as<int>() : config.agent.verify_interval_seconds;
+  const int deadline = parsed->count("deadline") > 0 ? (*parsed)["deadline"].as<int>() : config.agent.verify_deadline_seconds;
+  if (interval < 1 || deadline < 1) {
+    return ReportError(invocation, {Errc::kInvalidInput, "--interval and --deadline must be at least 1 second", {}});
+  }
+  verify.interval = std::chrono::seconds(interval);
+  verify.deadline = std::chrono::seconds(deadline);
+
+  std::optional<agent::Journal> journal;
+  Input input;
+  if (by_file) {
+    auto reader = ReaderOptionsFrom(config);
+    if (!reader) return ReportError(invocation, reader.error());
+    const std::string file = (*parsed)["file"].as<std::string>();
+    auto set = agent::ExpectationsFromFile(file, *reader);
+    if (!set) return ReportError(invocation, set.error());
+    input.subject = {std::nullopt, file, set->skipped, set->rejected_rows};
+    input.set = std::move(*set);
+  } else {
+    const std::string path = parsed->count("journal") > 0 ? (*parsed)["journal"].as<std::string>() : config.agent.journal;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return ReportError(invocation, {Errc::kInvalidInput, "no journal at " + path,
+                                      "run ctim-agent write first, pass --journal FILE, or verify a file with --file"});
+    }
+    auto opened = agent::Journal::Open(path);
+    if (!opened) return ReportError(invocation, opened.error());
+    journal.emplace(std::move(*opened));
+    auto run_input = LoadRunInput(*journal, path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
+    if (!run_input) return ReportError(invocation, run_input.error());
+    input.set = std::move(run_input->set);
+    input.subject = std::move(run_input->subject);
+    verify.known_sync_times = std::move(run_input->known_sync_times);
+  }
+
+  auto cloud = MakeCloudClient(config);
+  if (!cloud) return ReportError(invocation, cloud.error());
+  agent::CloudVerifySource source(**cloud);
+  agent::Verifier verifier(source, verify);
+  BarProgress progress(common->progress);
+  std::optional<JournalRecorder> recorder;
+  if (journal && input.subject.run) recorder.emplace(*journal, *input.subject.run);
+  Logger("service")->info("verify {}: {} objects{}; {}", input.subject.run ? "run " + std::to_string(*input.subject.run)
+                                                                           : "file " + input.subject.file,
+                          input.set.expectations.size(),
+                          input.subject.skipped.empty() ? std::string()
+                                                        : ", " + std::to_string(input.subject.skipped.size()) +
+                                                              " not verifiable",
+                          verify.once ? std::string("one pass")
+                                      : "every " + std::to_string(interval) + " s for at most " +
+                                            std::to_string(deadline) + " s");
+  auto report = verifier.Run(std::move(input.set.expectations), invocation.stop, progress,
+                             recorder ? &*recorder : nullptr);
+  if (!report) return ReportError(invocation, report.error());
+  return Finish(invocation, *report, input.subject, *format);
+}
+
+}  // namespace ctim::service

@@ -1,0 +1,3 @@
+# `ctim-agent serve` as a process: systemd notify protocol, JSON logs, SIGTERM, sweeps of the journal.
+add_test(NAME serve_cli COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/serve_cli_test.py $<TARGET_FILE:ctim-agent>)
+set_tests_properties(serve_cli PROPERTIES LABELS integration TIMEOUT 300 ENVIRONMENT PYTHONDONTWRITEBYTECODE=1)

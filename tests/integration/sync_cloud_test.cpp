@@ -1,0 +1,208 @@
+// sync/ against the real HTTPS cloud emulator (no AD needed: --no-ad): certificate tokens in both assertion
+// modes, the client-secret path, an expired certificate, a CA that does not match, and every transport
+// fault switch (429 bursts at HTTP and $batch-item level, 503, slow answers, expired tokens).
+#include <gtest/gtest.h>
+
+#include "sync/cloud_client.h"
+#include "verify_lab.h"
+
+namespace ctim::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SyncCloudTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lab_ = ReadLabEnv();
+    ASSERT_TRUE(lab_);
+    Emulator::Options options;
+    options.ad = false;
+    emu_ = std::make_unique<Emulator>(nullptr, options);
+    ASSERT_TRUE(emu_->ok());
+  }
+
+  sync::CloudConfig Config(sync::AssertionMode mode = sync::AssertionMode::kPs256) const {
+    sync::CloudConfig c;
+    c.tenant_id = emu_->endpoints()["tenant_id"];
+    c.client_id = emu_->endpoints()["client_id"];
+    c.certificate_file = emu_->File("app-cert.pem");
+    c.private_key_file = emu_->File("app-key.pem");
+    c.assertion = mode;
+    c.login_url = emu_->Url("login");
+    c.graph_url = emu_->Url("graph");
+    c.exo_url = emu_->Url("exo");
+    c.ca_file = emu_->File("ca.pem");
+    c.limits.retry.base_delay = 20ms;  // keep backoff waits short; Retry-After still rules
+    c.limits.retry.max_delay = 500ms;
+    return c;
+  }
+
+  std::unique_ptr<sync::CloudClient> Client(const sync::CloudConfig& config) {
+    auto client = sync::CloudClient::Create(config);
+    EXPECT_TRUE(client) << client.error().ToString();
+    return client ? std::move(*client) : nullptr;
+  }
+
+  // The emulator's count of answers with `status` from `service`.
+  int Answers(const std::string& service, int status) {
+    const Json counters = emu_->Control("GET", "/counters");
+    return counters[service]["by_status"].value(std::to_string(status), 0);
+  }
+
+  std::optional<LabEnv> lab_;
+  std::unique_ptr<Emulator> emu_;
+};
+
+TEST_F(SyncCloudTest, CertificateTokensInBothAssertionModesReachGraphAndExo) {
+  for (sync::AssertionMode mode : {sync::AssertionMode::kPs256, sync::AssertionMode::kRs256}) {
+    auto client = Client(Config(mode));
+    ASSERT_TRUE(client);
+    EXPECT_TRUE(client->warnings().empty());
+    auto org = client->graph().GetOrganization({});
+    ASSERT_TRUE(org) << sync::AssertionModeName(mode) << ": " << org.error().ToString();
+    EXPECT_EQ(org->tenant_id, emu_->endpoints()["tenant_id"]);
+    auto mail_users = client->exo().ListDirSyncedMailUsers({});
+    ASSERT_TRUE(mail_users) << mail_users.error().ToString();
+    EXPECT_TRUE(mail_users->empty());
+    EXPECT_EQ(client->counts().token_calls, 2u) << "one token per resource, then cached";
+    ASSERT_TRUE(client->graph().GetOrganization({}));
+    EXPECT_EQ(client->counts().token_calls, 2u);
+  }
+  EXPECT_EQ(Answers("login", 200), 4);
+}
+
+TEST_F(SyncCloudTest, AClientSecretWorksAndIsWarnedAbout) {
+  sync::CloudConfig config = Config();
+  config.certificate_file.clear();
+  config.private_key_file.clear();
+  config.client_secret = Secret(emu_->app()["client_secret"].get<std::string>());
+  auto client = Client(config);
+  ASSERT_TRUE(client);
+  ASSERT_EQ(client->warnings().size(), 1u);
+  EXPECT_NE(client->warnings()[0].find("client secret"), std::string::npos);
+  auto org = client->graph().GetOrganization({});
+  EXPECT_TRUE(org) << org.error().ToString();
+}
+
+TEST_F(SyncCloudTest, AnExpiredCertificateIsAClearAuthenticationError) {
+  sync::CloudConfig config = Config();
+  config.certificate_file = emu_->File("app-cert-expired.pem");
+  auto client = Client(config);
+  ASSERT_TRUE(client);
+  ASSERT_FALSE(client->warnings().empty());
+  EXPECT_NE(client->warnings()[0].find("expired"), std::string::npos) << client->warnings()[0];
+  auto org = client->graph().GetOrganization({});
+  ASSERT_FALSE(org);
+  EXPECT_EQ(org.error().code, Errc::kUnauthenticated);
+  EXPECT_NE(org.error().message.find("AADSTS700027"), std::string::npos) << org.error().message;
+  EXPECT_NE(org.error().ToString().find("certificate"), std::string::npos) << org.error().ToString();
+  EXPECT_EQ(client->counts().graph_calls, 0u) << "no Graph call without a token";
+}
+
+TEST_F(SyncCloudTest, TheExpiredCertificateSwitchIsRefusedTheSameWay) {
+  emu_->Control("POST", "/faults/expired-cert", {{"enabled", true}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto org = client->graph().GetOrganization({});
+  ASSERT_FALSE(org);
+  EXPECT_EQ(org.error().code, Errc::kUnauthenticated);
+  EXPECT_NE(org.error().message.find("AADSTS700027"), std::string::npos) << org.error().message;
+}
+
+TEST_F(SyncCloudTest, AServerCertificateFromAnotherCaIsRefusedBeforeAnythingIsSent) {
+  for (const std::string& ca : {lab_->ca, std::string()}) {  // the lab's CA, then the system trust store
+    sync::CloudConfig config = Config();
+    config.ca_file = ca;
+    auto client = Client(config);
+    ASSERT_TRUE(client);
+    auto org = client->graph().GetOrganization({});
+    ASSERT_FALSE(org) << "trusting " << (ca.empty() ? "the system store" : ca);
+    EXPECT_EQ(org.error().code, Errc::kInvalidInput) << org.error().ToString();
+    EXPECT_NE(org.error().ToString().find("certificate"), std::string::npos) << org.error().ToString();
+  }
+  EXPECT_EQ(emu_->Control("GET", "/counters")["login"].value("http_calls", -1), 0)
+      << "the assertion never reached a server the agent does not trust";
+}
+
+TEST_F(SyncCloudTest, Throttling429BurstsAreWaitedOutOnEveryService) {
+  emu_->Control("POST", "/faults/throttle", {{"service", "login"}, {"count", 2}, {"retry_after", 1}});
+  emu_->Control("POST", "/faults/throttle", {{"service", "graph"}, {"count", 3}, {"retry_after", 1}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto org = client->graph().GetOrganization({});
+  ASSERT_TRUE(org) << org.error().ToString();
+  emu_->Control("POST", "/faults/throttle", {{"service", "exo"}, {"count", 2}, {"retry_after", 1}});
+  auto users = client->exo().ListDirSyncedMailUsers({});
+  ASSERT_TRUE(users) << users.error().ToString();
+  EXPECT_EQ(Answers("login", 429), 2);
+  EXPECT_EQ(Answers("graph", 429), 3);
+  EXPECT_EQ(Answers("exo", 429), 2);
+  EXPECT_GE(client->counts().throttled, 7u);
+  EXPECT_GE(client->counts().retries, 7u);
+}
+
+TEST_F(SyncCloudTest, ThrottledBatchItemsAreResentAlone) {
+  emu_->Control("POST", "/faults/throttle", {{"service", "graph"}, {"count", 5}, {"retry_after", 1}, {"level", "item"}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 600; ++i) {
+    char id[40];
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+    ids.emplace_back(id);
+  }
+  auto lookup = client->graph().GetUsersByIds(ids, {});
+  ASSERT_TRUE(lookup) << lookup.error().ToString();
+  EXPECT_EQ(lookup->not_found.size(), 600u);  // no AD: the tenant is empty
+  EXPECT_GE(client->counts().throttled, 5u);
+  EXPECT_LE(client->counts().graph_calls, 4u) << "2 batches of 20 filters, plus one for the re-sent items";
+}
+
+TEST_F(SyncCloudTest, Unavailable503IsRetried) {
+  emu_->Control("POST", "/faults/unavailable", {{"service", "all"}, {"count", 3}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto org = client->graph().GetOrganization({});
+  ASSERT_TRUE(org) << org.error().ToString();
+  auto users = client->exo().ListDirSyncedMailUsers({});
+  ASSERT_TRUE(users) << users.error().ToString();
+  // "all": the next 3 calls of EACH service answer 503.
+  EXPECT_EQ(Answers("login", 503), 3);
+  EXPECT_EQ(Answers("graph", 503), 3);
+  EXPECT_EQ(Answers("exo", 503), 3);
+  EXPECT_GE(client->counts().retries, 9u);
+}
+
+TEST_F(SyncCloudTest, SlowAnswersArriveAndTooSlowOnesTimeOutAsUnavailable) {
+  emu_->Control("POST", "/faults/delay", {{"service", "graph"}, {"ms", 300}});
+  sync::CloudConfig config = Config();
+  auto client = Client(config);
+  ASSERT_TRUE(client);
+  auto org = client->graph().GetOrganization({});
+  ASSERT_TRUE(org) << org.error().ToString();
+
+  emu_->Control("POST", "/faults/delay", {{"service", "graph"}, {"ms", 2500}});
+  config.limits.request_timeout = 1s;
+  config.limits.call_deadline = 3s;
+  auto impatient = Client(config);
+  ASSERT_TRUE(impatient);
+  auto late = impatient->graph().GetOrganization({});
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, Errc::kUnavailable) << late.error().ToString();
+  emu_->Control("POST", "/faults/delay", {{"service", "graph"}, {"ms", 0}});
+}
+
+TEST_F(SyncCloudTest, ExpiredAccessTokensAreReplaced) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->graph().GetOrganization({}));
+  emu_->Control("POST", "/faults/expire-tokens");
+  auto org = client->graph().GetOrganization({});
+  ASSERT_TRUE(org) << org.error().ToString();
+  EXPECT_EQ(client->counts().token_calls, 2u);
+  EXPECT_EQ(Answers("graph", 401), 1);
+}
+
+}  // namespace
+}  // namespace ctim::testing
