@@ -295,10 +295,26 @@ MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) co
       }
     }
   }
+  const DirectoryObject& object = index_.objects()[winner];
+  if (options_.require_agreement) {
+    // Entra Connect's writeback names the cloud user this object syncs to. If that is another user than the
+    // row's target, a weaker key (targetAddress, UPN, mail) found the wrong object, or the file's mapping is
+    // stale: stamping the source mailbox here would give it to someone else.
+    for (const std::string& v : object.Values(attr::kExternalDirectoryObjectId)) {
+      const auto synced = ExternalIdGuid(v);
+      if (!synced || *synced == *row.target_object_id) continue;
+      result.findings.push_back(Refuse(
+          Rule::kR2Match,
+          object.dn + " (found by " + std::string(MatchKeyName(deciding->key)) + ") syncs to cloud user " + v +
+              ", not to the row's TargetExternalDirectoryObjectId " + row.target_object_id->ToString(),
+          "the mapping is stale or maps the wrong user: download the file again, or fix the mapping in the target "
+          "tenant"));
+      return result;
+    }
+  }
   result.object = winner;
   result.decided_by = deciding->key;
 
-  const DirectoryObject& object = index_.objects()[winner];
   if (cloud.state == CloudView::State::kResolved && cloud.identity->distinguished_name &&
       !cloud.identity->distinguished_name->empty() &&
       !EqualsFolded(*cloud.identity->distinguished_name, object.dn)) {

@@ -33,6 +33,11 @@ std::span<const CommandSpec> Commands();
 int RunConfig(const Invocation& invocation);
 int RunCheck(const Invocation& invocation);
 int RunDoctor(const Invocation& invocation);
+int RunPlan(const Invocation& invocation);
+int RunWrite(const Invocation& invocation);
+int RunRollback(const Invocation& invocation);
+int RunRuns(const Invocation& invocation);
+int RunShow(const Invocation& invocation);
 int RunServe(const Invocation& invocation);
 int RunVerify(const Invocation& invocation);
 

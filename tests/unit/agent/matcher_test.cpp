@@ -116,6 +116,23 @@ TEST(Matcher, RefusesTwoObjectsOnOneKeyNamingBoth) {
   EXPECT_NE(m.findings[0].message.find("CN=bob-old,OU=Staff"), std::string::npos);
 }
 
+// Found on the lab with the cloud emulator: a row whose target id is unknown still matched by targetAddress
+// an object whose msDS-ExternalDirectoryObjectId names another cloud user.
+TEST(Matcher, ObjectSyncedToAnotherCloudUserIsRefused) {
+  Fixture f;
+  DirectoryObject bob = MailUser("bob", kBobObj, kBobTarget);
+  bob.attributes["targetAddress"] = {"SMTP:bob@fabrikam.example"};
+  f.objects = {bob};
+  const Guid unknown = G("0a0b0c0d-0000-4000-8000-0000000000ee");
+  MatchResult m = f.Match(Row(2, "bob", kExchangeGuid, unknown));
+  ASSERT_FALSE(m.object);
+  ASSERT_FALSE(m.findings.empty());
+  EXPECT_EQ(m.findings[0].rule, Rule::kR2Match);
+  EXPECT_NE(m.findings[0].message.find("syncs to cloud user User_" + kBobTarget.ToString()), std::string::npos)
+      << m.findings[0].message;
+  EXPECT_TRUE(f.Match(Row(2, "bob", kExchangeGuid, kBobTarget)).object);
+}
+
 TEST(Matcher, DisagreeingKeysAreRefusedUnlessConfiguredOtherwise) {
   Fixture f;
   DirectoryObject bob = MailUser("bob", kBobObj, kBobTarget);

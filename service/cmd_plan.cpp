@@ -1,0 +1,44 @@
+// `ctim-agent plan FILE`: the dry run. Reads the CTIM file, matches every row to one AD object, plans the
+// minimal change and prints per user what would change (attribute, old -> new) and every refusal with its
+// reason. Changes nothing in AD and writes no journal.
+// Exit: 0 every row can be written or is already as planned; 1 some rows are refused or skipped (unmapped);
+// 2 bad option, configuration or file; 3 AD unreachable or the bind refused.
+#include <cstdio>
+#include <iostream>
+
+#include "agent/journal.h"
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/plan_file.h"
+
+namespace ctim::service {
+
+int RunPlan(const Invocation& invocation) {
+  auto options = MakeOptions(
+      invocation,
+      "Dry run: read a CTIM identities file, match every row to one AD object and print, per user, what "
+      "`write` would change (attribute, old -> new) and every refusal with its reason. Changes nothing.\n"
+      "Exit status: 0 every row can be written or is already done, 1 some rows are refused or unmapped, "
+      "2 bad option, configuration or file, 3 AD unreachable or the bind refused.");
+  AddPlanOptions(options, "plan");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  auto args = ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--overwrite-guid]");
+  if (!args) return ReportError(invocation, args.error());
+  auto planned = PlanFile(*common->config, *args, invocation.stop);
+  if (!planned) return ReportError(invocation, planned.error());
+
+  agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
+  std::cout.flush();
+  const agent::PlanCounts counts = planned->plan.Count();
+  return counts.refused + counts.skipped > 0 ? kExitAttention : kExitOk;
+}
+
+}  // namespace ctim::service

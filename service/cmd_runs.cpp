@@ -1,0 +1,49 @@
+// `ctim-agent runs`: every write and rollback run the journal knows, newest last, with its state and
+// summary. Reads the journal only (no AD); never creates one.
+#include <cstdio>
+#include <iostream>
+
+#include "agent/run_format.h"
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/journal_setup.h"
+#include "service/run_args.h"
+
+namespace ctim::service {
+
+int RunRuns(const Invocation& invocation) {
+  auto options =
+      MakeOptions(invocation,
+                  "List the runs in the journal: id, kind (write or rollback), state, start time, file "
+                  "and summary. Reads only the journal.\n"
+                  "Exit status: 0 listed, 2 bad option or no journal.");
+  options.add_options("runs")("format", "output: table or json",
+                              cxxopts::value<std::string>()->default_value("table"), "FORMAT");
+  AddJournalOption(options, "runs");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  auto format = ReadTableOrJson(*parsed);
+  if (!format) return ReportError(invocation, format.error());
+  auto path = JournalPath(*parsed, common->config);
+  if (!path) return ReportError(invocation, path.error());
+  auto journal = OpenExistingJournal(*path);
+  if (!journal) {
+    Error e = journal.error();
+    if (e.code == Errc::kNotFound) e.code = Errc::kInvalidInput;
+    return ReportError(invocation, e);
+  }
+  auto runs = journal->ListRuns();
+  if (!runs) return ReportError(invocation, runs.error());
+  agent::PrintRuns(*runs, *format, std::cout);
+  std::cout.flush();
+  return kExitOk;
+}
+
+}  // namespace ctim::service

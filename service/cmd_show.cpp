@@ -1,0 +1,64 @@
+// `ctim-agent show RUN`: what one run did, per user: every change it sent (attribute, old -> new), every
+// outcome the journal holds for it (written, confirmed, conflict, failed, ...) and, once `verify` has run,
+// its latest verdict per object (done, pending, wrong). Reads the journal only.
+#include <cstdio>
+#include <iostream>
+
+#include "agent/run_format.h"
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/journal_setup.h"
+#include "service/run_args.h"
+
+namespace ctim::service {
+
+int RunShow(const Invocation& invocation) {
+  auto options =
+      MakeOptions(invocation,
+                  "Show what run RUN did, per user: every change it sent (attribute, old -> new), every "
+                  "outcome the journal holds for it and the latest `verify` verdict. Reads only the journal.\n"
+                  "Exit status: 0 shown, 2 bad option, no journal or unknown run.");
+  options.add_options("show")("format", "output: table or json",
+                              cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
+      "run", "the run id (see `ctim-agent runs`)", cxxopts::value<std::string>());
+  AddJournalOption(options, "show");
+  options.parse_positional({"run"});
+  options.positional_help("RUN");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  auto run = ReadRunId(*parsed, "ctim-agent show RUN [--format table|json]");
+  if (!run) return ReportError(invocation, run.error());
+  auto format = ReadTableOrJson(*parsed);
+  if (!format) return ReportError(invocation, format.error());
+  auto path = JournalPath(*parsed, common->config);
+  if (!path) return ReportError(invocation, path.error());
+  auto journal = OpenExistingJournal(*path);
+  if (!journal) {
+    Error e = journal.error();
+    if (e.code == Errc::kNotFound) e.code = Errc::kInvalidInput;
+    return ReportError(invocation, e);
+  }
+  auto record = journal->GetRun(*run);
+  if (!record) return ReportError(invocation, record.error());
+  if (!*record) {
+    return ReportError(
+        invocation, Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " + *path,
+                          "`ctim-agent runs` lists the runs this journal knows"});
+  }
+  auto intents = journal->RunIntents(*run);
+  if (!intents) return ReportError(invocation, intents.error());
+  auto verifications = journal->RunVerifications(*run);
+  if (!verifications) return ReportError(invocation, verifications.error());
+  agent::PrintRunDetail(**record, *intents, *verifications, *format, std::cout);
+  std::cout.flush();
+  return kExitOk;
+}
+
+}  // namespace ctim::service

@@ -1,0 +1,118 @@
+// `ctim-agent write FILE`: the same plan as `plan` (service/plan_file.h), then the journaled writer
+// (agent/writer.h): intents on disk before each batch of modifies, pipelined modifies (one per object),
+// outcomes, then a re-read of every written object. Prints the report and the run id.
+// SIGINT/SIGTERM: the current batch finishes, its outcomes are journaled, the rest is not attempted.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "agent/attributes.h"
+#include "agent/writer.h"
+#include "service/cli.h"
+#include "service/command.h"
+#include "service/exit_codes.h"
+#include "service/file_digest.h"
+#include "service/journal_setup.h"
+#include "service/plan_file.h"
+#include "service/verify_run.h"
+
+namespace ctim::service {
+namespace {
+
+constexpr std::string_view kUsage = "ctim-agent write FILE [--format table|json|csv] [--overwrite-guid]";
+
+int ExitFor(const agent::WriteReport& report) {
+  using agent::RowWriteState;
+  switch (report.run_state) {
+    case agent::RunState::kStopped:
+      return kExitInterrupted;
+    case agent::RunState::kFailed:
+      return kExitUnavailable;
+    default:
+      break;
+  }
+  for (RowWriteState s :
+       {RowWriteState::kRefused, RowWriteState::kSkipped, RowWriteState::kFailed, RowWriteState::kMismatch,
+        RowWriteState::kUnknown, RowWriteState::kNotAttempted, RowWriteState::kWritten}) {
+    if (report.Count(s) > 0) return kExitAttention;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunWrite(const Invocation& invocation) {
+  auto options = MakeOptions(
+      invocation,
+      "Write the plan for a CTIM identities file into AD: the same plan as `ctim-agent plan`, then every "
+      "change is journaled before it is sent, sent as one modify per object, and confirmed by re-reading the "
+      "object. Running it again with the same file changes nothing and says so. Prints a summary and the run "
+      "id (for `show`, `rollback`). Ctrl-C stops after the current batch; the journal stays consistent.\n"
+      "Exit status: 0 every row written or already done, 1 some rows refused, unmapped or failed, 2 bad "
+      "option, configuration or file (nothing written), 3 AD unreachable or the bind refused, 5 "
+      "interrupted.");
+  AddPlanOptions(options, "write");
+  AddJournalOption(options, "write");
+  options.add_options("write")(
+      "batch-size",
+      "objects per batch: one journal transaction and one pipelined run of modifies; a stop "
+      "(Ctrl-C) takes effect between batches",
+      cxxopts::value<int>()->default_value("500"), "N");
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return ReportError(invocation, parsed.error());
+  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
+  if (!common) return ReportError(invocation, common.error());
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return kExitOk;
+  }
+  auto args = ReadPlanArgs(*parsed, std::string(kUsage));
+  if (!args) return ReportError(invocation, args.error());
+  const int batch_size = (*parsed)["batch-size"].as<int>();
+  if (batch_size < 1 || batch_size > 100000) {
+    return ReportError(invocation,
+                       Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
+  }
+  auto journal_path = JournalPath(*parsed, common->config);
+  if (!journal_path) return ReportError(invocation, journal_path.error());
+
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::absolute(args->file, ec);
+  auto digest = Sha256OfFile(file);  // before reading it: the journal names the exact bytes planned from
+  if (!digest) return ReportError(invocation, digest.error());
+  auto planned = PlanFile(*common->config, *args, invocation.stop);
+  if (!planned) return ReportError(invocation, planned.error());
+  if (invocation.stop.stop_requested()) {
+    std::fprintf(stderr, "ctim-agent write: stopped before writing; nothing was changed\n");
+    return kExitInterrupted;
+  }
+  auto journal = OpenJournalForWriting(*journal_path);
+  if (!journal) return ReportError(invocation, journal.error());
+
+  agent::RunInfo info;
+  info.kind = agent::RunKind::kWrite;
+  info.file_path = file.string();
+  info.file_sha256 = *digest;
+  info.options_json = PlanOptionsJson(*common->config, *planned, static_cast<std::size_t>(batch_size));
+  agent::WriteSettings settings;
+  settings.plan = planned->settings.plan;
+  settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
+  settings.batch_size = static_cast<std::size_t>(batch_size);
+
+  BarProgress progress(common->progress);
+  auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,
+                                 settings, progress, invocation.stop);
+  progress.Finish();
+  if (!report) return ReportError(invocation, report.error());
+
+  agent::PrintWriteReport(planned->plan, *report, args->format, agent::UtcNow(), std::cout);
+  std::cout.flush();
+  if (args->format != agent::OutputFormat::kTable) std::fprintf(stderr, "%s\n", report->Summary().c_str());
+  if (!report->abort_reason.empty()) {
+    std::fprintf(stderr, "ctim-agent write: run %lld stopped early: %s\n",
+                 static_cast<long long>(report->run), report->abort_reason.c_str());
+  }
+  return ExitFor(*report);
+}
+
+}  // namespace ctim::service

@@ -1,0 +1,120 @@
+#include "service/plan_file.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/adapters/graph_cloud.h"
+#include "agent/matcher.h"
+#include "agent/reader_options.h"
+#include "service/cloud_setup.h"
+#include "service/directory_setup.h"
+#include "service/verify_run.h"
+
+namespace ctim::service {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  auto logger = spdlog::get("service");
+  return logger ? logger : spdlog::default_logger();
+}
+
+}  // namespace
+
+void AddPlanOptions(cxxopts::Options& options, std::string_view group) {
+  options.add_options(std::string(group))(
+      "format",
+      "output: table (for people), json, or csv (the ProgressOutput columns: one line per attribute "
+      "change)",
+      cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
+      "overwrite-guid",
+      "replace a different msExchMailboxGuid / msExchArchiveGUID already on the object "
+      "(a stale GUID) instead of refusing the row; the old value is journaled, so rollback restores it")(
+      "file", "the CTIM identities file (from Download-CtimCopiedIdentities)", cxxopts::value<std::string>());
+  options.parse_positional({"file"});
+  options.positional_help("FILE");
+}
+
+Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage) {
+  PlanArgs args;
+  if (parsed.count("file") == 0) return Fail(Errc::kInvalidInput, "no file given", std::string(usage));
+  args.file = parsed["file"].as<std::string>();
+  const std::string format = parsed["format"].as<std::string>();
+  const auto f = agent::ParseOutputFormat(format);
+  if (!f) {
+    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not an output format",
+                "use --format table, json or csv");
+  }
+  args.format = *f;
+  args.overwrite_guid = parsed.count("overwrite-guid") > 0;
+  return args;
+}
+
+Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::stop_token stop) {
+  if (Status valid = ValidateConfig(config); !valid) return std::unexpected(std::move(valid.error()));
+  auto reader = ReaderOptionsFrom(config);
+  if (!reader) return std::unexpected(std::move(reader.error()));
+  auto match = agent::MatchOptionsFromConfig(config.agent.match_order, config.agent.anchor,
+                                             config.agent.match_upn, config.agent.match_mail);
+  if (!match) return std::unexpected(std::move(match.error()).With(config.source.string() + ": [agent]"));
+
+  PlannedFile planned;
+  auto identities = agent::ReadIdentityFile(args.file, *reader);
+  if (!identities) return std::unexpected(std::move(identities.error()));
+  planned.identities = std::move(*identities);
+  for (const agent::ReaderWarning& w : planned.identities.warnings) Log()->warn("{}", w.message);
+  if (!planned.identities.errors.empty()) {
+    Log()->warn(
+        "{}: {} row(s) rejected when reading; they are refused in the plan (ctim-agent check {} lists "
+        "every problem)",
+        planned.identities.label, planned.identities.errors.size(), planned.identities.label);
+  }
+
+  planned.settings.base_dns = config.ldap.base_dns;
+  planned.settings.match = std::move(*match);
+  planned.settings.plan.overwrite_guid = args.overwrite_guid;
+  planned.settings.plan.target_delivery_domain = config.agent.target_delivery_domain;
+
+  if (config.cloud.configured) {
+    auto client = MakeCloudClient(config);
+    if (!client) return std::unexpected(std::move(client.error()));
+    planned.cloud_client = std::move(*client);
+    planned.cloud = std::make_unique<agent::GraphCloudResolver>(*planned.cloud_client, std::move(stop));
+  }
+  auto directory = OpenDirectory(config);
+  if (!directory) return std::unexpected(std::move(directory.error()));
+  planned.directory = std::move(*directory);
+
+  // The cloud keys of the chain need the cloud resolver (verify branch); until it is wired, offline keys
+  // only.
+  auto plan = agent::BuildPlan(planned.identities.rows, *planned.directory, nullptr, planned.settings);
+  if (!plan) return std::unexpected(std::move(plan.error()));
+  planned.plan = std::move(*plan);
+  agent::AddRejectedRows(planned.identities, planned.plan);
+  if (config.ldap.gc_url.empty()) {
+    planned.plan.notes.push_back(
+        agent::Warn(agent::Rule::kR6ProxyElsewhere,
+                    "no Global Catalog configured: X500 uniqueness (R6) was checked in the DC's own domain "
+                    "only, not in the "
+                    "other domains of the forest",
+                    "set [ldap] gc_url (e.g. ldap://dc1.contoso.com:3268) to check the whole forest"));
+  }
+  return planned;
+}
+
+std::string PlanOptionsJson(const Config& config, const PlannedFile& planned, std::size_t batch_size) {
+  nlohmann::json chain = nlohmann::json::array();
+  for (agent::MatchKey k : planned.settings.match.chain) chain.push_back(agent::MatchKeyName(k));
+  const nlohmann::json options = {{"overwrite_guid", planned.settings.plan.overwrite_guid},
+                                  {"match_order", chain},
+                                  {"anchor", planned.settings.match.anchor_attribute},
+                                  {"base_dns", config.ldap.base_dns},
+                                  {"ldap_url", config.ldap.url},
+                                  {"gc_url", config.ldap.gc_url},
+                                  {"cloud", config.cloud.configured},
+                                  {"batch_size", batch_size},
+                                  {"window", config.ldap.window}};
+  return options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace ctim::service

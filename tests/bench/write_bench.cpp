@@ -1,0 +1,264 @@
+// End to end `ctim-agent write` (ingest + match + plan + journal + LDAP + re-read, as a process, the
+// release binary) against `ldapmodify -f` of the equivalent LDIF (the same changes, one synchronous
+// connection, the same bind: GSSAPI with svc-ctim's keytab), side by side in one run, for 2,000 and 20,000
+// seeded lab users. Each measurement starts from the same state: lab.sh reset + seed N. The two end states
+// are compared (ldapsearch), which proves the LDIF carried the same changes. Prints both rates, the ratio
+// (goal >= 0.9x) and the peak RSS (ru_maxrss) of both processes.
+// Also (--read-modes) the re-read strategies of the AD adapter for N objects: OR filters on objectGUID vs
+// one <GUID=...> base read each.
+//
+//   write_bench [--sizes 2000,20000] [--read-modes] [--keep-lab]
+// Run inside `tests/lab/lab.sh netns` after `lab.sh up` and eval "$(tests/lab/lab.sh env)".
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "agent/adapters/ad_directory.h"
+#include "agent/attributes.h"
+#include "common/base64.h"
+#include "core_lab.h"
+#include "ldap/options.h"
+
+namespace {
+
+using namespace ctim::core_lab;
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "write_bench: %s\n", why.c_str());
+  std::exit(2);
+}
+
+struct Measured {
+  double seconds = 0;
+  long maxrss_kb = 0;
+  int exit_code = -1;
+};
+
+// Runs argv with extra env, output to `log`, and reports wall time and the child's peak RSS (wait4).
+Measured Timed(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+               const std::string& log) {
+  std::fflush(nullptr);
+  const auto t0 = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) Die("fork failed");
+  if (pid == 0) {
+    for (const std::string& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+    if (std::freopen(log.c_str(), "w", stdout) == nullptr || ::dup2(::fileno(stdout), 2) < 0) _exit(126);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  Measured m;
+  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  m.maxrss_kb = usage.ru_maxrss;
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return m;
+}
+
+// The LDIF of exactly the changes the agent plans for pristine seeded users (all first-time sets and
+// per-value adds): what an admin would feed ldapmodify.
+std::string ChangesLdif(const std::vector<SeededUser>& users) {
+  std::string ldif;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    const CtimRow row = RowFor(users[i], i + 1);
+    ldif += "dn: " + users[i].dn + "\nchangetype: modify\n";
+    ldif += "add: msExchMailboxGuid\nmsExchMailboxGuid:: " +
+            ctim::Base64Encode(ctim::Guid::Parse(row.exchange_guid)->AdBytes()) + "\n-\n";
+    if (!row.archive_guid.empty()) {
+      ldif += "add: msExchArchiveGUID\nmsExchArchiveGUID:: " +
+              ctim::Base64Encode(ctim::Guid::Parse(row.archive_guid)->AdBytes()) + "\n-\n";
+    }
+    ldif += "add: proxyAddresses\n";
+    for (const std::string& x : X500sOf(row)) ldif += "proxyAddresses:: " + ctim::Base64Encode(x) + "\n";
+    ldif += "-\n";
+    if (row.litigation_hold == "true") ldif += "add: msExchELCMailboxFlags\nmsExchELCMailboxFlags: 8\n-\n";
+    ldif += "\n";
+  }
+  return ldif;
+}
+
+// Where the agent's time went, from its own log (ldap=debug lines carry "in N ms"): the DC's share per phase.
+void PrintBreakdown(const std::string& log_path, double total) {
+  std::ifstream in(log_path);
+  std::string line;
+  double candidates = 0, gc = 0, modifies = 0, rereads = 0;
+  int gc_n = 0, batches = 0, reread_n = 0;
+  const std::regex ms(R"( in (\d+) ms$)");
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("msg")) continue;
+    const std::string msg = j["msg"];
+    std::smatch m;
+    if (!std::regex_search(msg, m, ms)) continue;
+    const double s = std::stod(m[1]) / 1000.0;
+    if (msg.starts_with("ldap pipelined modify")) {
+      modifies += s;
+      ++batches;
+    } else if (msg.find("filter=(|(objectGUID=") != std::string::npos ||
+               msg.find("filter=(objectGUID=") != std::string::npos) {
+      rereads += s;
+      ++reread_n;
+    } else if (msg.find("proxyAddresses=") != std::string::npos) {
+      gc += s;
+      ++gc_n;
+    } else if (msg.starts_with("ldap search")) {
+      candidates += s;
+    }
+  }
+  std::printf(
+      "    agent phases (DC round trips, from its ldap=debug log): candidate search %.2f s, GC lookups %.2f "
+      "s "
+      "(%d), pipelined modifies %.2f s (%d batches), re-read %.2f s (%d searches), everything else %.2f s\n",
+      candidates, gc, gc_n, modifies, batches, rereads, reread_n,
+      total - candidates - gc - modifies - rereads);
+}
+
+std::vector<SeededUser> Pristine(int n) {
+  const auto t0 = Clock::now();
+  if (auto s = LabReset(); !s) Die(s.error().ToString());
+  if (auto s = LabSeed(n); !s) Die(s.error().ToString());
+  auto lab = ReadLab();
+  auto users = ReadManifest(lab->seed_manifest);
+  if (!users || users->size() != static_cast<std::size_t>(n))
+    Die("seed manifest does not list the seeded users");
+  std::printf("  reset + seed %d: %.1f s\n", n, std::chrono::duration<double>(Clock::now() - t0).count());
+  return std::move(*users);
+}
+
+void MeasureReadModes(const Lab& lab, const std::vector<SeededUser>& users) {
+  ctim::agent::adapters::AdDirectoryOptions options;
+  options.dc.url = lab.ldap_url;
+  options.dc.bind = ctim::ldap::BindMethod::kGssapi;
+  options.dc.keytab = lab.keytab;
+  options.dc.krb5_config = lab.krb5_config;
+  std::vector<ctim::Guid> guids;
+  for (const SeededUser& u : users)
+    guids.push_back(*ctim::Guid::FromAdBytes(*ctim::Base64Decode(u.object_guid_b64)));
+  const auto all_attributes = ctim::agent::attr::CandidateAttributes("mS-DS-ConsistencyGuid");
+  const std::vector<std::string> written = {"objectGUID",     "msExchMailboxGuid", "msExchArchiveGUID",
+                                            "proxyAddresses", "targetAddress",     "msExchELCMailboxFlags"};
+  for (const auto* attrs : {&all_attributes, &written}) {
+    const auto& attributes = *attrs;
+    std::printf("  re-reads with %zu attributes:\n", attributes.size());
+    for (auto mode :
+         {ctim::agent::adapters::GuidReadMode::kOrFilter, ctim::agent::adapters::GuidReadMode::kBaseRead}) {
+      for (std::size_t per_filter : {std::size_t{50}, std::size_t{100}, std::size_t{200}}) {
+        if (mode == ctim::agent::adapters::GuidReadMode::kBaseRead && per_filter != 100) continue;
+        options.guid_reads = mode;
+        options.guids_per_filter = per_filter;
+        auto dir = ctim::agent::adapters::OpenAdDirectory(options);
+        if (!dir) Die(dir.error().ToString());
+        const auto t0 = Clock::now();
+        auto read = (*dir)->ReadByGuids(guids, attributes);
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!read) Die(read.error().ToString());
+        std::size_t found = 0;
+        for (const auto& o : *read) found += o ? 1 : 0;
+        std::printf("  re-read %zu objects, %s: %.3f s (%.0f objects/s, %zu found)\n", guids.size(),
+                    mode == ctim::agent::adapters::GuidReadMode::kOrFilter
+                        ? fmt::format("OR filters of {} objectGUIDs", per_filter).c_str()
+                        : "one <GUID=...> base read each",
+                    s, static_cast<double>(guids.size()) / s, found);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes = {2000, 20000};
+  bool read_modes = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--sizes" && i + 1 < argc) {
+      sizes.clear();
+      std::string list = argv[++i];
+      for (std::size_t pos = 0; pos <= list.size();) {
+        const std::size_t comma = std::min(list.find(',', pos), list.size());
+        sizes.push_back(std::stoi(list.substr(pos, comma - pos)));
+        pos = comma + 1;
+      }
+    } else if (arg == "--read-modes") {
+      read_modes = true;
+    } else {
+      Die("usage: write_bench [--sizes 2000,20000] [--read-modes]");
+    }
+  }
+  auto lab = ReadLab();
+  if (!lab) Die(lab.error().ToString());
+  TempDir tmp;
+  if (tmp.path().empty()) Die("mkdtemp failed");
+  const EmulatorQuiet quiet;  // no Entra Connect writeback racing with the measurements
+  if (!quiet.error().empty()) Die(quiet.error());
+  const std::string config = tmp.File("agent.toml");
+  if (auto s = WriteOfflineConfig(*lab, config); !s) Die(s.error().ToString());
+  const std::vector<std::string> gssapi_env = {"KRB5CCNAME=MEMORY:bench",
+                                               "KRB5_CLIENT_KTNAME=" + lab->keytab,
+                                               "KRB5_CONFIG=" + lab->krb5_config,
+                                               "LDAPSASL_NOCANON=on",
+                                               "LDAPRC=/dev/null",
+                                               "LDAPCONF=/dev/null"};
+  std::printf(
+      "write_bench: ctim-agent %s\n  bind for both: GSSAPI (sign+seal) as svc-ctim with its keytab, %s\n",
+      AgentBinary().c_str(), lab->ldap_url.c_str());
+  int failures = 0;
+  for (const int n : sizes) {
+    std::printf("N = %d\n", n);
+    // 1. the agent, end to end, from a pristine seeded DC.
+    std::vector<SeededUser> users = Pristine(n);
+    std::vector<CtimRow> rows;
+    for (std::size_t i = 0; i < users.size(); ++i) rows.push_back(RowFor(users[i], i + 1));
+    const std::string file = tmp.File(fmt::format("identities-{}.csv", n));
+    if (auto s = WriteCtimFile(file, rows); !s) Die(s.error().ToString());
+    const std::string journal = tmp.File(fmt::format("journal-{}.db", n));
+    const std::string agent_log = tmp.File(fmt::format("agent-{}.log", n));
+    const Measured agent = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
+                                  "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
+                                 {}, agent_log);
+    if (agent.exit_code != 0)
+      Die(fmt::format("ctim-agent write exited {} (log {})", agent.exit_code, agent_log));
+    auto agent_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
+    if (!agent_state) Die(agent_state.error().ToString());
+    if (read_modes) MeasureReadModes(*lab, users);
+
+    // 2. ldapmodify -f with the same changes, from the same pristine state.
+    users = Pristine(n);
+    const std::string ldif = tmp.File(fmt::format("changes-{}.ldif", n));
+    std::ofstream(ldif) << ChangesLdif(users);
+    const Measured tool = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif},
+                                gssapi_env, tmp.File(fmt::format("ldapmodify-{}.log", n)));
+    if (tool.exit_code != 0) Die(fmt::format("ldapmodify exited {}", tool.exit_code));
+    auto tool_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
+    if (!tool_state) Die(tool_state.error().ToString());
+    const bool same = *tool_state == *agent_state;
+    failures += same ? 0 : 1;
+
+    const double agent_rate = n / agent.seconds, tool_rate = n / tool.seconds;
+    std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                n, agent.seconds, agent_rate, agent.maxrss_kb / 1024.0);
+    PrintBreakdown(agent_log, agent.seconds);
+    std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                n, tool.seconds, tool_rate, tool.maxrss_kb / 1024.0);
+    std::printf("  ratio %.2fx (goal >= 0.90x); end states %s\n", agent_rate / tool_rate,
+                same ? "identical" : "DIFFER (the LDIF is not equivalent)");
+  }
+  if (auto s = LabReset(); !s) std::fprintf(stderr, "final reset: %s\n", s.error().ToString().c_str());
+  return failures == 0 ? 0 : 1;
+}
