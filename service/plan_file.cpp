@@ -85,9 +85,8 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::st
   if (!directory) return std::unexpected(std::move(directory.error()));
   planned.directory = std::move(*directory);
 
-  // The cloud keys of the chain need the cloud resolver (verify branch); until it is wired, offline keys
-  // only.
-  auto plan = agent::BuildPlan(planned.identities.rows, *planned.directory, nullptr, planned.settings);
+  // Without [cloud] the chain runs on the offline keys only, and the plan says so in a note.
+  auto plan = agent::BuildPlan(planned.identities.rows, *planned.directory, planned.cloud.get(), planned.settings);
   if (!plan) return std::unexpected(std::move(plan.error()));
   planned.plan = std::move(*plan);
   agent::AddRejectedRows(planned.identities, planned.plan);
@@ -95,8 +94,7 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::st
     planned.plan.notes.push_back(
         agent::Warn(agent::Rule::kR6ProxyElsewhere,
                     "no Global Catalog configured: X500 uniqueness (R6) was checked in the DC's own domain "
-                    "only, not in the "
-                    "other domains of the forest",
+                    "only, not in the other domains of the forest",
                     "set [ldap] gc_url (e.g. ldap://dc1.contoso.com:3268) to check the whole forest"));
   }
   return planned;
