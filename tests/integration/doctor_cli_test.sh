@@ -11,6 +11,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if [ "${2:-}" != "--unextended" ]; then
   [ -n "${CTIM_AGENT_CONFIG:-}" ] || fail "CTIM_AGENT_CONFIG is not set: run inside the lab (eval \"\$(tests/lab/lab.sh env)\")"
+  # The write-rights rows need one object under the base DN; earlier tests may have reset the lab.
+  "$lab" seed 1 >/dev/null 2>&1 || fail "could not seed a user into the lab to check write rights on"
   out=$("$agent" doctor --no-progress 2>&1); rc=$?
   echo "$out"
   [ "$rc" -eq 0 ] || fail "doctor on the lab exited $rc, expected 0"
