@@ -34,11 +34,7 @@ int RunRuns(const Invocation& invocation) {
   auto path = JournalPath(*parsed, common->config);
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
-  if (!journal) {
-    Error e = journal.error();
-    if (e.code == Errc::kNotFound) e.code = Errc::kInvalidInput;
-    return ReportError(invocation, e);
-  }
+  if (!journal) return ReportError(invocation, journal.error());
   auto runs = journal->ListRuns();
   if (!runs) return ReportError(invocation, runs.error());
   agent::PrintRuns(*runs, *format, std::cout);

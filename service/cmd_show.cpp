@@ -40,11 +40,7 @@ int RunShow(const Invocation& invocation) {
   auto path = JournalPath(*parsed, common->config);
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
-  if (!journal) {
-    Error e = journal.error();
-    if (e.code == Errc::kNotFound) e.code = Errc::kInvalidInput;
-    return ReportError(invocation, e);
-  }
+  if (!journal) return ReportError(invocation, journal.error());
   auto record = journal->GetRun(*run);
   if (!record) return ReportError(invocation, record.error());
   if (!*record) {

@@ -6,7 +6,6 @@
 // Exit: 0 all DONE; 1 some PENDING or WRONG (or rows not verifiable); 2 bad input or config; 3 the cloud is
 // unreachable or refused the credentials; 5 interrupted.
 #include <cstdio>
-#include <filesystem>
 
 #include "agent/adapters/cloud_verify_source.h"
 #include "agent/journal.h"
@@ -18,6 +17,7 @@
 #include "service/cloud_setup.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/journal_setup.h"
 #include "service/logging.h"
 #include "service/progress_bar.h"
 #include "service/verify_run.h"
@@ -62,8 +62,8 @@ int RunVerify(const Invocation& invocation) {
       ("deadline", "stop polling after this many seconds (default: [agent] verify_deadline_seconds)",
        cxxopts::value<int>(), "S")
       ("format", "table or json", cxxopts::value<std::string>()->default_value("table"), "FORMAT")
-      ("journal", "journal file (default: [agent] journal)", cxxopts::value<std::string>(), "FILE")
       ("run", "the write run to verify", cxxopts::value<std::string>());
+  AddJournalOption(options, "verify");
   options.parse_positional({"run"});
   options.positional_help("[RUN | --file FILE]");
   auto parsed = ParseArgs(options, invocation);
@@ -102,16 +102,12 @@ int RunVerify(const Invocation& invocation) {
     input.subject = {std::nullopt, file, set->skipped, set->rejected_rows};
     input.set = std::move(*set);
   } else {
-    const std::string path = parsed->count("journal") > 0 ? (*parsed)["journal"].as<std::string>() : config.agent.journal;
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-      return ReportError(invocation, {Errc::kInvalidInput, "no journal at " + path,
-                                      "run ctim-agent write first, pass --journal FILE, or verify a file with --file"});
-    }
-    auto opened = agent::Journal::Open(path);
+    auto path = JournalPath(*parsed, common->config);
+    if (!path) return ReportError(invocation, path.error());
+    auto opened = OpenExistingJournal(*path);
     if (!opened) return ReportError(invocation, opened.error());
     journal.emplace(std::move(*opened));
-    auto run_input = LoadRunInput(*journal, path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
+    auto run_input = LoadRunInput(*journal, *path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
     if (!run_input) return ReportError(invocation, run_input.error());
     input.set = std::move(run_input->set);
     input.subject = std::move(run_input->subject);

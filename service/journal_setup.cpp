@@ -38,8 +38,8 @@ Result<agent::Journal> OpenJournalForWriting(const std::string& path) {
 Result<agent::Journal> OpenExistingJournal(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return Fail(Errc::kNotFound, "journal " + path + " does not exist (no write has run with it yet)",
-                "check --journal / [agent] journal");
+    return Fail(Errc::kInvalidInput, "no journal at " + path + " (no write has run with it yet)",
+                "run ctim-agent write first, or check --journal / [agent] journal");
   }
   auto journal = agent::Journal::Open(path);
   if (!journal) return std::unexpected(std::move(journal.error()).With("journal " + path));

@@ -19,7 +19,8 @@ void AddJournalOption(cxxopts::Options& options, std::string_view group);
 
 // For write and rollback: creates the journal (and its directory, mode 0700) if it does not exist.
 [[nodiscard]] Result<agent::Journal> OpenJournalForWriting(const std::string& path);
-// For runs and show: the journal must exist (reading never creates one). kNotFound when it does not.
+// For runs, show and verify: the journal must exist (reading never creates one). kInvalidInput (exit 2) when
+// it does not.
 [[nodiscard]] Result<agent::Journal> OpenExistingJournal(const std::string& path);
 
 }  // namespace ctim::service
