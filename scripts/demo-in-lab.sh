@@ -48,7 +48,7 @@ rc=$?
 # What a real forest brings: objects that must not be stamped. Written as the lab's Administrator.
 ou="$CTIM_LAB_TARGET_OU"
 step "AD: three target users that must be refused (a remote mailbox, a stale mailbox GUID, a foreign targetAddress)"
-LDAPTLS_CACERT="$CTIM_LAB_CA" LDAPTLS_REQCERT=demand ldapmodify -Q -x -H "$CTIM_LAB_LDAPS_URL" \
+LDAPTLS_CACERT="$CTIM_LAB_CA" LDAPTLS_REQCERT=demand ldapmodify -x -H "$CTIM_LAB_LDAPS_URL" \
   -D "$CTIM_LAB_ADMIN_DN" -y "$CTIM_LAB_ADMIN_PASSWORD_FILE" -o nettimeout=10 << LDIF || die "ldapmodify failed"
 dn: CN=CTIM User 00002,$ou
 changetype: modify
