@@ -105,7 +105,11 @@ int RunVerify(const Invocation& invocation) {
     auto path = JournalPath(*parsed, common->config);
     if (!path) return ReportError(invocation, path.error());
     auto opened = OpenExistingJournal(*path);
-    if (!opened) return ReportError(invocation, opened.error());
+    if (!opened) {
+      Error e = opened.error();
+      e.hint += "; or verify a CTIM file without a journal: --file FILE";
+      return ReportError(invocation, e);
+    }
     journal.emplace(std::move(*opened));
     auto run_input = LoadRunInput(*journal, *path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
     if (!run_input) return ReportError(invocation, run_input.error());
