@@ -1,6 +1,7 @@
 #include "agent/journaled_apply.h"
 
 #include <algorithm>
+#include <set>
 
 #include "agent/log.h"
 
@@ -68,8 +69,7 @@ Result<std::vector<Applied>> ApplyJournaled(Journal& journal, Directory& directo
 }
 
 Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& directory, RunId run,
-                                                std::span<const ToConfirm> items,
-                                                std::span<const std::string> attributes, std::size_t batch_size,
+                                                std::span<const ToConfirm> items, std::size_t batch_size,
                                                 Progress& progress) {
   std::vector<Confirmed> confirmed;
   confirmed.reserve(items.size());
@@ -80,7 +80,13 @@ Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& dir
     std::vector<Guid> guids;
     guids.reserve(batch.size());
     for (const ToConfirm& t : batch) guids.push_back(t.change_set.object_guid);
-    auto read = directory.ReadByGuids(guids, attributes);
+    // Only what the batch changed decides its state (StateOf): a narrower read is cheaper for the DC.
+    std::set<std::string, AsciiCaseLess> names;
+    for (const ToConfirm& t : batch) {
+      for (const AttributeChange& c : t.change_set.changes) names.insert(c.attribute);
+    }
+    const std::vector<std::string> changed(names.begin(), names.end());
+    auto read = directory.ReadByGuids(guids, changed);
     if (!read) {
       progress.Finish();
       return std::unexpected(std::move(read.error()).With("re-reading written objects"));
@@ -127,8 +133,7 @@ Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& dir
 }
 
 Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory, RunId current,
-                                         std::span<const std::string> attributes, std::size_t batch_size,
-                                         Progress& progress) {
+                                         std::size_t batch_size, Progress& progress) {
   ResolveReport report;
   auto interrupted = journal.MarkInterruptedRuns(current);
   if (!interrupted) return std::unexpected(std::move(interrupted.error()));
@@ -144,7 +149,7 @@ Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory,
   Log()->warn("resolving {} change(s) that earlier runs left without a final outcome ({} run(s) found "
               "interrupted), by re-reading AD",
               items.size(), report.interrupted_runs);
-  auto confirmed = ConfirmByReading(journal, directory, current, items, attributes, batch_size, progress);
+  auto confirmed = ConfirmByReading(journal, directory, current, items, batch_size, progress);
   if (!confirmed) return std::unexpected(std::move(confirmed.error()).With("resolving interrupted runs"));
   for (const Confirmed& c : *confirmed) {
     ++report.resolved;

@@ -64,11 +64,11 @@ struct Confirmed {
   std::string detail;
 };
 
-// Re-reads every object (batched), judges each intent against what AD holds and journals the verdict.
-// Fails if AD or the journal cannot be reached; the intents then stay unresolved for the next run.
+// Re-reads every object (batched; only the attributes its changes touch), judges each intent against what
+// AD holds and journals the verdict. Fails if AD or the journal cannot be reached; the intents then stay
+// unresolved for the next run.
 [[nodiscard]] Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& directory, RunId run,
                                                               std::span<const ToConfirm> items,
-                                                              std::span<const std::string> attributes,
                                                               std::size_t batch_size, Progress& progress);
 
 struct ResolveReport {
@@ -79,7 +79,6 @@ struct ResolveReport {
 // Marks runs that died as interrupted and judges every intent they left without a final outcome by
 // re-reading its object. Run by `write` and `rollback` before they change anything.
 [[nodiscard]] Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory, RunId current,
-                                                       std::span<const std::string> attributes,
                                                        std::size_t batch_size, Progress& progress);
 
 }  // namespace ctim::agent

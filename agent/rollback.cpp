@@ -71,7 +71,7 @@ Result<RollbackReport> RollbackRun(RunId target, Directory& directory, Journal& 
     return std::unexpected(std::move(error));
   };
 
-  auto resolved = ResolveInterrupted(journal, directory, report.run, settings.attributes, batch_size, progress);
+  auto resolved = ResolveInterrupted(journal, directory, report.run, batch_size, progress);
   if (!resolved) return finish_failed(std::move(resolved.error()));
   report.resolved = *resolved;
   auto intents = journal.RunIntents(target);
@@ -167,7 +167,7 @@ Result<RollbackReport> RollbackRun(RunId target, Directory& directory, Journal& 
 
   if (!to_confirm.empty()) {
     auto confirmed =
-        ConfirmByReading(journal, directory, report.run, to_confirm, settings.attributes, batch_size, progress);
+        ConfirmByReading(journal, directory, report.run, to_confirm, batch_size, progress);
     if (!confirmed) {
       report.run_state = RunState::kFailed;
       if (report.abort_reason.empty()) report.abort_reason = confirmed.error().ToString();

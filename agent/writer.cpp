@@ -81,8 +81,7 @@ class RunWriter {
     for (std::size_t i : written_) items.push_back({i, intent_of_.at(i), report_.rows[i].change_set, true});
     for (std::size_t i : unknown_) items.push_back({i, intent_of_.at(i), report_.rows[i].change_set, false});
     if (items.empty()) return;
-    auto confirmed = ConfirmByReading(journal_, directory_, report_.run, items, settings_.attributes,
-                                      settings_.batch_size, progress_);
+    auto confirmed = ConfirmByReading(journal_, directory_, report_.run, items, settings_.batch_size, progress_);
     if (!confirmed) {
       Log()->error("run {}: could not re-read the written objects: {} (the next run resolves them)", report_.run,
                    confirmed.error().ToString());
@@ -221,7 +220,7 @@ Result<WriteReport> WritePlan(const Plan& plan, std::span<const SourceIdentity> 
   report.run = *run;
   const std::size_t batch_size = std::max<std::size_t>(settings.batch_size, 1);
 
-  auto resolved = ResolveInterrupted(journal, directory, report.run, settings.attributes, batch_size, progress);
+  auto resolved = ResolveInterrupted(journal, directory, report.run, batch_size, progress);
   if (!resolved) {
     // Never write over changes whose fate is unknown: their re-read is what makes the next plan truthful.
     report.run_state = RunState::kFailed;
