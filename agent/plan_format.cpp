@@ -153,7 +153,11 @@ void PrintJson(const std::vector<RowView>& views, const Plan& plan, nlohmann::js
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
+// Informational notes (Rule::kInfo) repeat on nearly every row of a real file, so the table folds them into
+// one line at the end; JSON and CSV keep them per row.
 void PrintTable(const std::vector<RowView>& views, const Plan& plan, const std::string& summary, std::ostream& out) {
+  std::size_t info_rows = 0;
+  const Finding* info_example = nullptr;
   for (const RowView& v : views) {
     const RowPlan& p = *v.plan;
     out << p.label;
@@ -171,14 +175,26 @@ void PrintTable(const std::vector<RowView>& views, const Plan& plan, const std::
       }
       out << "\n";
     }
+    bool has_info = false;
     for (Severity sev : {Severity::kRefusal, Severity::kWarning, Severity::kNote}) {
       for (const Finding& f : *v.findings) {
-        if (f.severity == sev) out << "    " << f.ToString() << "\n";
+        if (f.severity != sev) continue;
+        if (f.rule == Rule::kInfo) {
+          has_info = true;
+          if (info_example == nullptr) info_example = &f;
+          continue;
+        }
+        out << "    " << f.ToString() << "\n";
       }
     }
+    if (has_info) ++info_rows;
     if (!v.detail.empty()) out << "    " << v.detail << "\n";
   }
   for (const Finding& f : plan.notes) out << f.ToString() << "\n";
+  if (info_rows > 0) {
+    out << "info: " << info_rows << " row(s) carry informational notes such as \"" << info_example->message
+        << "\" (--format json lists them per row)\n";
+  }
   out << summary << "\n";
 }
 

@@ -186,6 +186,31 @@ TEST(PlanFormat, JsonAndTableSayTheSameThing) {
   EXPECT_EQ(ParseOutputFormat("CSV"), OutputFormat::kCsv);
 }
 
+TEST(PlanFormat, TableFoldsInformationalNotesIntoOneLineJsonKeepsThemPerRow) {
+  Scenario s(3);
+  for (auto& row : s.rows) row.other_proxies = {"SMTP:alias@fabrikam.example", "SIP:alias@fabrikam.example"};
+  const Plan plan = s.MakePlan();
+  std::ostringstream table;
+  PrintPlan(plan, OutputFormat::kTable, "t", table);
+  const std::string text = table.str();
+  std::size_t mentions = 0;
+  for (std::size_t at = text.find("non-X500"); at != std::string::npos; at = text.find("non-X500", at + 1)) ++mentions;
+  EXPECT_EQ(mentions, 1u) << text;
+  EXPECT_NE(text.find("info: 3 row(s) carry informational notes such as \"2 non-X500 source address(es)"),
+            std::string::npos)
+      << text;
+
+  std::ostringstream json_out;
+  PrintPlan(plan, OutputFormat::kJson, "t", json_out);
+  const auto doc = nlohmann::json::parse(json_out.str(), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  for (const auto& row : doc["rows"]) {
+    bool info = false;
+    for (const auto& f : row["findings"]) info = info || f["rule"] == "info";
+    EXPECT_TRUE(info) << row.dump();
+  }
+}
+
 TEST(PlanFormat, WriteReportCsvSaysWritten) {
   Scenario s(2);
   const Plan plan = s.MakePlan();
