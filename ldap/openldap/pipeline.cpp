@@ -122,8 +122,8 @@ Status Connection::ModifyPipelined(const std::vector<ModifyRequest>& requests, c
                       Fail(Errc::kUnavailable,
                            fmt::format("ldap modify {}: not sent, stop requested", requests[next].dn))));
   }
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  Log().debug("ldap pipelined modify: {} requests, window {}, {} failed, in {} ms", requests.size(), window,
+  const std::chrono::duration<double, std::milli> ms = Clock::now() - started;
+  Log().debug("ldap pipelined modify: {} requests, window {}, {} failed, in {:.1f} ms", requests.size(), window,
               failed, ms.count());
   return {};
 }

@@ -226,8 +226,8 @@ Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& 
       return Fail(Errc::kInternal, fmt::format("ldap search {}: more than {} pages", target, kMaxPages));
     }
   }
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  Log().debug("ldap search base={} filter={} pages={} entries={} references={} in {} ms", request.base,
+  const std::chrono::duration<double, std::milli> ms = Clock::now() - started;
+  Log().debug("ldap search base={} filter={} pages={} entries={} references={} in {:.1f} ms", request.base,
               request.filter, pages, entries, references, ms.count());
   return {};
 }
