@@ -45,20 +45,36 @@ struct BoundIdentity {
   std::string source;    // "whoami" (RFC 4532 extended op) or "rootDSE tokenGroups" (servers without it)
 };
 
+// How a search uses the paged-results control (RFC 2696).
+enum class Paging {
+  // Every request carries the control (page_size entries per page; page_size 0 = no control at all).
+  kAlways,
+  // The search is sent without the control and its entries are handed over in chunks of page_size as
+  // they arrive. Only when the server stops it at one of its own limits (AD's MaxPageSize: an unpaged
+  // search ends with sizeLimitExceeded after 1,000 entries; adminLimitExceeded; timeLimitExceeded) does
+  // the search start again with the control, skipping every entry (by DN) already handed over. A server
+  // without such a limit answers in one pass: Samba 4.17 builds each page by reading every entry a
+  // second time, so a paged search of 20,000 users costs it ~3x an unpaged one (lab measurement, see
+  // tests/lab/README.md).
+  kWhenLimited,
+};
+
 struct SearchRequest {
   std::string base;
   Scope scope = Scope::kSubtree;
   std::string filter = "(objectClass=*)";  // REQUIRES: values escaped with ldap/escape.h
   std::vector<std::string> attributes;     // empty = all user attributes
-  int page_size = 1000;                    // RFC 2696 paged results; 0 = no paging control
+  int page_size = 1000;                    // RFC 2696 paged results; 0 = no paging control (kAlways)
+  Paging paging = Paging::kAlways;
   int size_limit = 0;                      // stop after this many entries (0 = all); not an error
   // AD returns at most MaxValRange (1500) values of a large multi-valued attribute, as
   // "member;range=0-1499". When true, the remaining ranges are read and merged under "member".
   bool follow_ranges = true;
 };
 
-// Called once per page with that page's entries (the callee may move them out). Returning an error
-// stops the search; that error is returned from SearchPages.
+// Called once per page with that page's entries (the callee may move them out); with Paging::kWhenLimited
+// once per chunk of page_size entries. Returning an error stops the search; that error is returned from
+// SearchPages.
 using PageVisitor = std::function<Status(std::vector<Entry>& page)>;
 
 struct WriteOptions {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <unordered_set>
 
 #include "ldap/openldap/session.h"
 #include "ldap/ranged_attribute.h"
@@ -181,6 +182,150 @@ Status FollowRanges(const Connection::Impl& s, Entry& entry) {
   return {};
 }
 
+struct SearchStats {
+  std::size_t pages = 0;
+  std::size_t entries = 0;  // handed to the visitor
+  std::size_t references = 0;
+};
+
+void LogSearch(const SearchRequest& request, const std::string& pages, const SearchStats& stats,
+               Clock::time_point started) {
+  const std::chrono::duration<double, std::milli> ms = Clock::now() - started;
+  Log().debug("ldap search base={} filter={} pages={} entries={} references={} in {:.1f} ms", request.base,
+              request.filter, pages, stats.entries, stats.references, ms.count());
+}
+
+// Completes the entries (ranged attributes) and hands them to the visitor.
+Status Deliver(const Connection::Impl& s, const SearchRequest& request, std::vector<Entry>& entries,
+               const PageVisitor& visit) {
+  if (request.follow_ranges) {
+    for (Entry& e : entries) {
+      if (Status st = FollowRanges(s, e); !st) return st;
+    }
+  }
+  return visit(entries);
+}
+
+// The result codes with which a server ends a search at its own limit (not an error in the request).
+bool IsServerLimit(int code) {
+  return code == LDAP_SIZELIMIT_EXCEEDED || code == LDAP_ADMINLIMIT_EXCEEDED || code == LDAP_TIMELIMIT_EXCEEDED;
+}
+
+// Paging::kWhenLimited, first pass: one search without the paged-results control, its entries handed over
+// in chunks of page_size as they arrive (their DNs noted in `delivered`). The wait for each answer is
+// bounded by the operation timeout; the server gets the same time limit. Returns nullopt when the search
+// completed, or the result code with which the server stopped it at its own limit.
+Result<std::optional<int>> SearchUnpaged(const Connection::Impl& s, const SearchRequest& req,
+                                         const std::string& target, std::unordered_set<std::string>& delivered,
+                                         const PageVisitor& visit, SearchStats& stats) {
+  LDAP* ld = s.get();
+  const std::size_t chunk_size = req.page_size > 0 ? static_cast<std::size_t>(req.page_size) : 1000;
+  AttributeList attrs(req.attributes);
+  timeval time_limit = s.OperationTimeout();
+  int msgid = 0;
+  const int sent = ldap_search_ext(ld, req.base.c_str(), ToLdapScope(req.scope), req.filter.c_str(), attrs.get(),
+                                   0, nullptr, nullptr, &time_limit, req.size_limit, &msgid);
+  if (sent != LDAP_SUCCESS) return std::unexpected(s.CallError(Operation::kSearch, target, sent));
+  ++stats.pages;
+  std::vector<Entry> chunk;
+  auto flush = [&]() -> Status {
+    if (chunk.empty()) return {};
+    stats.entries += chunk.size();
+    Status st = Deliver(s, req, chunk, visit);
+    chunk.clear();
+    return st;
+  };
+  for (;;) {
+    timeval wait = s.OperationTimeout();
+    LDAPMessage* raw = nullptr;
+    const int type = ldap_result(ld, msgid, LDAP_MSG_ONE, &wait, &raw);
+    const openldap::LdapMessage msg(raw);
+    if (type == 0) {
+      ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+      return std::unexpected(s.CallError(Operation::kSearch, target, LDAP_TIMEOUT));
+    }
+    if (type < 0) {
+      int code = LDAP_SERVER_DOWN;
+      ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
+      return std::unexpected(s.CallError(Operation::kSearch, target, code));
+    }
+    if (type == LDAP_RES_SEARCH_ENTRY) {
+      Entry entry = openldap::ToEntry(ld, msg.get());
+      delivered.insert(entry.dn);
+      chunk.push_back(std::move(entry));
+      const bool at_limit =
+          req.size_limit > 0 && stats.entries + chunk.size() >= static_cast<std::size_t>(req.size_limit);
+      if (at_limit) ldap_abandon_ext(ld, msgid, nullptr, nullptr);  // Samba ignores the request's sizeLimit
+      if (at_limit || chunk.size() >= chunk_size) {
+        if (Status st = flush(); !st) {
+          if (!at_limit) ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+          return std::unexpected(std::move(st.error()));
+        }
+      }
+      if (at_limit) return std::optional<int>{};
+      continue;
+    }
+    if (type == LDAP_RES_SEARCH_REFERENCE) {
+      ++stats.references;
+      continue;
+    }
+    if (type != LDAP_RES_SEARCH_RESULT) continue;
+    openldap::ParsedResult result;
+    if (const int rc = openldap::ParseResult(ld, msg.get(), result); rc != LDAP_SUCCESS) {
+      return std::unexpected(s.CallError(Operation::kSearch, target, rc));
+    }
+    if (result.code != LDAP_SUCCESS && !IsServerLimit(result.code)) {
+      return std::unexpected(s.ResultError(Operation::kSearch, target, result.code, std::move(result.diagnostic),
+                                           std::move(result.matched_dn)));
+    }
+    if (Status st = flush(); !st) return std::unexpected(std::move(st.error()));
+    const bool own_limit = result.code == LDAP_SIZELIMIT_EXCEEDED && req.size_limit > 0;
+    if (result.code == LDAP_SUCCESS || own_limit) return std::optional<int>{};
+    return std::optional<int>{result.code};
+  }
+}
+
+// Every page of a search with the paged-results control (or one request without it when page_size is 0),
+// handing each page to the visitor without the entries whose DN is in `skip`.
+Status SearchPaged(const Connection::Impl& s, const SearchRequest& request, const std::string& target,
+                   const std::unordered_set<std::string>* skip, const PageVisitor& visit, SearchStats& stats) {
+  std::string cookie;
+  for (;;) {
+    SearchRequest this_page = request;
+    // Skipped entries count against a server-side size limit, so with a skip list only the client counts.
+    this_page.size_limit = request.size_limit > 0 && skip == nullptr
+                               ? request.size_limit - static_cast<int>(stats.entries)
+                               : 0;
+    const int page_size = request.page_size > 0 ? request.page_size : (skip != nullptr ? 1000 : -1);
+    auto page = RunOnePage(s, this_page, cookie, page_size, Operation::kSearch, target);
+    if (!page) return std::unexpected(std::move(page.error()));
+    if (skip != nullptr) {
+      std::erase_if(page->entries, [skip](const Entry& e) { return skip->contains(e.dn); });
+    }
+    if (request.size_limit > 0) {
+      const std::size_t room = static_cast<std::size_t>(request.size_limit) - stats.entries;
+      if (page->entries.size() >= room) {
+        page->entries.resize(room);
+        if (!page->cookie.empty()) CancelPagedSearch(s, request, page->cookie);
+        page->cookie.clear();
+      }
+    }
+    ++stats.pages;
+    stats.entries += page->entries.size();
+    stats.references += page->references;
+    cookie = std::move(page->cookie);
+    if (Status st = Deliver(s, request, page->entries, visit); !st) {
+      if (!cookie.empty()) CancelPagedSearch(s, request, cookie);
+      return st;
+    }
+    if (cookie.empty()) return {};
+    if (stats.pages >= kMaxPages) {
+      CancelPagedSearch(s, request, cookie);
+      return Fail(Errc::kInternal, fmt::format("ldap search {}: more than {} pages", target, kMaxPages));
+    }
+  }
+}
+
 }  // namespace
 
 Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& visit) {
@@ -191,44 +336,23 @@ Status Connection::SearchPages(const SearchRequest& request, const PageVisitor& 
     return Fail(Errc::kInvalidInput,
                 fmt::format("ldap search {}: page size {} is negative", target, request.page_size));
   }
-  std::string cookie;
-  std::size_t pages = 0;
-  std::size_t entries = 0;
-  std::size_t references = 0;
-  for (;;) {
-    SearchRequest this_page = request;
-    if (request.size_limit > 0) this_page.size_limit = request.size_limit - static_cast<int>(entries);
-    auto page = RunOnePage(s, this_page, cookie, request.page_size > 0 ? request.page_size : -1,
-                           Operation::kSearch, target);
-    if (!page) return std::unexpected(std::move(page.error()));
-    if (request.size_limit > 0 &&
-        entries + page->entries.size() >= static_cast<std::size_t>(request.size_limit) &&
-        !page->cookie.empty()) {
-      CancelPagedSearch(s, request, page->cookie);
-      page->cookie.clear();
+  SearchStats stats;
+  std::unordered_set<std::string> delivered;
+  const std::unordered_set<std::string>* skip = nullptr;
+  if (request.paging == Paging::kWhenLimited) {
+    auto limited = SearchUnpaged(s, request, target, delivered, visit, stats);
+    if (!limited) return std::unexpected(std::move(limited.error()));
+    if (!*limited) {
+      LogSearch(request, "none", stats, started);
+      return {};
     }
-    ++pages;
-    entries += page->entries.size();
-    references += page->references;
-    if (request.follow_ranges) {
-      for (Entry& e : page->entries) {
-        if (Status st = FollowRanges(s, e); !st) return st;
-      }
-    }
-    cookie = std::move(page->cookie);
-    if (Status st = visit(page->entries); !st) {
-      if (!cookie.empty()) CancelPagedSearch(s, request, cookie);
-      return st;
-    }
-    if (cookie.empty()) break;
-    if (pages >= kMaxPages) {
-      CancelPagedSearch(s, request, cookie);
-      return Fail(Errc::kInternal, fmt::format("ldap search {}: more than {} pages", target, kMaxPages));
-    }
+    Log().debug("ldap search base={} filter={}: the server stopped the unpaged search after {} entries ({}); "
+                "continuing with the paged-results control",
+                request.base, request.filter, stats.entries, ResultCodeName(**limited));
+    skip = &delivered;
   }
-  const std::chrono::duration<double, std::milli> ms = Clock::now() - started;
-  Log().debug("ldap search base={} filter={} pages={} entries={} references={} in {:.1f} ms", request.base,
-              request.filter, pages, entries, references, ms.count());
+  if (Status st = SearchPaged(s, request, target, skip, visit, stats); !st) return st;
+  LogSearch(request, std::to_string(stats.pages), stats, started);
   return {};
 }
 
