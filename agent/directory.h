@@ -67,7 +67,7 @@ class Directory {
  public:
   virtual ~Directory() = default;
 
-  // Visits every candidate user object under `base_dns` (one paged search per base, never one per row),
+  // Visits every candidate user object under `base_dns` (one search per base, never one per row),
   // with the attributes named by `attributes`. Stops and returns the visitor's error if it returns one.
   virtual Status LoadCandidates(std::span<const std::string> base_dns, std::span<const std::string> attributes,
                                 const std::function<Status(DirectoryObject&&)>& visit) = 0;

@@ -1,4 +1,4 @@
-// Builds the plan for a whole file: loads the candidates with ONE paged search, asks the cloud (if any) for
+// Builds the plan for a whole file: loads the candidates with ONE search, asks the cloud (if any) for
 // every target id at once, matches every row, asks the Global Catalog once (batched) who else holds the
 // X500s to add, plans every row, then applies the cross-row checks. The I/O is here; the decisions are in
 // the pure matcher, planner and cross-row checks. Used by `plan` and by `write` alike.
@@ -19,7 +19,7 @@
 namespace ctim::agent {
 
 struct PlanSettings {
-  std::vector<std::string> base_dns;  // where candidate users live; one paged search each
+  std::vector<std::string> base_dns;  // where candidate users live; one search each
   MatchOptions match;
   PlanOptions plan;
 };

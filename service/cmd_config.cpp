@@ -29,7 +29,8 @@ void Print(const Config& c) {
   std::printf("password_file = %s\nca_file = %s\nstarttls = %s\nbase_dns = %s\ngc_url = %s\n",
               Quote(l.password_file).c_str(), Quote(l.ca_file).c_str(), l.starttls ? "true" : "false",
               QuoteList(l.base_dns).c_str(), Quote(l.gc_url).c_str());
-  std::printf("timeout_seconds = %d\npage_size = %d\nwindow = %d\n", l.timeout_seconds, l.page_size, l.window);
+  std::printf("timeout_seconds = %d\npage_size = %d\npaging = %s\nwindow = %d\n", l.timeout_seconds, l.page_size,
+              Quote(l.paging).c_str(), l.window);
   if (c.cloud.configured) {
     const auto& k = c.cloud;
     std::printf("\n[cloud]\npreset = %s\ntenant_id = %s\nclient_id = %s\ncertificate_file = %s\n",

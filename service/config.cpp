@@ -108,6 +108,7 @@ Status ReadLdap(TableReader& r, LdapSettings& s) {
   CTIM_TRY(r.Read("gc_url", s.gc_url));
   CTIM_TRY(r.Read("timeout_seconds", s.timeout_seconds, 1, 3600));
   CTIM_TRY(r.Read("page_size", s.page_size, 1, 100000));
+  CTIM_TRY(r.Read("paging", s.paging));
   CTIM_TRY(r.Read("window", s.window, 1, 1024));
   return r.RejectUnknown();
 }
@@ -206,6 +207,9 @@ Status ValidateConfig(const Config& config) {
   if (l.url.empty()) return bad("[ldap] url is missing", "e.g. url = \"ldap://dc1.contoso.com\"");
   if (!l.url.starts_with("ldap://") && !l.url.starts_with("ldaps://")) {
     return bad("[ldap] url \"" + l.url + "\" is not an ldap:// or ldaps:// URL", "");
+  }
+  if (l.paging != "when-limited" && l.paging != "always") {
+    return bad("[ldap] paging = \"" + l.paging + "\" is not a paging mode", "use \"when-limited\" or \"always\"");
   }
   if (l.bind != "gssapi" && l.bind != "simple") {
     return bad("[ldap] bind = \"" + l.bind + "\" is not a bind mode", "use \"gssapi\" or \"simple\"");

@@ -29,6 +29,9 @@ struct LdapSettings {
   std::string gc_url;              // Global Catalog (forest-wide X500 uniqueness), e.g. ldap://dc1:3268
   int timeout_seconds = 30;
   int page_size = 1000;            // AD MaxPageSize default
+  // when-limited: searches go out without the paged-results control and switch to it only when the DC
+  // stops one at its limit (AD's MaxPageSize); always: every search is paged. See ldap::Paging.
+  std::string paging = "when-limited";
   int window = 64;                 // pipelined modifies in flight on one connection
 };
 

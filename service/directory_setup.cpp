@@ -26,6 +26,7 @@ Result<agent::adapters::AdDirectoryOptions> ToDirectoryOptions(const Config& con
     options.gc = std::move(*gc);
   }
   options.page_size = l.page_size;
+  options.paging = l.paging == "always" ? ldap::Paging::kAlways : ldap::Paging::kWhenLimited;
   options.window = static_cast<std::size_t>(l.window);
   return options;
 }

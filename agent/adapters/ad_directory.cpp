@@ -57,6 +57,7 @@ class AdDirectory final : public Directory {
       request.filter = options_.candidate_filter;
       request.attributes = attrs;
       request.page_size = options_.page_size;
+      request.paging = options_.paging;
       std::size_t count = 0;
       Status status = dc_.SearchPages(request, [&](std::vector<ldap::Entry>& page) -> Status {
         for (ldap::Entry& entry : page) {
@@ -98,6 +99,7 @@ class AdDirectory final : public Directory {
                                 [](const std::string& v) { return ldap::EscapeFilterValue(v); });
       request.attributes = {std::string(attr::kObjectGuid), std::string(attr::kProxyAddresses)};
       request.page_size = options_.page_size;
+      request.paging = options_.paging;
       Status status = (*conn)->SearchPages(request, [&](std::vector<ldap::Entry>& page) -> Status {
         for (ldap::Entry& entry : page) {
           auto object = ToDirectoryObject(std::move(entry));
@@ -189,6 +191,7 @@ class AdDirectory final : public Directory {
                                 [](const Guid& g) { return ldap::EscapeFilterBytes(g.AdBytes()); });
       request.attributes = attrs;
       request.page_size = options_.page_size;
+      request.paging = options_.paging;
       Status status = dc_.SearchPages(request, [&](std::vector<ldap::Entry>& page) -> Status {
         for (ldap::Entry& entry : page) {
           auto object = ToDirectoryObject(std::move(entry));

@@ -1,5 +1,6 @@
 // agent::Directory over ldap/: the agent's view of Active Directory.
-//   - LoadCandidates: one paged search per base DN for user objects, with the attributes asked for;
+//   - LoadCandidates: one search per base DN for user objects, with the attributes asked for (paged when
+//     the DC requires it, AdDirectoryOptions::paging);
 //   - ReadByGuids: batched OR filters on objectGUID from the domain root (or one <GUID=...> read each);
 //   - FindProxyOwners: batched OR filters on proxyAddresses against the Global Catalog (base "", the
 //     whole forest); without a GC, a subtree search of the DC's own domain (and a warning: other domains
@@ -18,6 +19,7 @@
 
 #include "agent/directory.h"
 #include "common/result.h"
+#include "ldap/connection.h"
 #include "ldap/options.h"
 
 namespace ctim::agent::adapters {
@@ -33,6 +35,10 @@ struct AdDirectoryOptions {
   // checked with a subtree search of the DC's domain only.
   std::optional<ldap::ConnectOptions> gc;
   int page_size = 1000;     // AD MaxPageSize default
+  // Every search of the adapter (candidates, re-reads, proxy owners). kWhenLimited: unpaged unless the DC
+  // stops the search at its MaxPageSize; measured on the lab DC (Samba 4.17, 20,000 users, GSSAPI): the
+  // candidate search 2.5 s paged vs 0.8 s unpaged.
+  ldap::Paging paging = ldap::Paging::kWhenLimited;
   std::size_t window = 64;  // pipelined modifies in flight
   std::size_t proxy_values_per_filter = 64;
   std::size_t guids_per_filter = 50;

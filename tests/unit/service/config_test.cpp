@@ -26,6 +26,7 @@ TEST(Config, ReadsTheLabConfig) {
   EXPECT_EQ(config->ldap.url, "ldap://dc1.lab.example");
   EXPECT_EQ(config->ldap.window, 128);
   EXPECT_EQ(config->ldap.page_size, 1000);  // default kept
+  EXPECT_EQ(config->ldap.paging, "when-limited");
   ASSERT_EQ(config->ldap.base_dns.size(), 1u);
   EXPECT_FALSE(config->cloud.configured);
   EXPECT_TRUE(ValidateConfig(*config)) << ValidateConfig(*config).error().ToString();
@@ -64,6 +65,7 @@ TEST(Config, ValidationRefusesUnsafeOrIncompleteCombinations) {
       {"gssapi in tls", "[ldap]\nurl=\"ldaps://dc\"\nbase_dns=[\"OU=x\"]\n", "GSSAPI inside TLS"},
       {"no base", "[ldap]\nurl=\"ldap://dc\"\n", "base_dns is empty"},
       {"bad bind", "[ldap]\nurl=\"ldap://dc\"\nbind=\"ntlm\"\nbase_dns=[\"OU=x\"]\n", "is not a bind mode"},
+      {"bad paging", "[ldap]\nurl=\"ldap://dc\"\npaging=\"never\"\nbase_dns=[\"OU=x\"]\n", "is not a paging mode"},
       {"bad assertion",
        "[ldap]\nurl=\"ldap://dc\"\nbase_dns=[\"OU=x\"]\n[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\n"
        "assertion=\"HS256\"\ncertificate_file=\"c\"\nprivate_key_file=\"k\"\n",
