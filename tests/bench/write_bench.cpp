@@ -7,16 +7,20 @@
 // Also (--read-modes) the re-read strategies of the AD adapter for N objects: OR filters on objectGUID vs
 // one <GUID=...> base read each.
 //
-//   write_bench [--sizes 2000,20000] [--read-modes] [--keep-lab]
+//   write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR]
+// Each size is measured --repeat times (agent and ldapmodify each from a pristine DC, alternating which
+// goes first); the median ratio is the figure, since one run on a shared machine varies by +-0.1x.
 // Run inside `tests/lab/lab.sh netns` after `lab.sh up` and eval "$(tests/lab/lab.sh env)".
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -185,6 +189,8 @@ void MeasureReadModes(const Lab& lab, const std::vector<SeededUser>& users) {
 int main(int argc, char** argv) {
   std::vector<int> sizes = {2000, 20000};
   bool read_modes = false;
+  int repeat = 3;
+  std::string keep_logs;  // copy each agent log (JSON lines, ldap=debug) here
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--sizes" && i + 1 < argc) {
@@ -197,8 +203,13 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--read-modes") {
       read_modes = true;
+    } else if (arg == "--keep-logs" && i + 1 < argc) {
+      keep_logs = argv[++i];
+    } else if (arg == "--repeat" && i + 1 < argc) {
+      repeat = std::stoi(argv[++i]);
+      if (repeat < 1 || repeat > 99) Die("--repeat wants 1..99");
     } else {
-      Die("usage: write_bench [--sizes 2000,20000] [--read-modes]");
+      Die("usage: write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR]");
     }
   }
   auto lab = ReadLab();
@@ -219,45 +230,75 @@ int main(int argc, char** argv) {
       "write_bench: ctim-agent %s\n  bind for both: GSSAPI (sign+seal) as svc-ctim with its keytab, %s\n",
       AgentBinary().c_str(), lab->ldap_url.c_str());
   int failures = 0;
+  using State = decltype(Search(*lab, lab->target_ou, "", WrittenAttributes()))::value_type;
   for (const int n : sizes) {
-    std::printf("N = %d\n", n);
-    // 1. the agent, end to end, from a pristine seeded DC.
-    std::vector<SeededUser> users = Pristine(n);
-    std::vector<CtimRow> rows;
-    for (std::size_t i = 0; i < users.size(); ++i) rows.push_back(RowFor(users[i], i + 1));
-    const std::string file = tmp.File(fmt::format("identities-{}.csv", n));
-    if (auto s = WriteCtimFile(file, rows); !s) Die(s.error().ToString());
-    const std::string journal = tmp.File(fmt::format("journal-{}.db", n));
-    const std::string agent_log = tmp.File(fmt::format("agent-{}.log", n));
-    const Measured agent = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
+    std::printf("N = %d (%d run(s) of each, alternating which goes first)\n", n, repeat);
+    std::vector<double> ratios;
+    long agent_rss = 0, tool_rss = 0;
+    for (int r = 1; r <= repeat; ++r) {
+      // The agent, end to end, from a pristine seeded DC.
+      auto run_agent = [&]() -> std::pair<Measured, State> {
+        std::vector<SeededUser> users = Pristine(n);
+        std::vector<CtimRow> rows;
+        for (std::size_t i = 0; i < users.size(); ++i) rows.push_back(RowFor(users[i], i + 1));
+        const std::string file = tmp.File(fmt::format("identities-{}-{}.csv", n, r));
+        if (auto s = WriteCtimFile(file, rows); !s) Die(s.error().ToString());
+        const std::string journal = tmp.File(fmt::format("journal-{}-{}.db", n, r));
+        const std::string agent_log = tmp.File(fmt::format("agent-{}-{}.log", n, r));
+        const Measured m = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
                                   "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
                                  {}, agent_log);
-    if (agent.exit_code != 0)
-      Die(fmt::format("ctim-agent write exited {} (log {})", agent.exit_code, agent_log));
-    auto agent_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
-    if (!agent_state) Die(agent_state.error().ToString());
-    if (read_modes) MeasureReadModes(*lab, users);
-
-    // 2. ldapmodify -f with the same changes, from the same pristine state.
-    users = Pristine(n);
-    const std::string ldif = tmp.File(fmt::format("changes-{}.ldif", n));
-    std::ofstream(ldif) << ChangesLdif(users);
-    const Measured tool = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif},
-                                gssapi_env, tmp.File(fmt::format("ldapmodify-{}.log", n)));
-    if (tool.exit_code != 0) Die(fmt::format("ldapmodify exited {}", tool.exit_code));
-    auto tool_state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
-    if (!tool_state) Die(tool_state.error().ToString());
-    const bool same = *tool_state == *agent_state;
-    failures += same ? 0 : 1;
-
-    const double agent_rate = n / agent.seconds, tool_rate = n / tool.seconds;
-    std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
-                n, agent.seconds, agent_rate, agent.maxrss_kb / 1024.0);
-    PrintBreakdown(agent_log, agent.seconds);
-    std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
-                n, tool.seconds, tool_rate, tool.maxrss_kb / 1024.0);
-    std::printf("  ratio %.2fx (goal >= 0.90x); end states %s\n", agent_rate / tool_rate,
-                same ? "identical" : "DIFFER (the LDIF is not equivalent)");
+        if (m.exit_code != 0) Die(fmt::format("ctim-agent write exited {} (log {})", m.exit_code, agent_log));
+        std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                    n, m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
+        PrintBreakdown(agent_log, m.seconds);
+        if (!keep_logs.empty()) {
+          std::filesystem::copy_file(agent_log, keep_logs + "/" + std::filesystem::path(agent_log).filename().string(),
+                                     std::filesystem::copy_options::overwrite_existing);
+        }
+        auto state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
+        if (!state) Die(state.error().ToString());
+        if (read_modes && r == 1) MeasureReadModes(*lab, users);
+        return {m, std::move(*state)};
+      };
+      // ldapmodify -f with the same changes, from the same pristine state.
+      auto run_tool = [&]() -> std::pair<Measured, State> {
+        const std::vector<SeededUser> users = Pristine(n);
+        const std::string ldif = tmp.File(fmt::format("changes-{}-{}.ldif", n, r));
+        std::ofstream(ldif) << ChangesLdif(users);
+        const Measured m = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif},
+                                 gssapi_env, tmp.File(fmt::format("ldapmodify-{}-{}.log", n, r)));
+        if (m.exit_code != 0) Die(fmt::format("ldapmodify exited {}", m.exit_code));
+        std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
+                    n, m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
+        auto state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
+        if (!state) Die(state.error().ToString());
+        return {m, std::move(*state)};
+      };
+      std::pair<Measured, State> agent, tool;
+      if (r % 2 == 1) {
+        agent = run_agent();
+        tool = run_tool();
+      } else {
+        tool = run_tool();
+        agent = run_agent();
+      }
+      const bool same = agent.second == tool.second;
+      failures += same ? 0 : 1;
+      const double ratio = tool.first.seconds / agent.first.seconds;  // (n / agent s) / (n / tool s)
+      ratios.push_back(ratio);
+      agent_rss = std::max(agent_rss, agent.first.maxrss_kb);
+      tool_rss = std::max(tool_rss, tool.first.maxrss_kb);
+      std::printf("  run %d: ratio %.2fx; end states %s\n", r, ratio,
+                  same ? "identical" : "DIFFER (the LDIF is not equivalent)");
+    }
+    std::vector<double> sorted = ratios;
+    std::sort(sorted.begin(), sorted.end());
+    std::string all;
+    for (double x : ratios) all += fmt::format("{}{:.2f}x", all.empty() ? "" : ", ", x);
+    std::printf("  N = %d: median ratio %.2fx (goal >= 0.90x) over %d run(s): %s; peak RSS %.1f MiB (agent) vs %.1f "
+                "MiB (ldapmodify)\n",
+                n, sorted[sorted.size() / 2], repeat, all.c_str(), agent_rss / 1024.0, tool_rss / 1024.0);
   }
   if (auto s = LabReset(); !s) std::fprintf(stderr, "final reset: %s\n", s.error().ToString().c_str());
   return failures == 0 ? 0 : 1;
