@@ -29,29 +29,29 @@ std::string DescribeSet(const ChangeSet& cs, const DirectoryObject& object) {
 
 }  // namespace
 
-Result<std::vector<Applied>> ApplyJournaled(Journal& journal, Directory& directory, RunId run,
-                                            std::span<const ApplyItem> items) {
-  std::vector<Applied> applied;
-  if (items.empty()) return applied;
-  std::vector<IntentToRecord> intents;
+std::vector<ModifyRequest> ToModifyRequests(std::span<const ApplyItem> items) {
   std::vector<ModifyRequest> requests;
-  intents.reserve(items.size());
   requests.reserve(items.size());
-  for (const ApplyItem& item : items) {
-    intents.push_back(IntentToRecord{item.change_set, item.reverts, item.attempt});
-    requests.push_back(ToModifyRequest(item.change_set));
-  }
-  auto ids = journal.RecordIntents(run, intents);
-  if (!ids) return std::unexpected(std::move(ids.error()).With("recording intents (nothing was sent to AD)"));
+  for (const ApplyItem& item : items) requests.push_back(ToModifyRequest(item.change_set));
+  return requests;
+}
 
-  std::vector<Status> statuses = directory.ApplyModifies(requests);
-  std::vector<OutcomeToRecord> outcomes;
+std::vector<IntentToRecord> ToIntents(std::span<const ApplyItem> items) {
+  std::vector<IntentToRecord> intents;
+  intents.reserve(items.size());
+  for (const ApplyItem& item : items) intents.push_back(IntentToRecord{item.change_set, item.reverts, item.attempt});
+  return intents;
+}
+
+std::vector<Applied> JudgeReplies(std::span<const ApplyItem> items, std::span<const IntentId> ids,
+                                  std::vector<Status>&& statuses, std::vector<OutcomeToRecord>& outcomes) {
+  std::vector<Applied> applied;
   applied.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     Status status = i < statuses.size()
                         ? std::move(statuses[i])
                         : Status(Fail(Errc::kUnavailable, "no reply for the modify of " + items[i].change_set.dn));
-    Applied a{items[i].key, (*ids)[i], Classify(status), {}};
+    Applied a{items[i].key, ids[i], Classify(status), {}};
     if (!status) a.error = status.error();
     switch (a.status) {
       case ApplyStatus::kWritten: outcomes.push_back({a.intent, OutcomeState::kWritten, ""}); break;
@@ -61,6 +61,16 @@ Result<std::vector<Applied>> ApplyJournaled(Journal& journal, Directory& directo
     }
     applied.push_back(std::move(a));
   }
+  return applied;
+}
+
+Result<std::vector<Applied>> ApplyJournaled(Journal& journal, Directory& directory, RunId run,
+                                            std::span<const ApplyItem> items) {
+  if (items.empty()) return std::vector<Applied>{};
+  auto ids = journal.RecordIntents(run, ToIntents(items));
+  if (!ids) return std::unexpected(std::move(ids.error()).With("recording intents (nothing was sent to AD)"));
+  std::vector<OutcomeToRecord> outcomes;
+  std::vector<Applied> applied = JudgeReplies(items, *ids, directory.ApplyModifies(ToModifyRequests(items)), outcomes);
   if (Status s = journal.RecordOutcomes(run, outcomes); !s) {
     // The modifies happened; the intents stay without outcome and the next run resolves them by re-reading.
     return std::unexpected(std::move(s.error()).With("recording outcomes (the next run resolves them from AD)"));

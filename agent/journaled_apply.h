@@ -44,6 +44,14 @@ struct Applied {
 [[nodiscard]] Result<std::vector<Applied>> ApplyJournaled(Journal& journal, Directory& directory, RunId run,
                                                           std::span<const ApplyItem> items);
 
+// The steps of ApplyJournaled, shared with OverlappedApply (agent/overlapped_apply.h).
+[[nodiscard]] std::vector<IntentToRecord> ToIntents(std::span<const ApplyItem> items);
+[[nodiscard]] std::vector<ModifyRequest> ToModifyRequests(std::span<const ApplyItem> items);
+// One Applied per item from the directory's replies (ids[i] is item i's intent), and the outcomes to journal
+// appended to `outcomes` (none for a modify whose reply never came).
+[[nodiscard]] std::vector<Applied> JudgeReplies(std::span<const ApplyItem> items, std::span<const IntentId> ids,
+                                                std::vector<Status>&& statuses, std::vector<OutcomeToRecord>& outcomes);
+
 struct ToConfirm {
   std::size_t key = 0;
   IntentId intent = 0;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "agent/log.h"
+#include "agent/overlapped_apply.h"
 #include "agent/plan_builder.h"
 
 namespace ctim::agent {
@@ -20,40 +21,46 @@ class RunWriter {
       : plan_(plan), rows_(rows), directory_(directory), journal_(journal), settings_(settings),
         progress_(progress), report_(report) {}
 
-  // Writes one batch of plan rows, re-planning conflicts. Fails only on journal errors.
-  Status WriteBatch(std::span<const std::size_t> batch) {
-    std::vector<ApplyItem> work;
-    for (std::size_t i : batch) work.push_back(ApplyItem{i, report_.rows[i].change_set, {}, 1});
-    for (int attempt = 1; !work.empty(); ++attempt) {
-      auto applied = ApplyJournaled(journal_, directory_, report_.run, work);
-      if (!applied) return std::unexpected(std::move(applied.error()));
-      std::vector<std::size_t> conflicts;
-      for (const Applied& a : *applied) {
-        RowWriteResult& r = report_.rows[a.key];
-        ++r.attempts;
-        intent_of_[a.key] = a.intent;
-        switch (a.status) {
-          case ApplyStatus::kWritten:
-            r.state = RowWriteState::kWritten;
-            written_.push_back(a.key);
-            break;
-          case ApplyStatus::kConflict: conflicts.push_back(a.key); break;
-          case ApplyStatus::kFailed:
-            r.state = RowWriteState::kFailed;
-            r.detail = a.error.ToString();
-            Log()->error("{} {}: modify failed: {}", plan_.rows[a.key].label, r.change_set.dn, r.detail);
-            if (AbortsRun(a.error)) abort_ = a.error.ToString();
-            break;
-          case ApplyStatus::kUnknown:
-            r.state = RowWriteState::kUnknown;
-            r.detail = a.error.ToString();
-            unknown_.push_back(a.key);
-            abort_ = a.error.ToString();
-            break;
-        }
+  // The first attempt of every row of `batch` (plan order).
+  [[nodiscard]] std::vector<ApplyItem> Items(std::span<const std::size_t> batch) const {
+    std::vector<ApplyItem> items;
+    items.reserve(batch.size());
+    for (std::size_t i : batch) items.push_back(ApplyItem{i, report_.rows[i].change_set, {}, 1});
+    return items;
+  }
+
+  // Books the replies of one batch into the report; the rows whose compare-and-swap failed go to `conflicts`.
+  void Absorb(const std::vector<Applied>& applied, std::vector<std::size_t>& conflicts) {
+    for (const Applied& a : applied) {
+      RowWriteResult& r = report_.rows[a.key];
+      ++r.attempts;
+      intent_of_[a.key] = a.intent;
+      switch (a.status) {
+        case ApplyStatus::kWritten:
+          r.state = RowWriteState::kWritten;
+          written_.push_back(a.key);
+          break;
+        case ApplyStatus::kConflict: conflicts.push_back(a.key); break;
+        case ApplyStatus::kFailed:
+          r.state = RowWriteState::kFailed;
+          r.detail = a.error.ToString();
+          Log()->error("{} {}: modify failed: {}", plan_.rows[a.key].label, r.change_set.dn, r.detail);
+          if (AbortsRun(a.error)) abort_ = a.error.ToString();
+          break;
+        case ApplyStatus::kUnknown:
+          r.state = RowWriteState::kUnknown;
+          r.detail = a.error.ToString();
+          unknown_.push_back(a.key);
+          abort_ = a.error.ToString();
+          break;
       }
-      work.clear();
-      if (conflicts.empty()) break;
+    }
+  }
+
+  // Re-reads, re-plans and re-applies the rows whose first attempt met a changed object, up to
+  // max_replans times. Fails only on journal errors.
+  Status Retry(std::vector<std::size_t> conflicts) {
+    for (int attempt = 1; !conflicts.empty(); ++attempt) {
       if (!abort_.empty()) {
         for (std::size_t i : conflicts) {
           report_.rows[i].detail = "changed since the plan; not re-planned because the run stopped";
@@ -70,7 +77,13 @@ class RunWriter {
         }
         break;
       }
+      std::vector<ApplyItem> work;
       Replan(conflicts, attempt + 1, work);
+      conflicts.clear();
+      if (work.empty()) break;
+      auto applied = ApplyJournaled(journal_, directory_, report_.run, work);
+      if (!applied) return std::unexpected(std::move(applied.error()));
+      Absorb(*applied, conflicts);
     }
     return {};
   }
@@ -246,28 +259,52 @@ Result<WriteReport> WritePlan(const Plan& plan, std::span<const SourceIdentity> 
   }
 
   RunWriter writer(plan, rows, directory, journal, settings, progress, report);
+  auto fail = [&](Error error) -> Result<WriteReport> {
+    progress.Finish();
+    report.run_state = RunState::kFailed;
+    report.abort_reason = error.ToString();
+    (void)journal.FinishRun(report.run, report.run_state, report.abort_reason);
+    return std::unexpected(std::move(error).With("run " + std::to_string(report.run)));
+  };
+  auto batch_at = [&](std::size_t start) {
+    return std::span(pending).subspan(start, std::min(batch_size, pending.size() - start));
+  };
   progress.Start(pending.size(), "writing");
-  for (std::size_t start = 0; start < pending.size(); start += batch_size) {
-    if (stop.stop_requested()) {
-      report.run_state = RunState::kStopped;
-      break;
+  // Batch k's modifies are in flight while the journal thread records batch k-1's outcomes and batch k+1's
+  // intents (agent/overlapped_apply.h). A stop or an abort is honoured between batches: no intents are
+  // journaled for a batch that will not be sent.
+  OverlappedApply apply(journal, directory, report.run);
+  std::vector<std::size_t> conflicts;
+  std::vector<ApplyItem> current, next;
+  if (!pending.empty() && stop.stop_requested()) report.run_state = RunState::kStopped;
+  if (!pending.empty() && !stop.stop_requested()) current = writer.Items(batch_at(0));
+  for (std::size_t start = 0; !current.empty();) {
+    const std::size_t next_start = start + current.size();
+    const bool more = next_start < pending.size();
+    next.clear();
+    if (more && writer.abort_reason().empty() && !stop.stop_requested()) next = writer.Items(batch_at(next_start));
+    auto applied = apply.Apply(current, next);
+    if (!applied) {
+      (void)apply.Finish();
+      return fail(std::move(applied.error()));
     }
-    const auto batch = std::span(pending).subspan(start, std::min(batch_size, pending.size() - start));
-    if (Status s = writer.WriteBatch(batch); !s) {
-      progress.Finish();
-      report.run_state = RunState::kFailed;
-      report.abort_reason = s.error().ToString();
-      (void)journal.FinishRun(report.run, report.run_state, report.abort_reason);
-      return std::unexpected(std::move(s.error()).With("run " + std::to_string(report.run)));
-    }
-    progress.Advance(batch.size());
+    writer.Absorb(*applied, conflicts);
+    progress.Advance(current.size());
     if (!writer.abort_reason().empty()) {
       report.run_state = RunState::kFailed;
       report.abort_reason = writer.abort_reason();
       Log()->error("run {}: stopping the write: {}", report.run, report.abort_reason);
       break;
     }
+    if (next.empty()) {
+      if (more) report.run_state = RunState::kStopped;
+      break;
+    }
+    current = std::move(next);
+    start = next_start;
   }
+  if (Status s = apply.Finish(); !s) return fail(std::move(s.error()));
+  if (Status s = writer.Retry(std::move(conflicts)); !s) return fail(std::move(s.error()));
   progress.Finish();
   writer.Confirm();
   if (Status s = journal.FinishRun(report.run, report.run_state, report.Summary()); !s) {

@@ -204,6 +204,56 @@ TEST(Writer, LostRepliesAreJudgedByReReadingNotGuessed) {
   ExpectNoDuplicateProxies(s.dir);
 }
 
+TEST(Writer, ManyBatchesJournalEveryIntentBeforeItsModifyAndEveryOutcome) {
+  // 11 rows in batches of 3: the journal thread records batch k+1's intents and batch k-1's outcomes while
+  // batch k is applied. Every intent ends with written + confirmed, in plan order.
+  Scenario s(11);
+  s.batch_size = 3;
+  auto report = s.PlanAndWrite();
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->run_state, RunState::kFinished);
+  EXPECT_EQ(report->Count(RowWriteState::kConfirmed), 11u) << report->Summary();
+  EXPECT_EQ(s.dir.requests_seen, 11u);
+  Journal j = s.OpenJournal();
+  auto intents = j.RunIntents(report->run);
+  ASSERT_TRUE(intents);
+  ASSERT_EQ(intents->size(), 11u);
+  for (std::size_t i = 0; i < intents->size(); ++i) {
+    const IntentView& v = (*intents)[i];
+    EXPECT_EQ(v.change_set.object_guid, ObjectGuid(static_cast<unsigned>(i + 1)));
+    ASSERT_EQ(v.outcomes.size(), 2u) << v.change_set.dn;
+    EXPECT_EQ(v.outcomes[0].state, OutcomeState::kWritten);
+    EXPECT_EQ(v.outcomes[1].state, OutcomeState::kConfirmed);
+  }
+  auto open = j.UnresolvedIntents();
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
+}
+
+TEST(Writer, AnAbortAfterTheNextBatchWasJournaledMarksItNotSent) {
+  // The replies of the first batch are lost, which ends the run; the second batch's intents were already
+  // journaled (overlapped with the first batch's modifies). They must not be left for the next run to
+  // guess: they say "not sent", and the DC never saw them.
+  Scenario s(10);
+  s.dir.lose_replies_after = 2;
+  auto report = s.PlanAndWrite();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->run_state, RunState::kFailed);
+  EXPECT_EQ(s.dir.requests_seen, 4u);
+  Journal j = s.OpenJournal();
+  auto intents = j.RunIntents(report->run);
+  ASSERT_TRUE(intents);
+  ASSERT_EQ(intents->size(), 8u);  // batch 1 (sent) and batch 2 (journaled, not sent); batch 3 never journaled
+  for (std::size_t i = 4; i < 8; ++i) {
+    ASSERT_EQ((*intents)[i].outcomes.size(), 1u);
+    EXPECT_EQ((*intents)[i].outcomes[0].state, OutcomeState::kNotWritten);
+    EXPECT_NE((*intents)[i].outcomes[0].detail.find("not sent"), std::string::npos);
+  }
+  auto open = j.UnresolvedIntents();
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
+}
+
 TEST(Writer, DcDownMidRunLeavesIntentsForTheNextRunToResolve) {
   Scenario s(4);
   const Plan plan = s.MakePlan();

@@ -1,0 +1,53 @@
+// ApplyJournaled for a sequence of batches, with the journal work moved out of the DC's way: while batch k's
+// modifies are in flight, a second thread journals batch k-1's outcomes and then batch k+1's intents. The
+// order the journal sees is unchanged (intents(k+1) are durable before any of batch k+1 is sent; outcomes
+// follow their modifies), and only one thread touches the journal at a time: the caller's thread never
+// does while a batch is applied. Measured (write_bench, 2,000 and 20,000 lab users): the DC sat idle for
+// 10-25 ms between batches of 500 while the agent journaled; with the overlap it does not.
+#pragma once
+
+#include <future>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "agent/directory.h"
+#include "agent/journal.h"
+#include "agent/journaled_apply.h"
+
+namespace ctim::agent {
+
+class OverlappedApply {
+ public:
+  OverlappedApply(Journal& journal, Directory& directory, RunId run)
+      : journal_(journal), directory_(directory), run_(run) {}
+  OverlappedApply(const OverlappedApply&) = delete;
+  OverlappedApply& operator=(const OverlappedApply&) = delete;
+  ~OverlappedApply();  // waits for the journal thread (Finish() should have been called)
+
+  // Applies `items` (their intents were journaled by the previous call's `next`, or are journaled now)
+  // and, meanwhile, journals the previous batch's outcomes and `next`'s intents. `next` must be the items
+  // of the following call, or empty when no batch follows (end, stop, abort). Fails only on journal
+  // errors, as ApplyJournaled does; then call nothing but Finish().
+  [[nodiscard]] Result<std::vector<Applied>> Apply(std::span<const ApplyItem> items, std::span<const ApplyItem> next);
+
+  // Journals the last batch's outcomes. Intents journaled for a batch that was never applied (the caller
+  // stopped) get the outcome not_written ("not sent"), so no run leaves them to be guessed.
+  [[nodiscard]] Status Finish();
+
+ private:
+  struct JournalStep {
+    Status outcomes;                              // of the batch before
+    std::optional<Result<std::vector<IntentId>>> intents;  // of the batch after (nullopt: none asked)
+  };
+
+  Journal& journal_;
+  Directory& directory_;
+  RunId run_;
+  std::optional<std::future<JournalStep>> step_;  // the journal thread's current work
+  std::vector<OutcomeToRecord> outcomes_;          // of the batch just applied, not yet journaled
+  std::size_t next_size_ = 0;                      // items whose intents step_ is journaling
+};
+
+}  // namespace ctim::agent
