@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -103,12 +104,16 @@ class LdapPaging : public lab::LabTest {
     return req;
   }
 
-  // Connects as the admin through the proxy (TLS with the lab's certificate, which names 127.0.0.1).
-  Result<Connection> ThroughProxy(const AdLimitsProxy& proxy) const {
+  // Starts the proxy with AD's limit at `max_page_size` and connects as the admin through it (TLS with the
+  // lab's certificate, which names 127.0.0.1). The proxy lives until the test ends.
+  Result<Connection> ThroughProxy(int max_page_size) {
+    proxy_ = std::make_unique<AdLimitsProxy>(lab_, max_page_size);
+    if (proxy_->port() <= 0) return Fail(Errc::kUnavailable, "tests/lab/ad_limits_proxy.py did not start");
     ConnectOptions o = lab::AdminLdaps(lab_);
-    o.url = fmt::format("ldaps://127.0.0.1:{}", proxy.port());
+    o.url = fmt::format("ldaps://127.0.0.1:{}", proxy_->port());
     return Connection::Open(o);
   }
+  std::unique_ptr<AdLimitsProxy> proxy_;
 
   struct Visits {
     std::vector<std::size_t> chunks;      // size of each visitor call
@@ -148,9 +153,7 @@ TEST_F(LdapPaging, WhenLimitedHonoursTheCallersSizeLimit) {
 
 TEST_F(LdapPaging, TheProxyEnforcesMaxPageSizeOnUnpagedSearches) {
   // Proves the fixture: without paging, the "AD" answers sizeLimitExceeded after 7 entries.
-  AdLimitsProxy proxy(lab_, 7);
-  ASSERT_GT(proxy.port(), 0) << "ad_limits_proxy.py did not start";
-  auto conn = ThroughProxy(proxy);
+  auto conn = ThroughProxy(7);
   ASSERT_OK(conn);
   Visits v;
   const Status st = Run(*conn, Contacts(Paging::kAlways, 0), v);
@@ -159,9 +162,7 @@ TEST_F(LdapPaging, TheProxyEnforcesMaxPageSizeOnUnpagedSearches) {
 }
 
 TEST_F(LdapPaging, WhenLimitedContinuesPagedAfterTheServersLimit) {
-  AdLimitsProxy proxy(lab_, 7);
-  ASSERT_GT(proxy.port(), 0) << "ad_limits_proxy.py did not start";
-  auto conn = ThroughProxy(proxy);
+  auto conn = ThroughProxy(7);
   ASSERT_OK(conn);
   Visits v;
   ASSERT_OK(Run(*conn, Contacts(Paging::kWhenLimited, 10), v));
@@ -177,9 +178,7 @@ TEST_F(LdapPaging, WhenLimitedContinuesPagedAfterTheServersLimit) {
 }
 
 TEST_F(LdapPaging, WhenLimitedBelowTheServersLimitNeverPages) {
-  AdLimitsProxy proxy(lab_, 100);
-  ASSERT_GT(proxy.port(), 0) << "ad_limits_proxy.py did not start";
-  auto conn = ThroughProxy(proxy);
+  auto conn = ThroughProxy(100);
   ASSERT_OK(conn);
   Visits v;
   ASSERT_OK(Run(*conn, Contacts(Paging::kWhenLimited, 1000), v));
