@@ -1,5 +1,9 @@
 #include "agent/overlapped_apply.h"
 
+#include <system_error>
+
+#include "agent/log.h"
+
 namespace ctim::agent {
 
 OverlappedApply::~OverlappedApply() {
@@ -15,18 +19,15 @@ Result<std::vector<Applied>> OverlappedApply::Apply(std::span<const ApplyItem> i
     if (!done.outcomes) {
       return std::unexpected(std::move(done.outcomes.error()).With("recording outcomes (the next run resolves them from AD)"));
     }
-    if (!done.intents || !*done.intents || next_size_ != items.size()) {
-      if (done.intents && !*done.intents) {
-        return std::unexpected(std::move(done.intents->error()).With("recording intents (nothing was sent to AD)"));
-      }
+    if (!*done.intents) {
+      return std::unexpected(std::move(done.intents->error()).With("recording intents (nothing was sent to AD)"));
+    }
+    if (next_size_ != items.size()) {
       return Fail(Errc::kInternal, "OverlappedApply: the items differ from the previous call's `next`");
     }
     ids = std::move(**done.intents);
   } else {
-    if (Status s = journal_.RecordOutcomes(run_, outcomes_); !s) {
-      return std::unexpected(std::move(s.error()).With("recording outcomes (the next run resolves them from AD)"));
-    }
-    outcomes_.clear();
+    // The first call (every call that applies a batch leaves a step behind): nothing journaled yet.
     if (!items.empty()) {
       auto recorded = journal_.RecordIntents(run_, ToIntents(items));
       if (!recorded) return std::unexpected(std::move(recorded.error()).With("recording intents (nothing was sent to AD)"));
@@ -35,19 +36,30 @@ Result<std::vector<Applied>> OverlappedApply::Apply(std::span<const ApplyItem> i
   }
   if (items.empty()) return std::vector<Applied>{};
 
-  // From here until the next call, the journal belongs to the journal thread.
+  // From here until the next call, the journal (and step_outcomes_, step_intents_) belong to the journal thread.
   std::vector<ModifyRequest> requests = ToModifyRequests(items);
   next_size_ = next.size();
-  step_.emplace(std::async(std::launch::async,
-                           [this, previous = std::move(outcomes_), intents = ToIntents(next)]() mutable {
-                             JournalStep step;
-                             step.outcomes = journal_.RecordOutcomes(run_, previous);
-                             if (step.outcomes && !intents.empty()) step.intents = journal_.RecordIntents(run_, intents);
-                             if (step.outcomes && intents.empty()) step.intents = std::vector<IntentId>{};
-                             return step;
-                           }));
+  step_outcomes_ = std::move(outcomes_);
   outcomes_.clear();
+  step_intents_ = ToIntents(next);
+  try {
+    step_.emplace(std::async(std::launch::async, [this] { return RunStep(); }));
+  } catch (const std::system_error& e) {
+    // No thread to be had: the same step runs in this thread at the next call, still before any of `next`
+    // is sent. Slower, never wrong.
+    Log()->debug("journal thread not started ({}); journaling in line", e.what());
+    step_.emplace(std::async(std::launch::deferred, [this] { return RunStep(); }));
+  }
   return JudgeReplies(items, ids, directory_.ApplyModifies(requests), outcomes_);
+}
+
+OverlappedApply::JournalStep OverlappedApply::RunStep() {
+  JournalStep step;
+  step.outcomes = journal_.RecordOutcomes(run_, step_outcomes_);
+  if (!step.outcomes) return step;
+  step.intents = step_intents_.empty() ? Result<std::vector<IntentId>>(std::vector<IntentId>{})
+                                       : journal_.RecordIntents(run_, step_intents_);
+  return step;
 }
 
 Status OverlappedApply::Finish() {

@@ -38,14 +38,20 @@ class OverlappedApply {
 
  private:
   struct JournalStep {
-    Status outcomes;                              // of the batch before
-    std::optional<Result<std::vector<IntentId>>> intents;  // of the batch after (nullopt: none asked)
+    Status outcomes;  // of the batch before
+    // Of the batch after (an empty list when none follows); nullopt when the outcomes failed first.
+    std::optional<Result<std::vector<IntentId>>> intents;
   };
+
+  // The journal thread's work: step_outcomes_, then step_intents_.
+  JournalStep RunStep();
 
   Journal& journal_;
   Directory& directory_;
   RunId run_;
   std::optional<std::future<JournalStep>> step_;  // the journal thread's current work
+  std::vector<OutcomeToRecord> step_outcomes_;     // what step_ journals (its thread's until step_ is done)
+  std::vector<IntentToRecord> step_intents_;
   std::vector<OutcomeToRecord> outcomes_;          // of the batch just applied, not yet journaled
   std::size_t next_size_ = 0;                      // items whose intents step_ is journaling
 };

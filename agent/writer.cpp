@@ -271,13 +271,18 @@ Result<WriteReport> WritePlan(const Plan& plan, std::span<const SourceIdentity> 
   };
   progress.Start(pending.size(), "writing");
   // Batch k's modifies are in flight while the journal thread records batch k-1's outcomes and batch k+1's
-  // intents (agent/overlapped_apply.h). A stop or an abort is honoured between batches: no intents are
-  // journaled for a batch that will not be sent.
+  // intents (agent/overlapped_apply.h). A stop or an abort is honoured between batches. An abort met in
+  // batch k comes after batch k+1's intents were journaled: Finish() gives those "not sent".
   OverlappedApply apply(journal, directory, report.run);
   std::vector<std::size_t> conflicts;
   std::vector<ApplyItem> current, next;
-  if (!pending.empty() && stop.stop_requested()) report.run_state = RunState::kStopped;
-  if (!pending.empty() && !stop.stop_requested()) current = writer.Items(batch_at(0));
+  if (!pending.empty()) {
+    if (stop.stop_requested()) {
+      report.run_state = RunState::kStopped;
+    } else {
+      current = writer.Items(batch_at(0));
+    }
+  }
   for (std::size_t start = 0; !current.empty();) {
     const std::size_t next_start = start + current.size();
     const bool more = next_start < pending.size();
