@@ -1,6 +1,8 @@
 """Fault switches that need no directory content: 429 bursts, 503, slow responses, counters, scheduler
 pause/resume, reset. (Lag and licensed-early need lab users: test_sync.py.)"""
 
+import datetime
+import json
 import time
 import unittest
 
@@ -72,6 +74,72 @@ class FaultTest(unittest.TestCase):
         self.assertEqual(throttled["headers"]["Retry-After"], "4")
         self.assertEqual(throttled["body"]["error"]["code"], "TooManyRequests")
 
+    def test_retry_after_may_carry_a_fraction(self):
+        # Microsoft's throttling sample shows "Retry-After: 2.128" (doc/cloud-api.md).
+        self.emu.ctl("POST", "/faults/throttle", {"service": "graph", "count": 1, "retry_after": 2.128})
+        status, headers, _body = self.org()
+        self.assertEqual((status, headers["retry-after"]), (429, "2.128"))
+        self.emu.ctl("POST", "/faults/throttle", {"service": "graph", "count": 1, "retry_after": 3})
+        self.assertEqual(self.org()[1]["retry-after"], "3")  # whole seconds stay whole
+
+    def test_batch_items_carry_the_documented_headers_and_annotations(self):
+        self.emu.ctl("POST", "/faults/throttle",
+                     {"service": "graph", "count": 1, "retry_after": 1.5, "level": "item"})
+        reqs = [{"id": str(i), "method": "GET", "url": "/organization?$select=id"} for i in range(2)]
+        status, _h, body = self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})
+        self.assertEqual(status, 200, body)
+        ok = next(r for r in body["responses"] if r["status"] == 200)
+        self.assertEqual(ok["headers"]["OData-Version"], "4.0")
+        self.assertEqual(ok["headers"]["Cache-Control"], "no-cache")
+        self.assertIn("x-ms-resource-unit", ok["headers"])
+        self.assertIn("@odata.context", ok["body"])
+        throttled = next(r for r in body["responses"] if r["status"] == 429)
+        self.assertEqual(throttled["headers"]["Retry-After"], "1.5")
+
+    def test_a_whole_batch_can_fail_with_424_plain_or_with_its_items(self):
+        reqs = [{"id": str(i), "method": "GET", "url": "/organization?$select=id"} for i in range(3)]
+        self.emu.ctl("POST", "/faults/batch-failed-dependency", {"count": 2, "retry_after": 0.75})
+        status, headers, body = self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})
+        self.assertEqual((status, headers["retry-after"]), (424, "0.75"))
+        self.assertEqual(body["error"]["code"], "failedDependency")
+        self.assertEqual(self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})[0], 424)
+        self.assertEqual(self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})[0], 200)
+
+        self.emu.ctl("POST", "/faults/batch-failed-dependency", {"count": 1, "retry_after": 2, "items": True})
+        status, _h, body = self.emu.graph("/v1.0/$batch", self.graph_token, "POST", {"requests": reqs})
+        self.assertEqual(status, 424, body)
+        self.assertEqual(sorted(r["status"] for r in body["responses"]), [424, 424, 429])
+        throttled = next(r for r in body["responses"] if r["status"] == 429)
+        self.assertEqual(throttled["headers"]["Retry-After"], "2")
+
+    def test_exo_not_found_can_arrive_as_500_internal_server_error(self):
+        self.emu.ctl("POST", "/faults/exo-not-found-500", {"enabled": True})
+        status, _h, body = self.emu.exo("Get-MailUser", {"Identity": "nobody"}, self.exo_token)
+        self.assertEqual(status, 500, body)
+        self.assertEqual(body["error"]["code"], "InternalServerError")
+        self.assertIn("ManagementObjectNotFoundException", body["error"]["message"])
+        self.emu.ctl("POST", "/faults/exo-not-found-500", {"enabled": False})
+        self.assertEqual(self.emu.exo("Get-MailUser", {"Identity": "nobody"}, self.exo_token)[0], 404)
+
+    def test_timestamps_can_be_written_with_an_offset_and_seven_decimals(self):
+        finished = self.emu.sync()["finished"]  # 2026-12-07T03:41:29Z form
+        self.emu.ctl("POST", "/faults/timestamps", {"form": "offset7"})
+        _s, _h, body = self.emu.graph("/v1.0/organization?$select=onPremisesLastSyncDateTime", self.graph_token)
+        text = body["value"][0]["onPremisesLastSyncDateTime"]
+        self.assertRegex(text, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}\+01:00$")
+        same = datetime.datetime.fromisoformat(text[:19] + text[-6:])
+        self.assertEqual(same, datetime.datetime.fromisoformat(finished.replace("Z", "+00:00")))
+        self.emu.ctl("POST", "/faults/timestamps", {"form": "z"})
+        _s, _h, body = self.emu.graph("/v1.0/organization?$select=onPremisesLastSyncDateTime", self.graph_token)
+        self.assertEqual(body["value"][0]["onPremisesLastSyncDateTime"], finished)
+
+    def test_oversize_answers_a_body_of_the_given_size(self):
+        self.emu.ctl("POST", "/faults/oversize", {"service": "graph", "bytes": 100_000})
+        status, _h, body = self.org()
+        self.assertEqual(status, 200)
+        self.assertEqual(len(json.dumps(body, separators=(",", ":"))), 100_000)
+        self.assertEqual(self.org()[0], 200)
+
     def test_delay_slows_every_call_until_cleared(self):
         self.emu.ctl("POST", "/faults/delay", {"service": "graph", "ms": 400})
         t0 = time.monotonic()
@@ -86,7 +154,10 @@ class FaultTest(unittest.TestCase):
                            ("/faults/throttle", {"service": "graph"}),
                            ("/faults/delay", {"service": "graph", "ms": -1}),
                            ("/faults/lag", {"cycles": 2}),
-                           ("/faults/licensed-early", {"user": "x", "exchange_guid": "nope"})):
+                           ("/faults/licensed-early", {"user": "x", "exchange_guid": "nope"}),
+                           ("/faults/throttle", {"service": "graph", "count": 1, "retry_after": -0.5}),
+                           ("/faults/timestamps", {"form": "local"}),
+                           ("/faults/batch-failed-dependency", {"retry_after": 1})):
             with self.subTest(path=path, body=body):
                 status, answer = self.emu.ctl("POST", path, body)
                 self.assertEqual(status, 400, answer)

@@ -16,6 +16,10 @@ class _NoFaults:
     def take(_service, _level="http"):
         return None
 
+    @staticmethod
+    def take_oversize(_service):
+        return None
+
 
 class _NoCounters:
     @staticmethod
@@ -77,6 +81,13 @@ class ControlService:
                 self._user(b), self._guid(b.get("exchange_guid")), b.get("mailuser_view", False),
                 b.get("enabled", True))),
             ("POST", "/faults/expired-cert"): lambda r, b: e.changed_faults(f.set_expired_cert(b.get("enabled", True))),
+            ("POST", "/faults/batch-failed-dependency"): lambda r, b: e.changed_faults(f.set_batch_424(
+                b["count"], b.get("retry_after", 1), b.get("items", False))),
+            ("POST", "/faults/exo-not-found-500"): lambda r, b: e.changed_faults(
+                f.set_exo_not_found_500(b.get("enabled", True))),
+            ("POST", "/faults/timestamps"): lambda r, b: e.changed_faults(f.set_timestamp_form(b["form"])),
+            ("POST", "/faults/oversize"): lambda r, b: e.changed_faults(f.set_oversize(
+                b.get("service", "all"), b.get("count", 1), b["bytes"])),
             ("POST", "/faults/expire-tokens"): lambda r, b: e.tokens.expire_all() or {"expired": True},
             ("GET", "/users"): lambda r, b: e.dump_users(),
             ("GET", "/ctim/identities.csv"): lambda r, b: self._ctim(r, as_csv=True),

@@ -125,7 +125,9 @@ class ExoService:
             ident = str(params["identity"]).strip().strip("{}")
             hits = [r for r in view.exo_index.get(ident.lower(), []) if accepts(r)]
             if not hits:
-                return self.error(404, "NotFound", f"The operation couldn't be performed because object '{ident}' "
+                # Real EXO also sends this as 500 InternalServerError (fault switch exo-not-found-500).
+                status, code = (500, "InternalServerError") if self.faults.exo_not_found_500 else (404, "NotFound")
+                return self.error(status, code, f"The operation couldn't be performed because object '{ident}' "
                                                    f"couldn't be found on '{SERVER}'.",
                                   "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException")
             if len(hits) > 1:
@@ -216,6 +218,7 @@ class ExoService:
             out["@odata.nextLink"] = (f"{self.config.exo_root}{req.raw_path}?"
                                       + urllib.parse.urlencode(query, quote_via=urllib.parse.quote, safe="$,"))
         out["value"] = [self._project(r, select) for r in page]
+        out = self.faults.reshape_timestamps(out)
         headers = [("request-id", str(uuid.uuid4()))]
         if preferred:
             headers.append(("Preference-Applied", f"odata.maxpagesize={size}"))

@@ -31,6 +31,9 @@ FILTERABLE = {p.lower(): p for p in ("id", "userPrincipalName", "mail", "onPremi
                                      "onPremisesSamAccountName", "onPremisesSyncEnabled", "displayName",
                                      "mailNickname", "proxyAddresses", "accountEnabled")}
 _USER_PATH = re.compile(r"^/v1\.0/users/([^/]+)$")
+# Headers a $batch item carries, as Microsoft's examples show them (doc/cloud-api.md).
+_ITEM_HEADERS = ("content-type", "retry-after", "cache-control", "odata-version", "x-ms-resource-unit")
+USER_TYPE = "#microsoft.graph.user"
 
 
 class GraphService:
@@ -47,12 +50,36 @@ class GraphService:
         date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         body = {"error": {"code": code, "message": message,
                           "innerError": {"date": date, "request-id": rid, "client-request-id": crid}}}
-        return Response.json(status, body, [("request-id", rid), ("client-request-id", crid), *headers],
-                             content_type=CONTENT_TYPE)
+        return Response.json(status, body, [("Cache-Control", "no-cache"), ("request-id", rid),
+                                            ("client-request-id", crid), *headers], content_type=CONTENT_TYPE)
 
     def ok(self, req, obj):
         crid = req.header("client-request-id") or str(uuid.uuid4())
-        return Response.json(200, obj, [("request-id", str(uuid.uuid4())), ("client-request-id", crid)],
+        return Response.json(200, self.faults.reshape_timestamps(obj),
+                             [("Cache-Control", "no-cache"), ("OData-Version", "4.0"), ("x-ms-resource-unit", "1"),
+                              ("request-id", str(uuid.uuid4())), ("client-request-id", crid)],
+                             content_type=CONTENT_TYPE)
+
+    def failed_dependency(self, req, items, retry_after):
+        """A whole $batch refused with 424 because an item was throttled (fault switch batch-failed-dependency).
+        With `items`, the body lists every item: the first 429 with its own Retry-After, the rest 424."""
+        headers = [("Retry-After", str(retry_after))]
+        if not items:
+            return self.error(req, 424, "failedDependency",
+                              "The batch failed because a request in it was throttled.", headers)
+        responses = []
+        for n, it in enumerate(items):
+            if n == 0:
+                inner = self.throttled(req, retry_after)
+            else:
+                inner = self.error(req, 424, "failedDependency", "A request in the batch was throttled.")
+            self.counters.count_item(self.name, inner.status, None)
+            responses.append({"id": str(it["id"]), "status": inner.status,
+                              "headers": {k: v for k, v in inner.headers if k.lower() in _ITEM_HEADERS},
+                              "body": json.loads(inner.body)})
+        crid = req.header("client-request-id") or str(uuid.uuid4())
+        return Response.json(424, {"responses": responses}, [("request-id", str(uuid.uuid4())),
+                                                             ("client-request-id", crid), *headers],
                              content_type=CONTENT_TYPE)
 
     def throttled(self, req, seconds):
@@ -169,7 +196,7 @@ class GraphService:
         body = {"@odata.context": self._context("users", select if req.param("$select") else [])}
         if offset + top < len(matched):
             body["@odata.nextLink"] = self._next_link(req, offset + top)
-        body["value"] = [self._project(u, select) for u in page]
+        body["value"] = [{"@odata.type": USER_TYPE, **self._project(u, select)} for u in page]
         return self.ok(req, body)
 
     def _check_ids(self, req, node):
@@ -258,6 +285,9 @@ class GraphService:
             if str(it["id"]) in seen:
                 return self.error(req, 400, "BadRequest", f"Request id '{it['id']}' is duplicated in the batch.")
             seen.add(str(it["id"]))
+        refused = self.faults.take_batch_424()
+        if refused is not None:
+            return self.failed_dependency(req, items if refused["items"] else None, refused["retry_after"])
         responses = [self._batch_item(req, it) for it in items]
         random.shuffle(responses)  # Graph answers in any order
         return self.ok(req, {"responses": responses})
@@ -280,7 +310,7 @@ class GraphService:
                     resp = e.response
         self.counters.count_item(self.name, resp.status, getattr(inner, "route", None))
         out = {"id": str(it["id"]), "status": resp.status,
-               "headers": {k: v for k, v in resp.headers if k.lower() in ("content-type", "retry-after")}}
+               "headers": {k: v for k, v in resp.headers if k.lower() in _ITEM_HEADERS}}
         if resp.body:
             out["body"] = json.loads(resp.body)
         return out

@@ -100,6 +100,11 @@ def apply_faults(service, req, level="http"):
     if delay:
         time.sleep(delay / 1000.0)
     hit = faults.take(service.name, level)
+    if hit is None and level == "http":
+        size = faults.take_oversize(service.name)
+        if size is not None:  # a 200 whose JSON body is `size` bytes long (a proxy gone wrong, a bomb)
+            head, tail = b'{"value":[],"padding":"', b'"}'
+            return Response(200, head + b"x" * max(0, size - len(head) - len(tail)) + tail, [], JSON_TYPE)
     if hit is None:
         return None
     kind, seconds = hit
