@@ -14,7 +14,17 @@ namespace ctim::sync {
 namespace {
 
 using CurlEasy = std::unique_ptr<CURL, CFree<&curl_easy_cleanup>>;
-using CurlSlist = std::unique_ptr<curl_slist, CFree<&curl_slist_free_all>>;
+// Header lists hold "Authorization: Bearer ..." (and whatever else a caller sends): every line is zeroed
+// before the list is freed, so no token stays behind in freed memory.
+void WipeAndFreeSlist(curl_slist* list) noexcept {
+  for (curl_slist* node = list; node != nullptr; node = node->next) {
+    if (node->data == nullptr) continue;
+    volatile char* p = node->data;
+    for (std::size_t i = 0; node->data[i] != '\0'; ++i) p[i] = 0;
+  }
+  curl_slist_free_all(list);
+}
+using CurlSlist = std::unique_ptr<curl_slist, CFree<&WipeAndFreeSlist>>;
 using CurlShare = std::unique_ptr<CURLSH, CFree<&curl_share_cleanup>>;
 
 // curl_global_init is not thread-safe and must precede every other call: a function-local static runs it
@@ -115,11 +125,14 @@ Error TransferError(CURLcode rc, const char* detail, const HttpRequest& request,
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return {Errc::kInvalidInput, what + ": " + why, "cloud URLs must be https://"};
+    case CURLE_FILESIZE_EXCEEDED:  // Content-Length announced more than the cap: nothing was read
     case CURLE_WRITE_ERROR:
-      if (transfer.too_large) {
-        return {Errc::kUnavailable,
-                what + ": response larger than " + std::to_string(transfer.max_bytes) + " bytes",
-                {}};
+      if (rc == CURLE_FILESIZE_EXCEEDED || transfer.too_large) {
+        return {Errc::kInvalidInput,
+                what + ": response body larger than the limit of " + std::to_string(transfer.max_bytes) +
+                    " bytes; refused, not truncated",
+                "no Microsoft Graph or Exchange Online page is this large: check that the URL points at the "
+                "service and that no proxy or captive portal answers instead"};
       }
       return {Errc::kInternal, what + ": " + why, {}};
     default:
@@ -177,11 +190,14 @@ class CurlHttpClient final : public HttpClient {
         request.timeout ? std::min(*request.timeout, options_.total_timeout) : options_.total_timeout;
     CurlSlist headers;
     for (const HttpHeader& header : request.headers) {
-      const std::string line = header.name + ": " + header.value;
-      if (!Append(headers, line.c_str())) return Fail(Errc::kInternal, "curl_slist_append failed");
+      const Secret line(header.name + ": " + header.value);  // headers are never logged; wiped like the body
+      if (!Append(headers, line.Reveal().c_str())) return Fail(Errc::kInternal, "curl_slist_append failed");
     }
     if (!request.bearer_token.empty()) {
-      const Secret line("Authorization: Bearer " + request.bearer_token.Reveal());
+      std::string text;
+      text.reserve(request.bearer_token.Reveal().size() + 32);  // one buffer: no unwiped reallocation
+      text.append("Authorization: Bearer ").append(request.bearer_token.Reveal());
+      const Secret line(std::move(text));
       if (!Append(headers, line.Reveal().c_str())) return Fail(Errc::kInternal, "curl_slist_append failed");
     }
     // No "Expect: 100-continue" round trip before POST bodies.
@@ -205,6 +221,9 @@ class CurlHttpClient final : public HttpClient {
     set(curl_easy_setopt(h, CURLOPT_SHARE, share_.get()));
     set(curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str()));
     set(curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""));
+    // Refuses at once a body whose Content-Length is over the cap; OnBody bounds the rest (chunked, or
+    // decompressed beyond what was announced).
+    set(curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(transfer.max_bytes)));
     set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get()));
     set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody));
     set(curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer));
@@ -215,8 +234,10 @@ class CurlHttpClient final : public HttpClient {
     set(curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L));
     if (request.method == HttpMethod::kPost) {
       set(curl_easy_setopt(h, CURLOPT_POST, 1L));
-      set(curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data()));
-      set(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size())));
+      // POSTFIELDS (not COPYPOSTFIELDS): curl reads the caller's buffer, so no unwiped copy is made.
+      set(curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.Reveal().data()));
+      set(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                           static_cast<curl_off_t>(request.body.Reveal().size())));
     } else {
       set(curl_easy_setopt(h, CURLOPT_HTTPGET, 1L));
     }

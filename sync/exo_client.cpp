@@ -56,7 +56,7 @@ Result<std::vector<MailUser>> ExoAdminClient::Invoke(std::string_view cmdlet, co
     HttpRequest request;
     request.method = HttpMethod::kPost;
     request.url = url;
-    request.body = body;
+    request.body = Secret(body);
     request.headers = {
         {"Content-Type", "application/json; charset=utf-8"},
         {"Accept", "application/json"},

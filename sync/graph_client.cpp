@@ -146,13 +146,19 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
                           Url("/$batch"),
                           {{"Content-Type", "application/json"}},
                           {},
-                          BatchRequestBody(items),
+                          Secret(BatchRequestBody(items)),
                           {}},
                          operation, stop);
     if (!response) return std::unexpected(std::move(response.error()));
-    if (response->status != 200) return std::unexpected(GraphError(*response, what));
+    // Graph may fail a whole batch with 424 Failed Dependency when one of its items was throttled
+    // (doc/cloud-api.md): every item is then judged as throttled, with the item's own answer (and
+    // Retry-After) when the body carries one, else with the batch's.
+    const bool whole_batch_failed = response->status == 424;
+    if (response->status != 200 && !whole_batch_failed) return std::unexpected(GraphError(*response, what));
     auto replies = ParseBatchResponse(response->body);
-    if (!replies) return std::unexpected(std::move(replies.error()));
+    if (!replies && !whole_batch_failed) return std::unexpected(std::move(replies.error()));
+    if (!replies) replies = std::vector<BatchResponseItem>();
+    if (whole_batch_failed) resource_.counters().CountThrottled();
 
     milliseconds wait{0};
     std::size_t requeued = 0;
@@ -164,9 +170,12 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
                                       [&](const BatchResponseItem& r) { return r.id == item_id; });
       const std::string item_what = "graph $batch item GET /users?$filter=id in (...)";
       Result<HttpResponse> outcome =
-          reply != replies->end()
-              ? Result<HttpResponse>(reply->response)
+          reply != replies->end() ? Result<HttpResponse>(reply->response)
+          : whole_batch_failed
+              ? Result<HttpResponse>(*response)
               : Result<HttpResponse>(Fail(Errc::kUnavailable, item_what + ": missing from the reply"));
+      const bool failed_dependency = outcome && outcome->status == 424;
+      if (failed_dependency) outcome->status = 429;  // judged as throttling; named as 424 in the reason
       if (outcome && outcome->status == 200) {
         auto page = ParseUserPage(outcome->body);
         if (!page) return std::unexpected(std::move(page.error()).With(item_what));
@@ -177,10 +186,13 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
         }
         continue;
       }
-      if (outcome && outcome->status == 429) resource_.counters().CountThrottled();
-      const RetryDecision decision =
+      if (outcome && outcome->status == 429 && !failed_dependency) resource_.counters().CountThrottled();
+      RetryDecision decision =
           DecideRetry(options_.retry, lookup.attempts, outcome, std::chrono::system_clock::now(),
                       Remaining(operation), RandomJitter());
+      if (failed_dependency && decision.reason.starts_with("HTTP 429")) {
+        decision.reason.replace(0, 8, "HTTP 424 Failed Dependency (an item was throttled)");
+      }
       switch (decision.verdict) {
         case RetryVerdict::kAccept:
           if (!outcome) return std::unexpected(std::move(outcome.error()));

@@ -35,7 +35,7 @@ struct HttpRequest {
   std::string url;                  // absolute https:// URL, already percent-encoded
   std::vector<HttpHeader> headers;  // never logged
   Secret bearer_token;              // sent as "Authorization: Bearer ..." when set; never logged
-  std::string body;                 // POST body; never logged (the token request carries the assertion)
+  Secret body;  // POST body; never logged, wiped when dropped (the token request carries the credential)
   // Total time for this exchange; the client's default when unset, never more than it.
   std::optional<std::chrono::milliseconds> timeout;
 };
@@ -50,12 +50,16 @@ struct HttpResponse {
   [[nodiscard]] std::optional<std::string_view> Header(std::string_view name) const;
 };
 
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{32} << 20U;  // 32 MiB
+
 struct HttpOptions {
   std::filesystem::path ca_file;  // PEM bundle to trust instead of the system store (private cloud, emulator)
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds total_timeout{std::chrono::seconds(60)};
   std::string user_agent = "ctim-agent";
-  std::size_t max_response_bytes = 256U << 20U;  // a larger body fails the call instead of exhausting memory
+  // A larger body (after decompression) fails the call instead of exhausting memory or being truncated:
+  // no Graph or Exchange Online page comes near 32 MiB (doc/cloud-api.md), so a bigger one is not theirs.
+  std::size_t max_response_bytes = kMaxResponseBytes;
 };
 
 // Thread-safe: concurrent Send() calls are allowed and reuse pooled connections.
@@ -64,7 +68,8 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // One exchange, no retries. Any HTTP status is a response; an error means no usable response:
   //   kUnavailable      timeout, connection refused/reset, DNS failure (worth retrying)
-  //   kInvalidInput     not https://, malformed URL, TLS certificate not trusted (fix config; not retried)
+  //   kInvalidInput     not https://, malformed URL, TLS certificate not trusted, a response body larger
+  //                     than max_response_bytes (fix config; not retried)
   //   kInternal         anything else
   // A stop request aborts the transfer (kUnavailable, "stopped").
   virtual Result<HttpResponse> Send(const HttpRequest& request, std::stop_token stop) = 0;

@@ -26,7 +26,14 @@ std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t wi
   return value;
 }
 
+// SysTime counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. A date outside whole years of that
+// range (a fuzzed "2994-05-01T10:20:30Z", Graph's "0001-01-01T00:00:00Z" placeholder) is not a time we can
+// hold: nullopt, instead of a signed overflow.
+constexpr int kFirstYear = 1678;
+constexpr int kLastYear = 2261;
+
 std::optional<SysTime> Compose(int year, int month, int day, int hour, int minute, int second) {
+  if (year < kFirstYear || year > kLastYear) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year(year),
                                         std::chrono::month(static_cast<unsigned>(month)),
                                         std::chrono::day(static_cast<unsigned>(day))};

@@ -12,6 +12,8 @@ namespace ctim::sync {
 
 using SysTime = std::chrono::system_clock::time_point;
 
+// Both parsers return nullopt for a year outside 1678..2261 (what SysTime's nanoseconds can hold).
+
 // "Sun, 06 Nov 1994 08:49:37 GMT". nullopt for anything else.
 [[nodiscard]] std::optional<SysTime> ParseHttpDate(std::string_view text);
 [[nodiscard]] std::string FormatHttpDate(SysTime t);

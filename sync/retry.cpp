@@ -37,18 +37,48 @@ bool IsExoConcurrencyLimit(std::string_view body) {
   return body.find(kText) != std::string_view::npos;
 }
 
+bool IsExoObjectLookupAnswer(std::string_view body) {
+  // Exchange Online may wrap a cmdlet's "couldn't be found" (or "matches several objects") in an HTTP 500
+  // with code InternalServerError (doc/cloud-api.md). The exception name is the definitive part: the
+  // same answer comes again on every retry.
+  return body.find("ManagementObjectNotFoundException") != std::string_view::npos ||
+         body.find("ManagementObjectAmbiguousException") != std::string_view::npos;
+}
+
 std::optional<milliseconds> ParseRetryAfter(std::string_view value, SysTime now) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   if (value.front() >= '0' && value.front() <= '9') {
+    // RFC 9110 allows whole delta-seconds only, but Microsoft documents throttled answers with a
+    // fractional value such as "2.128" (doc/cloud-api.md): take the fraction too, rounded up to the ms.
+    const char* const end = value.data() + value.size();
     std::int64_t seconds = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    const auto [after_int, ec] = std::from_chars(value.data(), end, seconds);
     if (ec == std::errc::result_out_of_range) return milliseconds::max();
-    if (ec != std::errc() || end != value.data() + value.size()) return std::nullopt;
+    if (ec != std::errc()) return std::nullopt;
+    std::int64_t fraction_ms = 0;
+    const char* p = after_int;
+    if (p != end && *p == '.') {
+      ++p;
+      const char* const first = p;
+      bool rest_nonzero = false;
+      for (int taken = 0; p != end && *p >= '0' && *p <= '9'; ++p, ++taken) {
+        if (taken < 3) {
+          fraction_ms = fraction_ms * 10 + (*p - '0');
+        } else if (*p != '0') {
+          rest_nonzero = true;
+        }
+      }
+      if (p == first) return std::nullopt;
+      const auto digits = std::min<std::ptrdiff_t>(p - first, 3);
+      for (auto i = digits; i < 3; ++i) fraction_ms *= 10;
+      if (rest_nonzero) ++fraction_ms;
+    }
+    if (p != end) return std::nullopt;
     // Clamp before converting so a huge value cannot overflow milliseconds.
     constexpr std::int64_t kMaxSeconds = std::int64_t{1} << 40;
-    return std::chrono::seconds(std::min(seconds, kMaxSeconds));
+    return std::chrono::seconds(std::min(seconds, kMaxSeconds)) + milliseconds(fraction_ms);
   }
   const auto when = ParseHttpDate(value);
   if (!when) return std::nullopt;
@@ -71,6 +101,8 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const Result<H
   if (outcome) {
     const bool concurrency = outcome->status >= 400 && IsExoConcurrencyLimit(outcome->body);
     if (!IsRetryableStatus(outcome->status) && !concurrency)
+      return {RetryVerdict::kAccept, milliseconds(0), {}};
+    if (!concurrency && outcome->status >= 400 && IsExoObjectLookupAnswer(outcome->body))
       return {RetryVerdict::kAccept, milliseconds(0), {}};
     reason = StatusReason(outcome->status, outcome->body);
     if (const auto header = outcome->Header("retry-after")) server_wait = ParseRetryAfter(*header, now);

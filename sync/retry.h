@@ -3,7 +3,9 @@
 //
 // Retried: transport errors of code kUnavailable (timeouts, refused/reset connections), HTTP 408, 429,
 // 500, 502, 503, 504, and any error body carrying Exchange Online's "You have reached the maximum number of
-// concurrent requests per tenant" [EXOH]. A Retry-After header (seconds or HTTP-date) sets the wait;
+// concurrent requests per tenant" [EXOH]. Not retried whatever the status: an Exchange Online body naming
+// ManagementObjectNotFoundException or ManagementObjectAmbiguousException (EXO sends these as HTTP 500 too,
+// doc/cloud-api.md). A Retry-After header (seconds, fractional seconds or HTTP-date) sets the wait;
 // otherwise capped exponential backoff with full jitter: uniform(0, min(max_delay, base_delay * 2^(n-1))).
 // Bounded twice: by max_attempts and by the time left before the caller's deadline.
 #pragma once
@@ -49,7 +51,10 @@ struct RetryDecision {
 // Does this HTTP status (or error body) ask for a retry? Exposed for Graph $batch sub-responses.
 [[nodiscard]] bool IsRetryableStatus(int status);
 [[nodiscard]] bool IsExoConcurrencyLimit(std::string_view body);
-// Retry-After as a delay from `now`: delta-seconds or an HTTP-date (a past date is 0). nullopt if malformed.
+// Does this Exchange Online error body name a cmdlet's definitive "not found" or "ambiguous" answer?
+[[nodiscard]] bool IsExoObjectLookupAnswer(std::string_view body);
+// Retry-After as a delay from `now`: delta-seconds ("7", or fractional "2.128", rounded up to the ms) or an
+// HTTP-date (a past date is 0). nullopt if malformed.
 [[nodiscard]] std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value, SysTime now);
 // The full-jitter backoff for `attempt` (>= 1).
 [[nodiscard]] std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt, double jitter);

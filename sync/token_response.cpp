@@ -36,15 +36,19 @@ std::optional<std::int64_t> ExpiresIn(const Json& body) {
 
 Secret TokenRequestBody(std::string_view client_id, std::string_view scope, const Secret& assertion,
                         const Secret& client_secret) {
-  std::string body = "client_id=" + PercentEncode(client_id) + "&scope=" + PercentEncode(scope);
-  if (!assertion.empty()) {
-    body +=
-        "&client_assertion_type=" + PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-    body += "&client_assertion=" + PercentEncode(assertion.Reveal());
-  } else {
-    body += "&client_secret=" + PercentEncode(client_secret.Reveal());
-  }
-  body += "&grant_type=client_credentials";
+  // The credential is encoded into a Secret and appended to a buffer reserved once, so neither a temporary
+  // nor a buffer left behind by reallocation keeps a copy of it unwiped.
+  const Secret credential(PercentEncode(!assertion.empty() ? assertion.Reveal() : client_secret.Reveal()));
+  const std::string head = "client_id=" + PercentEncode(client_id) + "&scope=" + PercentEncode(scope);
+  const std::string kind = !assertion.empty()
+                               ? "&client_assertion_type=" +
+                                     PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+                                     "&client_assertion="
+                               : std::string("&client_secret=");
+  constexpr std::string_view kTail = "&grant_type=client_credentials";
+  std::string body;
+  body.reserve(head.size() + kind.size() + credential.Reveal().size() + kTail.size());
+  body.append(head).append(kind).append(credential.Reveal()).append(kTail);
   return Secret(std::move(body));
 }
 

@@ -37,8 +37,7 @@ Result<HttpRequest> ClientCredentialsTokenSource::MakeRequest(std::string_view s
   request.method = HttpMethod::kPost;
   request.url = credential_.token_url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-  request.body =
-      TokenRequestBody(credential_.client_id, scope, assertion, credential_.client_secret).Reveal();
+  request.body = TokenRequestBody(credential_.client_id, scope, assertion, credential_.client_secret);
   return request;
 }
 

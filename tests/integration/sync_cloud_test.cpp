@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "sync/cloud_client.h"
+#include "sync/http_date.h"
 #include "verify_lab.h"
 
 namespace ctim::testing {
@@ -143,7 +144,8 @@ TEST_F(SyncCloudTest, Throttling429BurstsAreWaitedOutOnEveryService) {
 }
 
 TEST_F(SyncCloudTest, ThrottledBatchItemsAreResentAlone) {
-  emu_->Control("POST", "/faults/throttle", {{"service", "graph"}, {"count", 5}, {"retry_after", 1}, {"level", "item"}});
+  emu_->Control("POST", "/faults/throttle",
+                {{"service", "graph"}, {"count", 5}, {"retry_after", 1}, {"level", "item"}});
   auto client = Client(Config());
   ASSERT_TRUE(client);
   std::vector<std::string> ids;
@@ -202,6 +204,110 @@ TEST_F(SyncCloudTest, ExpiredAccessTokensAreReplaced) {
   ASSERT_TRUE(org) << org.error().ToString();
   EXPECT_EQ(client->counts().token_calls, 2u);
   EXPECT_EQ(Answers("graph", 401), 1);
+}
+
+// Answers in the shapes Microsoft documents (doc/cloud-api.md), each switched on in the emulator.
+
+std::vector<std::string> SomeIds(int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    char id[40];
+    std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+    ids.emplace_back(id);
+  }
+  return ids;
+}
+
+TEST_F(SyncCloudTest, AFractionalRetryAfterIsWaitedOut) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->graph().GetOrganization({}));  // the token is cached: only Graph is timed below
+  emu_->Control("POST", "/faults/throttle", {{"service", "graph"}, {"count", 1}, {"retry_after", 1.5}});
+  const auto start = std::chrono::steady_clock::now();
+  auto org = client->graph().GetOrganization({});
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(org) << org.error().ToString();
+  EXPECT_EQ(Answers("graph", 429), 1);
+  // A lower bound only: the server asked for 1.5 s; an ignored header meant a retry within ~20 ms.
+  EXPECT_GE(waited, 1500ms);
+}
+
+TEST_F(SyncCloudTest, AFractionalRetryAfterOnABatchItemIsWaitedOut) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->graph().GetOrganization({}));
+  emu_->Control("POST", "/faults/throttle",
+                {{"service", "graph"}, {"count", 1}, {"retry_after", 1.25}, {"level", "item"}});
+  const auto start = std::chrono::steady_clock::now();
+  auto lookup = client->graph().GetUsersByIds(SomeIds(15), {});
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(lookup) << lookup.error().ToString();
+  EXPECT_EQ(lookup->not_found.size(), 15u);
+  EXPECT_EQ(emu_->Control("GET", "/counters")["graph"]["by_status"].value("item 429", 0), 1);
+  EXPECT_GE(waited, 1250ms);
+}
+
+TEST_F(SyncCloudTest, AWholeBatchFailingWith424IsRetriedAsThrottling) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  // The plain form (an error body and the batch's Retry-After), then the form that lists every item.
+  emu_->Control("POST", "/faults/batch-failed-dependency", {{"count", 1}, {"retry_after", 0.5}});
+  auto lookup = client->graph().GetUsersByIds(SomeIds(45), {});
+  ASSERT_TRUE(lookup) << lookup.error().ToString();
+  EXPECT_EQ(lookup->not_found.size(), 45u);
+  emu_->Control("POST", "/faults/batch-failed-dependency",
+                {{"count", 1}, {"retry_after", 0.5}, {"items", true}});
+  lookup = client->graph().GetUsersByIds(SomeIds(45), {});
+  ASSERT_TRUE(lookup) << lookup.error().ToString();
+  EXPECT_EQ(lookup->not_found.size(), 45u);
+  EXPECT_EQ(Answers("graph", 424), 2);
+  EXPECT_GE(client->counts().throttled, 2u);
+}
+
+TEST_F(SyncCloudTest, AnExoNotFoundSentAsHttp500MeansNotFoundWithoutRetries) {
+  emu_->Control("POST", "/faults/exo-not-found-500", {{"enabled", true}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto user = client->exo().GetMailUser("nobody@lab.example", {});
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().code, Errc::kNotFound) << user.error().ToString();
+  EXPECT_EQ(Answers("exo", 500), 1) << "asked once, not retried";
+}
+
+TEST_F(SyncCloudTest, TimestampsWithAnOffsetAndSevenDecimalsAreRead) {
+  const Json cycle = emu_->Sync();
+  const auto finished = sync::ParseIso8601(cycle.value("finished", ""));
+  ASSERT_TRUE(finished) << cycle.dump();
+  emu_->Control("POST", "/faults/timestamps", {{"form", "offset7"}});
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto org = client->graph().GetOrganization({});
+  ASSERT_TRUE(org) << org.error().ToString();
+  ASSERT_TRUE(org->on_premises_last_sync) << "2026-…T…:…:….0000000+01:00 was not read";
+  EXPECT_EQ(*org->on_premises_last_sync, *finished);
+}
+
+TEST_F(SyncCloudTest, ABodyOverTheCapIsRefusedNamingTheUrlAndNotRetried) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->graph().GetOrganization({}));
+  // Exactly at the cap: read whole (a page without an organization, so the parser's own error).
+  emu_->Control("POST", "/faults/oversize", {{"service", "graph"}, {"bytes", sync::kMaxResponseBytes}});
+  auto at_cap = client->graph().GetOrganization({});
+  ASSERT_FALSE(at_cap);
+  EXPECT_EQ(at_cap.error().code, Errc::kPermissionDenied) << at_cap.error().ToString();
+  // One byte more: refused with the URL named, never truncated, never retried.
+  emu_->Control("POST", "/faults/oversize", {{"service", "graph"}, {"bytes", sync::kMaxResponseBytes + 1}});
+  const Json before = emu_->Control("GET", "/counters");
+  auto over = client->graph().GetOrganization({});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, Errc::kInvalidInput) << over.error().ToString();
+  EXPECT_NE(over.error().message.find("/v1.0/organization"), std::string::npos) << over.error().message;
+  EXPECT_NE(over.error().message.find(std::to_string(sync::kMaxResponseBytes)), std::string::npos)
+      << over.error().message;
+  EXPECT_NE(over.error().message.find("not truncated"), std::string::npos) << over.error().message;
+  EXPECT_EQ(emu_->Control("GET", "/counters")["graph"].value("http_calls", 0),
+            before["graph"].value("http_calls", 0) + 1);
 }
 
 }  // namespace

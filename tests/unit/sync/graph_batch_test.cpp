@@ -4,6 +4,7 @@
 
 #include "sync/graph_parse.h"
 #include "sync/json_fields.h"
+#include "sync/retry.h"
 
 namespace ctim::sync {
 namespace {
@@ -106,6 +107,32 @@ TEST(GraphBatch, ResponsesInAnyOrderWithPerItemStatusAndHeaders) {
   const Error e = GraphError((*items)[1].response, "graph $batch item");
   EXPECT_EQ(e.code, Errc::kUnavailable);
   EXPECT_NE(e.message.find("429 TooManyRequests: slow down"), std::string::npos) << e.message;
+}
+
+TEST(GraphBatch, DocumentedItemShapesWithAnnotationsAndFractionalRetryAfter) {
+  // Items as Microsoft documents them: several headers per item, @odata annotations in the bodies, a
+  // throttled item whose Retry-After has a fraction (doc/cloud-api.md).
+  const std::string reply = R"json({"responses":[
+    {"id":"1","status":200,"headers":{"Cache-Control":"no-cache","x-ms-resource-unit":"1",
+      "OData-Version":"4.0","Content-Type":"application/json;odata.metadata=minimal;charset=utf-8"},
+     "body":{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName)",
+       "value":[{"@odata.type":"#microsoft.graph.user","id":"u1","userPrincipalName":"a@x",
+                 "onPremisesLastSyncDateTime":"2026-12-07T03:41:29.1234567+00:00"}]}},
+    {"id":"2","status":429,"headers":{"Retry-After":"2.128","Cache-Control":"private"},
+     "body":{"error":{"code":"TooManyRequests","message":"Too many requests"}}}
+  ]})json";
+  auto items = ParseBatchResponse(reply);
+  ASSERT_TRUE(items) << items.error().message;
+  ASSERT_EQ(items->size(), 2U);
+  EXPECT_EQ((*items)[0].response.Header("odata-version"), "4.0");
+  auto page = ParseUserPage((*items)[0].response.body);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->users.size(), 1U);
+  EXPECT_EQ(page->users[0].id, "u1");
+  ASSERT_TRUE(page->users[0].on_premises_last_sync);
+  EXPECT_EQ(FormatIso8601(*page->users[0].on_premises_last_sync), "2026-12-07T03:41:29Z");
+  const auto wait = ParseRetryAfter((*items)[1].response.Header("retry-after").value_or(""), SysTime{});
+  EXPECT_EQ(wait, std::chrono::milliseconds(2128));
 }
 
 TEST(GraphBatch, MalformedRepliesAreErrors) {

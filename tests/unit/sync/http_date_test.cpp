@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/retry.h"
+
 namespace ctim::sync {
 namespace {
 
@@ -39,6 +41,10 @@ TEST(Iso8601, ParsesGraphForms) {
       {"2024-05-01T10:20:30.1234567Z", base + std::chrono::microseconds(123456)},
       {"2024-05-01T12:20:30+02:00", base},
       {"2024-05-01T08:20:30-02:00", base},
+      // Seven decimals with an offset, as .NET's DateTimeOffset "o" format writes them.
+      {"2024-05-01T10:20:30.1234567+00:00", base + std::chrono::microseconds(123456)},
+      {"2024-05-01T15:50:30.1234567+05:30", base + std::chrono::microseconds(123456)},
+      {"2024-05-01T10:20:30.0000000-00:00", base},
   };
   for (const Case& c : cases) {
     auto t = ParseIso8601(c.text);
@@ -50,6 +56,16 @@ TEST(Iso8601, ParsesGraphForms) {
                                "2024-05-01T10:20:30.Z", "2024-05-01T10:20:30+0200"}) {
     EXPECT_FALSE(ParseIso8601(bad)) << bad;
   }
+}
+
+TEST(HttpDate, YearsSysTimeCannotHoldAreRefusedNotOverflowed) {
+  // Found by time_fuzz: "2994-05-01T10:20:30Z" overflowed the nanosecond count (UBSan).
+  EXPECT_FALSE(ParseIso8601("2994-05-01T10:20:30Z"));
+  EXPECT_FALSE(ParseIso8601("0001-01-01T00:00:00Z"));  // Graph's placeholder for "never"
+  EXPECT_FALSE(ParseHttpDate("Fri, 31 Dec 9999 23:59:59 GMT"));
+  EXPECT_FALSE(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", SysTime{}));
+  EXPECT_TRUE(ParseIso8601("2261-12-31T23:59:59Z"));
+  EXPECT_TRUE(ParseIso8601("1678-01-01T00:00:00Z"));
 }
 
 }  // namespace

@@ -87,8 +87,45 @@ TEST(Retry, ParseRetryAfterForms) {
   EXPECT_EQ(ParseRetryAfter(" 3 ", kNow), seconds(3));
   EXPECT_EQ(ParseRetryAfter("0", kNow), milliseconds(0));
   EXPECT_FALSE(ParseRetryAfter("-1", kNow));
-  EXPECT_FALSE(ParseRetryAfter("1.5", kNow));
   EXPECT_FALSE(ParseRetryAfter("", kNow));
+}
+
+TEST(Retry, FractionalRetryAfterIsHonouredRoundedUpToTheMillisecond) {
+  // Microsoft's throttling sample carries "2.128" (doc/cloud-api.md); before, it was ignored and the call
+  // was retried at once.
+  EXPECT_EQ(ParseRetryAfter("2.128", kNow), milliseconds(2128));
+  EXPECT_EQ(ParseRetryAfter("1.5", kNow), milliseconds(1500));
+  EXPECT_EQ(ParseRetryAfter("0.25", kNow), milliseconds(250));
+  EXPECT_EQ(ParseRetryAfter("0.0001", kNow), milliseconds(1));
+  EXPECT_EQ(ParseRetryAfter("3.0000", kNow), seconds(3));
+  EXPECT_EQ(ParseRetryAfter("0.999999", kNow), seconds(1));
+  for (const char* junk : {"1.", ".5", "1.5.2", "1,5", "1.5s", "1e3", "-1.5", "1. 5"}) {
+    EXPECT_FALSE(ParseRetryAfter(junk, kNow)) << junk;
+  }
+  auto d = DecideRetry(RetryPolicy{}, 1, Status(429, {{"retry-after", "2.128"}}), kNow, kPlenty, 0.0);
+  EXPECT_EQ(d.verdict, RetryVerdict::kRetry);
+  EXPECT_EQ(d.wait, milliseconds(2128));
+  // The HTTP-date form is still read.
+  EXPECT_EQ(ParseRetryAfter(FormatHttpDate(kNow + seconds(9)), kNow), seconds(9));
+}
+
+TEST(Retry, ExoNotFoundOrAmbiguousAsHttp500IsFinalNotRetried) {
+  // Exchange Online's shape for a cmdlet's "couldn't be found" inside an HTTP 500 (doc/cloud-api.md).
+  const std::string not_found =
+      R"({"error":{"code":"InternalServerError","message":"Error executing cmdlet","details":[{"code":"Context",)"
+      R"("target":"","message":"Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|)"
+      R"(The operation couldn't be performed because object 'nobody' couldn't be found on 'DC1.prod.outlook.com'."}]}})";
+  EXPECT_EQ(DecideRetry(RetryPolicy{}, 1, Status(500, {}, not_found), kNow, kPlenty, 0.5).verdict,
+            RetryVerdict::kAccept);
+  const std::string ambiguous =
+      R"({"error":{"code":"InternalServerError","message":"|Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException|The operation couldn't be performed because 'x' matches multiple entries."}})";
+  EXPECT_EQ(DecideRetry(RetryPolicy{}, 1, Status(500, {}, ambiguous), kNow, kPlenty, 0.5).verdict,
+            RetryVerdict::kAccept);
+  // Any other 500 is still retried.
+  EXPECT_EQ(DecideRetry(RetryPolicy{}, 1, Status(500, {}, R"({"error":{"code":"InternalServerError"}})"),
+                        kNow, kPlenty, 0.5)
+                .verdict,
+            RetryVerdict::kRetry);
 }
 
 TEST(Retry, BackoffGrowsExponentiallyUpToTheCapWithFullJitter) {
