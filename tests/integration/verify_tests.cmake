@@ -12,7 +12,7 @@ ctim_target_warnings(ctim_verify_lab)
 ctim_integration_test(NAME sync_cloud_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/sync_cloud_test.cpp
   LIBS ctim_verify_lab ctim_sync
-  TIMEOUT 300)
+  TIMEOUT 600)  # ~280 s on a loaded 2-core machine, most of it Retry-After and backoff waits
 
 ctim_integration_test(NAME verify_cloud_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/verify_e2e_test.cpp ${CMAKE_CURRENT_LIST_DIR}/verify_cli_test.cpp
