@@ -7,13 +7,15 @@
 
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/kerberos_env.h"
 #include "service/posix/signals.h"
 #include "service/usage.h"
 
 int main(int argc, char** argv) {
   using namespace ctim::service;
+  PrepareKerberosEnvironment(argc, argv);  // while the process is single-threaded (kerberos_env.h)
   std::stop_source stop;
-  SignalWatcher signals(stop);  // first, before any other thread exists
+  SignalWatcher signals(stop);  // the first thread
   try {
     Invocation invocation;
     invocation.program = "ctim-agent";
@@ -45,7 +47,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ctim-agent: internal error: %s — please report this with the log\n", e.what());
     return kExitInternal;
   } catch (...) {
-    std::fprintf(stderr, "ctim-agent: internal error (unknown exception) — please report this with the log\n");
+    std::fprintf(stderr,
+                 "ctim-agent: internal error (unknown exception) — please report this with the log\n");
     return kExitInternal;
   }
 }

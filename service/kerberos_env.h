@@ -1,0 +1,32 @@
+// The Kerberos environment of the process, set by main() before any thread starts.
+//
+// MIT Kerberos reads KRB5_CONFIG, KRB5_CLIENT_KTNAME and KRB5CCNAME from the environment when the GSSAPI
+// bind acquires credentials, and the LDAP layer sets them with setenv() just before it binds. By then the
+// signal thread (and in `write` the journal thread) runs, and setenv() while another thread reads the
+// environment is a data race; adding a variable may even move glibc's environment array. Setting the same
+// values here, while the process is still single-threaded, leaves the later setenv() only replacing the
+// value of a variable that already exists with the same text.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "service/config.h"
+
+namespace ctim::service {
+
+// The --config value given in argv ("--config FILE" or "--config=FILE"), or "" when none.
+[[nodiscard]] std::string ConfigArgument(int argc, char** argv);
+
+// The variables a GSSAPI bind with these settings sets, with the values the LDAP layer gives them
+// (ldap/openldap/bind.cpp): KRB5_CONFIG when krb5_config is set; with a keytab, KRB5_CLIENT_KTNAME and a
+// private in-memory KRB5CCNAME derived from the keytab path. Empty for a simple bind.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> KerberosEnvironment(const LdapSettings& ldap);
+
+// Reads the configuration the command will read (same lookup) and sets KerberosEnvironment() in the
+// environment. Does nothing when there is no configuration or it does not load: the command reports
+// that itself. REQUIRES: no other thread runs yet.
+void PrepareKerberosEnvironment(int argc, char** argv) noexcept;
+
+}  // namespace ctim::service
