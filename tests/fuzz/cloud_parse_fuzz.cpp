@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (batch) {
     for (const BatchResponseItem& item : *batch) {
       for (const HttpHeader& h : item.response.headers) {
-        for (char c : h.name) Require(!std::isupper(static_cast<unsigned char>(c)), "header names lower-cased");
+        for (char c : h.name)
+          Require(!std::isupper(static_cast<unsigned char>(c)), "header names lower-cased");
       }
       (void)ParseRetryAfter(item.response.Header("retry-after").value_or(""), SysTime{});
     }
