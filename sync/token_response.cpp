@@ -1,5 +1,6 @@
 #include "sync/token_response.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "sync/json_fields.h"
@@ -126,7 +127,11 @@ Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now
     if (type && *type != "Bearer" && *type != "bearer") {
       return Fail(Errc::kInternal, "token endpoint returned token_type \"" + *type + "\", expected Bearer");
     }
-    return AccessToken{Secret(*token), now + std::chrono::seconds(*expires_in)};
+    // Entra access tokens live at most a day; a larger expires_in (cloud_parse_fuzz found one that
+    // overflowed the time point) is shortened to a day: the token is then only refreshed sooner.
+    constexpr std::int64_t kMaxLifetimeSeconds = 24 * 60 * 60;
+    return AccessToken{Secret(*token),
+                       now + std::chrono::seconds(std::min(*expires_in, kMaxLifetimeSeconds))};
   }
 
   std::string message = "token request to " + facts.token_url + ": HTTP " + std::to_string(response.status);

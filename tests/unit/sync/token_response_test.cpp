@@ -164,5 +164,16 @@ TEST(TokenCache, ScopesAreSeparate) {
   EXPECT_EQ(cache.Get("https://outlook.office365.com/.default", kNow)->Reveal(), "e");
 }
 
+TEST(TokenResponse, AHugeExpiresInIsShortenedToADayNotOverflowed) {
+  // Found by cloud_parse_fuzz: expires_in of 65731059689 s overflowed the time point (UBSan).
+  const SysTime now = std::chrono::sys_days(std::chrono::year(2026) / 12 / 7);
+  HttpResponse r;
+  r.status = 200;
+  r.body = R"({"token_type":"Bearer","expires_in":65731059689,"access_token":"eyJ0.x.y"})";
+  auto t = ParseTokenResponse(r, now, CredentialFacts{});
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->expires_at, now + std::chrono::hours(24));
+}
+
 }  // namespace
 }  // namespace ctim::sync
