@@ -5,8 +5,10 @@
 // 2 bad option, configuration or file; 3 AD unreachable or the bind refused.
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "agent/journal.h"
+#include "agent/report/plan_summary.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -22,6 +24,9 @@ int RunPlan(const Invocation& invocation) {
       "Exit status: 0 every row can be written or is already done, 1 some rows are refused or unmapped, "
       "2 bad option, configuration or file, 3 AD unreachable or the bind refused.");
   AddPlanOptions(options, "plan");
+  options.add_options("plan")("detail", "table: after the summary, print every row (default: the first " +
+                                            std::to_string(agent::report::kDefaultRowsPerReason) +
+                                            " rows of each reason; json and csv always list every row)");
   auto parsed = ParseArgs(options, invocation);
   if (!parsed) return ReportError(invocation, parsed.error());
   auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
@@ -30,12 +35,18 @@ int RunPlan(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  auto args = ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--overwrite-guid]");
+  auto args =
+      ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--detail] [--overwrite-guid]");
   if (!args) return ReportError(invocation, args.error());
   auto planned = PlanFile(*common->config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
 
-  agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
+  if (args->format == agent::OutputFormat::kTable) {
+    agent::report::PrintPlanSummaryFirst(
+        planned->plan, parsed->count("detail") > 0 ? 0 : agent::report::kDefaultRowsPerReason, std::cout);
+  } else {
+    agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
+  }
   std::cout.flush();
   const agent::PlanCounts counts = planned->plan.Count();
   return counts.refused + counts.skipped > 0 ? kExitAttention : kExitOk;
