@@ -9,6 +9,7 @@
 
 #include "agent/journal.h"
 #include "agent/report/plan_summary.h"
+#include "agent/report/powershell_plan.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -20,7 +21,9 @@ int RunPlan(const Invocation& invocation) {
   auto options = MakeOptions(
       invocation,
       "Dry run: read a CTIM identities file, match every row to one AD object and print, per user, what "
-      "`write` would change (attribute, old -> new) and every refusal with its reason. Changes nothing.\n"
+      "`write` would change (attribute, old -> new) and every refusal with its reason. Changes nothing. "
+      "--format powershell prints the plan as Exchange Management Shell commands (Set-MailUser, Set-ADUser) "
+      "for customers who must use Microsoft's tools.\n"
       "Exit status: 0 every row can be written or is already done, 1 some rows are refused or unmapped, "
       "2 bad option, configuration or file, 3 AD unreachable or the bind refused.");
   AddPlanOptions(options, "plan");
@@ -35,13 +38,16 @@ int RunPlan(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  auto args =
-      ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--detail] [--overwrite-guid]");
+  auto args = ReadPlanArgs(
+      *parsed, "ctim-agent plan FILE [--format table|json|csv|powershell] [--detail] [--overwrite-guid]",
+      true);
   if (!args) return ReportError(invocation, args.error());
   auto planned = PlanFile(*common->config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
 
-  if (args->format == agent::OutputFormat::kTable) {
+  if (args->powershell) {
+    std::cout << agent::report::FormatPowerShellPlan(planned->plan, args->file, agent::UtcNow());
+  } else if (args->format == agent::OutputFormat::kTable) {
     agent::report::PrintPlanSummaryFirst(
         planned->plan, parsed->count("detail") > 0 ? 0 : agent::report::kDefaultRowsPerReason, std::cout);
   } else {
