@@ -208,7 +208,7 @@ void Plot(const RunReportData& d, std::string& out) {
   out += fmt::format(
       "<svg class=\"plot\" id=\"plot\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"done, pending and "
       "wrong users "
-      "per verify pass\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+      "per verify pass\">\n",
       kW, kH);
   out +=
       fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", kL, kH - kB, kW - kR);

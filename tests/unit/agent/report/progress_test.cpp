@@ -91,7 +91,8 @@ TEST(ProgressFromRun, WithoutAPlanEveryIntentInRowOrder) {
   EXPECT_EQ(rows[6].row, 4u);
   EXPECT_EQ(rows[0].status, ProgressStatus::kWritten);
   EXPECT_EQ(rows[0].at, "2026-12-05T22:00:11.000Z");
-  EXPECT_EQ(rows[3].status, ProgressStatus::kFailed);
+  EXPECT_EQ(rows[3].status, ProgressStatus::kWritten);  // the re-planned attempt, not the conflict
+  EXPECT_EQ(rows[3].at, "2026-12-05T22:01:00.000Z");
   EXPECT_EQ(rows[6].status, ProgressStatus::kPending);
   EXPECT_EQ(rows[0].target_object_id, Numbered(0x7a, 1).ToString());
   EXPECT_TRUE(rows[0].source_object_id.empty());  // the journal does not hold it; the plan does
