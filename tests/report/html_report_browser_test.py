@@ -14,6 +14,7 @@ Usage: html_report_browser_test.py CTIM_AGENT MAKE_REPORT_JOURNAL OUTPUT_DIR
 import base64
 import json
 import os
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -33,8 +34,10 @@ class Browser:
         self.out_r, out_w = os.pipe()
 
         def child_fds():
-            os.dup2(cmd_r, 3)
-            os.dup2(out_w, 4)
+            # Copies first: a pipe end may already be fd 3 or 4, and dup2 onto itself would keep O_CLOEXEC.
+            cmd_copy, out_copy = os.dup(cmd_r), os.dup(out_w)
+            os.dup2(cmd_copy, 3)
+            os.dup2(out_copy, 4)
 
         self.proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -51,7 +54,8 @@ class Browser:
 
     def _read_message(self):
         while b"\0" not in self.buffer:
-            if time.monotonic() > self.deadline:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.out_r], [], [], remaining)[0]:
                 raise TimeoutError("Chromium did not answer within %d s" % DEADLINE_S)
             chunk = os.read(self.out_r, 1 << 16)
             if not chunk:
