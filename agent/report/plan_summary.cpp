@@ -129,7 +129,8 @@ void PrintDetailByReason(const Plan& plan, const Reasons& reasons, std::size_t l
       out << "\n";
       const std::size_t shown = std::min(limit, reason.rows.size());
       for (std::size_t i = 0; i < shown; ++i) {
-        out << "  " << RowName(*reason.rows[i]) << ": " << reason.messages[i] << "\n";
+        out << "  " << RowName(*reason.rows[i]) << ": " << RuleCode(key.rule) << " "
+            << SeverityName(key.severity) << ": " << reason.messages[i] << "\n";
       }
       PrintOmitted(shown, reason.rows.size(), out);
     }
