@@ -90,7 +90,7 @@ void Css(std::string& out) {
 :root{--ok:#1a7f37;--wait:#9a6700;--bad:#cf222e;--muted:#57606a;--line:#d0d7de;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
 body{margin:0 auto;max-width:1100px;padding:1rem;color:#1f2328;line-height:1.4}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem;border-bottom:1px solid var(--line)}
-.meta{color:var(--muted);font-size:.9rem;word-break:break-all}
+.meta{color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:.5rem;margin:.8rem 0}
 .card{border:1px solid var(--line);border-radius:6px;padding:.4rem .8rem;min-width:6.5rem}
 .card b{display:block;font-size:1.5rem}
@@ -98,12 +98,12 @@ h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem;bo
 .plot{width:100%;height:auto;max-width:760px;border:1px solid var(--line);border-radius:6px}
 .plot .axis{stroke:#8c959f;stroke-width:1}.plot text{font-size:11px;fill:#57606a}
 .plot .done{stroke:var(--ok);fill:var(--ok)}.plot .pending{stroke:var(--wait);fill:var(--wait)}.plot .wrong{stroke:var(--bad);fill:var(--bad)}
-.plot polyline{fill:none;stroke-width:2}.plot .sync{stroke:#0969da;stroke-dasharray:4 3;stroke-width:1}
+.plot polyline.done,.plot polyline.pending,.plot polyline.wrong{fill:none;stroke-width:2}.plot .sync{stroke:#0969da;stroke-dasharray:4 3;stroke-width:1}
 .legend span{margin-right:1rem;font-size:.9rem}
 .tablewrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.v{word-break:break-all}
+th{background:#f6f8fa}td.v{overflow-wrap:anywhere}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
 .controls input{flex:1 1 14rem;padding:.4rem;font-size:1rem}.controls select{padding:.4rem;font-size:1rem}
 .empty{color:var(--muted)}
