@@ -78,6 +78,28 @@ CREATE TABLE IF NOT EXISTS verifications (
   first_sync_after_write TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_id, object_guid)
 );
+CREATE TABLE IF NOT EXISTS verify_passes (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id),
+  at          TEXT NOT NULL,
+  done        INTEGER NOT NULL,
+  pending     INTEGER NOT NULL,
+  wrong       INTEGER NOT NULL,
+  tenant_last_sync TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS verify_passes_by_run ON verify_passes(run_id);
+CREATE TABLE IF NOT EXISTS row_findings (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id),
+  row         INTEGER NOT NULL,
+  label       TEXT NOT NULL DEFAULT '',
+  target_object_id TEXT NOT NULL DEFAULT '',
+  rule        TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  message     TEXT NOT NULL DEFAULT '',
+  hint        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS row_findings_by_run ON row_findings(run_id);
 )sql";
 
 // Additive changes to schema version 1, applied to journals created before them. Older ctim-agent versions

@@ -114,6 +114,28 @@ struct VerificationRecord {
   std::string first_sync_after_write;
 };
 
+// One `verify` pass over a write run: how many of its objects stood where after the pass, and the tenant's
+// last directory sync the pass saw. `report RUN` plots them over time (agent/report/html_report.h).
+struct VerifyPassRecord {
+  std::string at;  // UTC ISO 8601 (RecordVerifyPass fills in now when empty)
+  std::size_t done = 0;
+  std::size_t pending = 0;
+  std::size_t wrong = 0;
+  std::string tenant_last_sync;  // UTC ISO 8601, '' when the tenant never synced
+};
+
+// A finding of the plan a write run executed (a refusal, a warning, an unmapped row), kept so that
+// `report RUN` can list every refusal with its reason and fix after the fact. (journal_findings.cpp)
+struct RowFindingRecord {
+  std::size_t row = 0;
+  std::string label;             // "row 17 (bob@fabrikam.com)"
+  std::string target_object_id;  // '' when the row has none
+  std::string rule;              // RuleCode: "R1".."R10", "unmapped"
+  std::string severity;          // SeverityName
+  std::string message;
+  std::string hint;
+};
+
 class Journal {
  public:
   // Opens or creates the journal at `path` (":memory:" for tests) and brings the schema up to date.
@@ -148,6 +170,14 @@ class Journal {
   [[nodiscard]] Status RecordVerifications(RunId run, std::span<const VerificationRecord> records);
   // The verification records of `run`, in row order; empty when it was never verified.
   [[nodiscard]] Result<std::vector<VerificationRecord>> RunVerifications(RunId run);
+  // Records the plan's findings for `run`, in ONE transaction. (journal_findings.cpp)
+  [[nodiscard]] Status RecordRowFindings(RunId run, std::span<const RowFindingRecord> findings);
+  // The findings of `run` in row order; empty for runs recorded before the table existed.
+  [[nodiscard]] Result<std::vector<RowFindingRecord>> RunRowFindings(RunId run);
+  // Appends one pass of `verify RUN`. (journal_verify.cpp)
+  [[nodiscard]] Status RecordVerifyPass(RunId run, const VerifyPassRecord& pass);
+  // Every recorded pass of `run`, oldest first.
+  [[nodiscard]] Result<std::vector<VerifyPassRecord>> RunVerifyPasses(RunId run);
 
  private:
   explicit Journal(sqlite::Database db) : db_(std::move(db)) {}

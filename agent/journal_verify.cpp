@@ -61,4 +61,34 @@ Result<std::vector<VerificationRecord>> Journal::RunVerifications(RunId run) {
   return out;
 }
 
+Status Journal::RecordVerifyPass(RunId run, const VerifyPassRecord& pass) {
+  auto insert = db_.Prepare(
+      "INSERT INTO verify_passes(run_id, at, done, pending, wrong, tenant_last_sync) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return std::unexpected(std::move(insert.error()));
+  insert->Bind(1, run)
+      .Bind(2, pass.at.empty() ? UtcNow() : pass.at)
+      .Bind(3, static_cast<std::int64_t>(pass.done))
+      .Bind(4, static_cast<std::int64_t>(pass.pending))
+      .Bind(5, static_cast<std::int64_t>(pass.wrong))
+      .Bind(6, pass.tenant_last_sync);
+  return insert->Run();
+}
+
+Result<std::vector<VerifyPassRecord>> Journal::RunVerifyPasses(RunId run) {
+  auto st = db_.Prepare(
+      "SELECT at, done, pending, wrong, tenant_last_sync FROM verify_passes WHERE run_id = ?1 ORDER BY id");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, run);
+  std::vector<VerifyPassRecord> out;
+  while (true) {
+    auto row = st->Step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (!*row) break;
+    out.push_back({st->Text(0), static_cast<std::size_t>(st->Int(1)), static_cast<std::size_t>(st->Int(2)),
+                   static_cast<std::size_t>(st->Int(3)), st->Text(4)});
+  }
+  return out;
+}
+
 }  // namespace ctim::agent

@@ -198,14 +198,14 @@ void PrintTable(const std::vector<RowView>& views, const Plan& plan, const std::
   out << summary << "\n";
 }
 
+}  // namespace
+
 std::string PlanSummaryLine(const PlanCounts& c) {
   return std::to_string(c.rows) + " row(s): " + std::to_string(c.change) + " to change (" +
          std::to_string(c.attribute_changes) + " attribute change(s)), " + std::to_string(c.no_change) +
          " already as planned, " + std::to_string(c.refused) + " refused, " + std::to_string(c.skipped) +
          " skipped, " + std::to_string(c.warnings) + " warning(s)";
 }
-
-}  // namespace
 
 std::optional<OutputFormat> ParseOutputFormat(std::string_view name) {
   if (EqualsAscii(name, "table")) return OutputFormat::kTable;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "agent/plan.h"
@@ -18,6 +19,9 @@ namespace ctim::agent {
 
 enum class OutputFormat { kTable, kJson, kCsv };
 [[nodiscard]] std::optional<OutputFormat> ParseOutputFormat(std::string_view name);  // "table" | "json" | "csv"
+
+// "300 row(s): 280 to change (1500 attribute change(s)), 5 already as planned, ..." (the table's last line).
+[[nodiscard]] std::string PlanSummaryLine(const PlanCounts& counts);
 
 // `timestamp` fills the CSV Timestamp column (UTC ISO 8601; the caller's clock, so output is testable).
 void PrintPlan(const Plan& plan, OutputFormat format, std::string_view timestamp, std::ostream& out);

@@ -13,6 +13,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev time sqlite3
+  # the HTML report's test opens it in a real headless browser
+  chromium
   # the lab: a Samba AD DC with its KDC, and the client tools the scripts use
   samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils ldb-tools python3-ldb
   samba-dsdb-modules samba-vfs-modules openssl bc iproute2 util-linux mount procps

@@ -5,8 +5,11 @@
 // 2 bad option, configuration or file; 3 AD unreachable or the bind refused.
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "agent/journal.h"
+#include "agent/report/plan_summary.h"
+#include "agent/report/powershell_plan.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -18,10 +21,15 @@ int RunPlan(const Invocation& invocation) {
   auto options = MakeOptions(
       invocation,
       "Dry run: read a CTIM identities file, match every row to one AD object and print, per user, what "
-      "`write` would change (attribute, old -> new) and every refusal with its reason. Changes nothing.\n"
+      "`write` would change (attribute, old -> new) and every refusal with its reason. Changes nothing. "
+      "--format powershell prints the plan as Exchange Management Shell commands (Set-MailUser, Set-ADUser) "
+      "for customers who must use Microsoft's tools.\n"
       "Exit status: 0 every row can be written or is already done, 1 some rows are refused or unmapped, "
       "2 bad option, configuration or file, 3 AD unreachable or the bind refused.");
   AddPlanOptions(options, "plan");
+  options.add_options("plan")("detail", "table: after the summary, print every row (default: the first " +
+                                            std::to_string(agent::report::kDefaultRowsPerReason) +
+                                            " rows of each reason; json and csv always list every row)");
   auto parsed = ParseArgs(options, invocation);
   if (!parsed) return ReportError(invocation, parsed.error());
   auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
@@ -30,12 +38,21 @@ int RunPlan(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  auto args = ReadPlanArgs(*parsed, "ctim-agent plan FILE [--format table|json|csv] [--overwrite-guid]");
+  auto args = ReadPlanArgs(
+      *parsed, "ctim-agent plan FILE [--format table|json|csv|powershell] [--detail] [--overwrite-guid]",
+      true);
   if (!args) return ReportError(invocation, args.error());
   auto planned = PlanFile(*common->config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
 
-  agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
+  if (args->powershell) {
+    std::cout << agent::report::FormatPowerShellPlan(planned->plan, args->file, agent::UtcNow());
+  } else if (args->format == agent::OutputFormat::kTable) {
+    agent::report::PrintPlanSummaryFirst(
+        planned->plan, parsed->count("detail") > 0 ? 0 : agent::report::kDefaultRowsPerReason, std::cout);
+  } else {
+    agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
+  }
   std::cout.flush();
   const agent::PlanCounts counts = planned->plan.Count();
   return counts.refused + counts.skipped > 0 ? kExitAttention : kExitOk;

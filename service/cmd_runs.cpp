@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "agent/report/runs_csv.h"
 #include "agent/run_format.h"
 #include "service/cli.h"
 #include "service/command.h"
@@ -18,7 +19,7 @@ int RunRuns(const Invocation& invocation) {
                   "List the runs in the journal: id, kind (write or rollback), state, start time, file "
                   "and summary. Reads only the journal.\n"
                   "Exit status: 0 listed, 2 bad option or no journal.");
-  options.add_options("runs")("format", "output: table or json",
+  options.add_options("runs")("format", "output: table, json or csv",
                               cxxopts::value<std::string>()->default_value("table"), "FORMAT");
   AddJournalOption(options, "runs");
   auto parsed = ParseArgs(options, invocation);
@@ -29,7 +30,7 @@ int RunRuns(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  auto format = ReadTableOrJson(*parsed);
+  auto format = ReadOutputFormat(*parsed);
   if (!format) return ReportError(invocation, format.error());
   auto path = JournalPath(*parsed, common->config);
   if (!path) return ReportError(invocation, path.error());
@@ -37,7 +38,11 @@ int RunRuns(const Invocation& invocation) {
   if (!journal) return ReportError(invocation, journal.error());
   auto runs = journal->ListRuns();
   if (!runs) return ReportError(invocation, runs.error());
-  agent::PrintRuns(*runs, *format, std::cout);
+  if (*format == agent::OutputFormat::kCsv) {
+    std::cout << agent::report::FormatRunsCsv(*runs);
+  } else {
+    agent::PrintRuns(*runs, *format, std::cout);
+  }
   std::cout.flush();
   return kExitOk;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "agent/report/progress_csv.h"
 #include "agent/run_format.h"
 #include "service/cli.h"
 #include "service/command.h"
@@ -19,7 +20,7 @@ int RunShow(const Invocation& invocation) {
                   "Show what run RUN did, per user: every change it sent (attribute, old -> new), every "
                   "outcome the journal holds for it and the latest `verify` verdict. Reads only the journal.\n"
                   "Exit status: 0 shown, 2 bad option, no journal or unknown run.");
-  options.add_options("show")("format", "output: table or json",
+  options.add_options("show")("format", "output: table, json or csv",
                               cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
       "run", "the run id (see `ctim-agent runs`)", cxxopts::value<std::string>());
   AddJournalOption(options, "show");
@@ -33,9 +34,9 @@ int RunShow(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  auto run = ReadRunId(*parsed, "ctim-agent show RUN [--format table|json]");
+  auto run = ReadRunId(*parsed, "ctim-agent show RUN [--format table|json|csv]");
   if (!run) return ReportError(invocation, run.error());
-  auto format = ReadTableOrJson(*parsed);
+  auto format = ReadOutputFormat(*parsed);
   if (!format) return ReportError(invocation, format.error());
   auto path = JournalPath(*parsed, common->config);
   if (!path) return ReportError(invocation, path.error());
@@ -52,7 +53,12 @@ int RunShow(const Invocation& invocation) {
   if (!intents) return ReportError(invocation, intents.error());
   auto verifications = journal->RunVerifications(*run);
   if (!verifications) return ReportError(invocation, verifications.error());
-  agent::PrintRunDetail(**record, *intents, *verifications, *format, std::cout);
+  if (*format == agent::OutputFormat::kCsv) {
+    std::cout << agent::report::FormatProgressCsv(
+        agent::report::ProgressFromRun(**record, *intents, *verifications, nullptr, agent::UtcNow()));
+  } else {
+    agent::PrintRunDetail(**record, *intents, *verifications, *format, std::cout);
+  }
   std::cout.flush();
   return kExitOk;
 }

@@ -10,6 +10,7 @@
 #include "agent/adapters/cloud_verify_source.h"
 #include "agent/journal.h"
 #include "agent/reader_options.h"
+#include "agent/report/progress_csv.h"
 #include "agent/verifier.h"
 #include "agent/verify_expectations.h"
 #include "agent/verify_report.h"
@@ -20,6 +21,7 @@
 #include "service/journal_setup.h"
 #include "service/logging.h"
 #include "service/progress_bar.h"
+#include "service/progress_csv_option.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
@@ -30,11 +32,34 @@ struct Input {
   agent::VerifySubject subject;
 };
 
+// table | json | csv (csv: the progress CSV columns, agent/report/progress_csv.h).
+struct Format {
+  agent::ReportFormat report = agent::ReportFormat::kTable;
+  bool csv = false;
+};
+
+Result<Format> ReadFormat(const std::string& text) {
+  if (text == "csv") return Format{agent::ReportFormat::kTable, true};
+  auto f = agent::ParseReportFormat(text);
+  if (!f) {
+    return Fail(Errc::kInvalidInput, "--format \"" + text + "\" is not table, json or csv",
+                "use --format table, json or csv");
+  }
+  return Format{*f, false};
+}
+
 int Finish(const Invocation& invocation, const agent::VerifyReport& report, const agent::VerifySubject& subject,
-           agent::ReportFormat format) {
-  const std::string text = agent::FormatVerify(report, subject, format);
+           Format format, const std::optional<std::string>& progress_csv) {
+  const std::string now = agent::UtcNow();
+  const std::string text =
+      format.csv ? agent::report::FormatProgressCsv(agent::report::ProgressFromVerify(report, subject.run, now))
+                 : agent::FormatVerify(report, subject, format.report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
+  if (progress_csv) {
+    const auto rows = agent::report::ProgressFromVerify(report, subject.run, now);
+    if (Status s = agent::report::WriteProgressCsv(*progress_csv, rows); !s) return ReportError(invocation, s.error());
+  }
   if (report.stopped) return kExitInterrupted;
   if (report.last_error) {
     std::fprintf(stderr, "%s %s: %s\n", invocation.program.c_str(), invocation.name.c_str(),
@@ -61,9 +86,11 @@ int RunVerify(const Invocation& invocation) {
       ("interval", "seconds between passes (default: [agent] verify_interval_seconds)", cxxopts::value<int>(), "S")
       ("deadline", "stop polling after this many seconds (default: [agent] verify_deadline_seconds)",
        cxxopts::value<int>(), "S")
-      ("format", "table or json", cxxopts::value<std::string>()->default_value("table"), "FORMAT")
+      ("format", "table, json or csv (the progress CSV columns: one row per planned value)",
+       cxxopts::value<std::string>()->default_value("table"), "FORMAT")
       ("run", "the write run to verify", cxxopts::value<std::string>());
   AddJournalOption(options, "verify");
+  AddProgressCsvOption(options, "verify");
   options.parse_positional({"run"});
   options.positional_help("[RUN | --file FILE]");
   auto parsed = ParseArgs(options, invocation);
@@ -75,8 +102,10 @@ int RunVerify(const Invocation& invocation) {
     return kExitOk;
   }
   const Config& config = *common->config;
-  const auto format = agent::ParseReportFormat((*parsed)["format"].as<std::string>());
+  const auto format = ReadFormat((*parsed)["format"].as<std::string>());
   if (!format) return ReportError(invocation, format.error());
+  const auto progress_csv = ReadProgressCsvPath(*parsed);
+  if (!progress_csv) return ReportError(invocation, progress_csv.error());
   const bool by_file = parsed->count("file") > 0;
   if (by_file && parsed->count("run") > 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "give a RUN or --file FILE, not both", {}});
@@ -137,7 +166,7 @@ int RunVerify(const Invocation& invocation) {
   auto report = verifier.Run(std::move(input.set.expectations), invocation.stop, progress,
                              recorder ? &*recorder : nullptr);
   if (!report) return ReportError(invocation, report.error());
-  return Finish(invocation, *report, input.subject, *format);
+  return Finish(invocation, *report, input.subject, *format, *progress_csv);
 }
 
 }  // namespace ctim::service

@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "agent/attributes.h"
+#include "agent/report/progress_csv.h"
+#include "agent/report/run_report_data.h"
 #include "agent/writer.h"
 #include "service/cli.h"
 #include "service/command.h"
@@ -14,12 +16,14 @@
 #include "service/file_digest.h"
 #include "service/journal_setup.h"
 #include "service/plan_file.h"
+#include "service/progress_csv_option.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
 namespace {
 
-constexpr std::string_view kUsage = "ctim-agent write FILE [--format table|json|csv] [--overwrite-guid]";
+constexpr std::string_view kUsage =
+    "ctim-agent write FILE [--format table|json|csv] [--overwrite-guid] [--progress-csv FILE]";
 
 int ExitFor(const agent::WriteReport& report) {
   using agent::RowWriteState;
@@ -39,6 +43,22 @@ int ExitFor(const agent::WriteReport& report) {
   return kExitOk;
 }
 
+// The progress CSV from what the journal now holds for the run, with the plan for the rows it did not write.
+Status WriteProgress(const std::string& path, agent::Journal& journal, agent::RunId run,
+                     const agent::Plan& plan) {
+  auto record = journal.GetRun(run);
+  if (!record) return std::unexpected(std::move(record.error()));
+  if (!*record)
+    return Fail(Errc::kInternal, "run " + std::to_string(run) + " is not in the journal it just wrote");
+  auto intents = journal.RunIntents(run);
+  if (!intents) return std::unexpected(std::move(intents.error()));
+  auto verifications = journal.RunVerifications(run);
+  if (!verifications) return std::unexpected(std::move(verifications.error()));
+  const auto rows =
+      agent::report::ProgressFromRun(**record, *intents, *verifications, &plan, agent::UtcNow());
+  return agent::report::WriteProgressCsv(path, rows);
+}
+
 }  // namespace
 
 int RunWrite(const Invocation& invocation) {
@@ -53,6 +73,7 @@ int RunWrite(const Invocation& invocation) {
       "interrupted.");
   AddPlanOptions(options, "write");
   AddJournalOption(options, "write");
+  AddProgressCsvOption(options, "write");
   options.add_options("write")(
       "batch-size",
       "objects per batch: one journal transaction and one pipelined run of modifies; a stop "
@@ -75,6 +96,8 @@ int RunWrite(const Invocation& invocation) {
   }
   auto journal_path = JournalPath(*parsed, common->config);
   if (!journal_path) return ReportError(invocation, journal_path.error());
+  auto progress_csv = ReadProgressCsvPath(*parsed);
+  if (!progress_csv) return ReportError(invocation, progress_csv.error());
 
   std::error_code ec;
   const std::filesystem::path file = std::filesystem::absolute(args->file, ec);
@@ -104,6 +127,13 @@ int RunWrite(const Invocation& invocation) {
                                  settings, progress, invocation.stop);
   progress.Finish();
   if (!report) return ReportError(invocation, report.error());
+  // The plan's refusals and warnings, for `report RUN` (they are not intents, so not journaled otherwise).
+  if (Status s = journal->RecordRowFindings(report->run, agent::report::RowFindingsOf(planned->plan)); !s) {
+    std::fprintf(stderr,
+                 "ctim-agent write: run %lld: the refusals could not be journaled (report RUN will not list "
+                 "them): %s\n",
+                 static_cast<long long>(report->run), s.error().ToString().c_str());
+  }
 
   agent::PrintWriteReport(planned->plan, *report, args->format, agent::UtcNow(), std::cout);
   std::cout.flush();
@@ -111,6 +141,11 @@ int RunWrite(const Invocation& invocation) {
   if (!report->abort_reason.empty()) {
     std::fprintf(stderr, "ctim-agent write: run %lld stopped early: %s\n",
                  static_cast<long long>(report->run), report->abort_reason.c_str());
+  }
+  if (*progress_csv) {
+    if (Status s = WriteProgress(**progress_csv, *journal, report->run, planned->plan); !s) {
+      return ReportError(invocation, s.error());
+    }
   }
   return ExitFor(*report);
 }

@@ -34,6 +34,7 @@ int RunConfig(const Invocation& invocation);
 int RunCheck(const Invocation& invocation);
 int RunDoctor(const Invocation& invocation);
 int RunPlan(const Invocation& invocation);
+int RunReport(const Invocation& invocation);
 int RunWrite(const Invocation& invocation);
 int RunRollback(const Invocation& invocation);
 int RunRuns(const Invocation& invocation);

@@ -14,6 +14,7 @@ std::span<const CommandSpec> Commands() {
       CommandSpec{"rollback", "restore what a write run changed to the values before", &RunRollback},
       CommandSpec{"runs", "list the write and rollback runs in the journal", &RunRuns},
       CommandSpec{"show", "what one run did, per user, with every outcome", &RunShow},
+      CommandSpec{"report", "one self-contained HTML file about a run: refusals, users, the verify curve", &RunReport},
       CommandSpec{"verify", "poll Graph and Exchange Online until what a run wrote has arrived", &RunVerify},
       CommandSpec{"serve", "run as a service: verify every written run, unattended (systemd Type=notify)", &RunServe,
                   true},

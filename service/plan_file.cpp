@@ -25,7 +25,7 @@ void AddPlanOptions(cxxopts::Options& options, std::string_view group) {
   options.add_options(std::string(group))(
       "format",
       "output: table (for people), json, or csv (the ProgressOutput columns: one line per attribute "
-      "change)",
+      "change); plan also takes powershell (Exchange Management Shell commands)",
       cxxopts::value<std::string>()->default_value("table"), "FORMAT")(
       "overwrite-guid",
       "replace a different msExchMailboxGuid / msExchArchiveGUID already on the object "
@@ -35,11 +35,16 @@ void AddPlanOptions(cxxopts::Options& options, std::string_view group) {
   options.positional_help("FILE");
 }
 
-Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage) {
+Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage, bool allow_powershell) {
   PlanArgs args;
   if (parsed.count("file") == 0) return Fail(Errc::kInvalidInput, "no file given", std::string(usage));
   args.file = parsed["file"].as<std::string>();
+  args.overwrite_guid = parsed.count("overwrite-guid") > 0;
   const std::string format = parsed["format"].as<std::string>();
+  if (allow_powershell && format == "powershell") {
+    args.powershell = true;
+    return args;
+  }
   const auto f = agent::ParseOutputFormat(format);
   if (!f) {
     return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not an output format",

@@ -29,9 +29,11 @@ struct PlanArgs {
   std::string file;
   agent::OutputFormat format = agent::OutputFormat::kTable;
   bool overwrite_guid = false;
+  bool powershell = false;  // --format powershell (plan only): Exchange Management Shell commands
 };
-// kInvalidInput for a missing FILE or an unknown format.
-[[nodiscard]] Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage);
+// kInvalidInput for a missing FILE or an unknown format ("powershell" only with `allow_powershell`).
+[[nodiscard]] Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage,
+                                            bool allow_powershell = false);
 
 struct PlannedFile {
   agent::IdentityFile identities;

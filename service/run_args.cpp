@@ -26,4 +26,14 @@ Result<agent::OutputFormat> ReadTableOrJson(const cxxopts::ParseResult& parsed) 
   return *f;
 }
 
+Result<agent::OutputFormat> ReadOutputFormat(const cxxopts::ParseResult& parsed) {
+  const std::string format = parsed["format"].as<std::string>();
+  const auto f = agent::ParseOutputFormat(format);
+  if (!f) {
+    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not table, json or csv",
+                "use --format table, json or csv");
+  }
+  return *f;
+}
+
 }  // namespace ctim::service

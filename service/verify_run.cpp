@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "agent/report/verdict_detail.h"
 #include "service/logging.h"
 
 namespace ctim::service {
@@ -12,13 +13,18 @@ void JournalRecorder::OnPass(const agent::VerifyReport& report, std::span<const 
   for (std::size_t i : changed) {
     const agent::UserResult& u = report.users[i];
     if (!u.expected.object_guid) continue;
-    std::string detail = u.verdict.reason;
-    if (u.verdict.status == agent::VerifyStatus::kWrong && !u.verdict.hint.empty()) detail += " \u2014 " + u.verdict.hint;
+    std::string detail = agent::report::JoinVerdictDetail(u.verdict.status, u.verdict.reason, u.verdict.hint);
     records.push_back({*u.expected.object_guid, u.expected.target_object_id, u.expected.row, u.verdict.status,
                        std::move(detail), {},
                        u.first_sync_after_write ? agent::FormatUtcTime(*u.first_sync_after_write) : std::string()});
   }
-  if (Status s = journal_.RecordVerifications(run_, records); !s && !warned_) {
+  const agent::VerifyCounts counts = report.Count();
+  const agent::VerifyPassRecord pass{{}, counts.done, counts.pending, counts.wrong,
+                                     report.tenant_last_sync ? agent::FormatUtcTime(*report.tenant_last_sync)
+                                                             : std::string()};
+  Status s = journal_.RecordVerifications(run_, records);
+  if (s) s = journal_.RecordVerifyPass(run_, pass);
+  if (!s && !warned_) {
     warned_ = true;
     Logger("service")->warn("verify: cannot record the verdicts in the journal: {}", s.error().ToString());
   }
