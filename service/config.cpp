@@ -1,4 +1,5 @@
 #include "service/config.h"
+#include "service/toml_text.h"
 
 // Header-only and without exceptions: Debian's libtomlplusplus.so is built with exceptions, and no
 // exception may leave this file.
@@ -157,6 +158,7 @@ std::optional<std::filesystem::path> ConfigPath(const std::string& explicit_path
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
+  if (Status chars = CheckTomlCharacters(text, origin); !chars) return std::unexpected(std::move(chars.error()));
   toml::parse_result parsed = toml::parse(text, origin);
   if (!parsed) {
     const auto& err = parsed.error();

@@ -1,0 +1,88 @@
+#include "service/toml_text.h"
+
+#include <fmt/format.h>
+
+namespace ctim::service {
+namespace {
+
+enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+
+bool StartsWith(std::string_view text, std::size_t at, std::string_view what) {
+  return text.substr(at, what.size()) == what;
+}
+
+}  // namespace
+
+Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
+  State state = State::kCode;
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      // A single-line string or a comment ends with its line; toml++ reports an unterminated string.
+      if (state == State::kComment || state == State::kBasic || state == State::kLiteral) {
+        state = State::kCode;
+      }
+      continue;
+    }
+    switch (state) {
+      case State::kCode:
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          return Fail(Errc::kInvalidInput,
+                      fmt::format("{}:{}:{}: a character outside ASCII stands outside a quoted string or a "
+                                  "comment",
+                                  origin, line, i - line_start + 1),
+                      "TOML allows such characters only inside quotes: write the key or value as \"…\"");
+        }
+        if (c == '#') {
+          state = State::kComment;
+        } else if (StartsWith(text, i, "\"\"\"")) {
+          state = State::kMultiBasic;
+          i += 2;
+        } else if (StartsWith(text, i, "'''")) {
+          state = State::kMultiLiteral;
+          i += 2;
+        } else if (c == '"') {
+          state = State::kBasic;
+        } else if (c == '\'') {
+          state = State::kLiteral;
+        }
+        break;
+      case State::kComment:
+        break;
+      case State::kBasic:
+        if (c == '\\') {
+          if (i + 1 < text.size() && text[i + 1] != '\n') ++i;  // an escaped character, never the end
+        } else if (c == '"') {
+          state = State::kCode;
+        }
+        break;
+      case State::kLiteral:
+        if (c == '\'') state = State::kCode;
+        break;
+      case State::kMultiBasic:
+        if (c == '\\') {
+          if (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+        } else if (StartsWith(text, i, "\"\"\"")) {
+          // Up to two more quotes may close the string as part of its content ("""a"""" ends after 4).
+          i += 2;
+          while (i + 1 < text.size() && text[i + 1] == '"') ++i;
+          state = State::kCode;
+        }
+        break;
+      case State::kMultiLiteral:
+        if (StartsWith(text, i, "'''")) {
+          i += 2;
+          while (i + 1 < text.size() && text[i + 1] == '\'') ++i;
+          state = State::kCode;
+        }
+        break;
+    }
+  }
+  return {};
+}
+
+}  // namespace ctim::service
