@@ -217,14 +217,14 @@ void InboxPipeline::ApplyApprovalMarkers(const std::vector<std::string>& markers
       Save(*match, FileState::kAwaitingApproval, "approved by " + marker + " in the inbox");
       log->info("inbox file {} ({}): approved by {}", match->id, match->name, marker);
       fs::remove(layout_.inbox / marker, ec);
-    } else if (!coming && !stuck_.contains(marker)) {
-      // Either nothing of that name arrived, or the marker came before its file: wait until its file is
-      // there (a name in the inbox), otherwise say so once.
-      if (!fs::exists(layout_.inbox / wanted, ec)) {
-        log->warn("inbox: {} approves no file awaiting approval (ctim-agent status lists them); ignored",
-                  marker);
-        stuck_.insert(marker);
-      }
+    } else if (!coming && !fs::exists(layout_.inbox / wanted, ec)) {
+      // Nothing of that name waits, and none is on its way: a marker left lying would approve a later file
+      // of the same name unseen, so it goes to failed/ with the reason.
+      const std::string problem =
+          marker + " approves no file awaiting approval (ctim-agent status lists them)";
+      fs::rename(layout_.inbox / marker, layout_.failed / marker, ec);
+      WriteWhole(layout_.failed / (marker + ".error.txt"), problem + "\n");
+      log->warn("inbox: {}; moved to {}", problem, layout_.failed.string());
     }
   }
 }
