@@ -97,9 +97,9 @@ class Inbox:
         self.proc = None
         self.err_path = os.path.join(self.state, "serve.err")
 
-    def agent(self, *args, check=True, timeout=120):
-        return run(AGENT, *args, "--config", self.config, "--journal", self.journal, "--no-progress",
-                   check=check, timeout=timeout)
+    def agent(self, *args, check=True, timeout=120, journal=True):
+        extra = ["--journal", self.journal] if journal else []
+        return run(AGENT, *args, "--config", self.config, *extra, "--no-progress", check=check, timeout=timeout)
 
     def start(self):
         self.err = open(self.err_path, "a")
@@ -194,7 +194,7 @@ class ServeInboxTest(unittest.TestCase):
         return path
 
     def plan_changes(self, box, path):
-        out = box.agent("plan", path, "--format", "json", check=False)
+        out = box.agent("plan", path, "--format", "json", check=False, journal=False)
         self.assertIn(out.returncode, (0, 1), out.stderr)
         return json.loads(out.stdout)["summary"]
 
@@ -231,7 +231,7 @@ class ServeInboxTest(unittest.TestCase):
         # Not a CTIM file: failed/ with the error beside it; serve goes on.
         broken = os.path.join(self.work.name, "broken.csv")
         with open(broken, "w") as f:
-            f.write("Name;Value\nnot;ctim\n")
+            f.write("Name,Value\nnot,ctim\n")
         box.drop(broken, "broken.csv")
         failed = box.file_in_state("broken.csv", "failed", timeout=30)
         error_file = os.path.join(box.state, "failed", failed["stored_name"] + ".error.txt")
