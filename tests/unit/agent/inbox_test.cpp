@@ -44,8 +44,11 @@ TEST(Arrival, ARenamedInFileCountsAtOnceAndTemporaryFilesNever) {
   tracker.MarkRenamedIn("c.csv.part");
   std::vector<DirEntry> listing = {{"b.csv", 5, 1}, {"c.csv.part", 5, 1}, {".d.csv", 1, 1}};
   EXPECT_EQ(tracker.Update(listing, t0), std::vector<std::string>{"b.csv"});
-  EXPECT_TRUE(tracker.Update(listing, t0 + 1h).size() == 1);  // b.csv is still there: settled now
-  EXPECT_EQ(tracker.waiting(), 0u);
+  // b.csv still there (the caller did not move it): tracked afresh, like any file copied in place; the
+  // temporary and hidden names are never tracked.
+  EXPECT_TRUE(tracker.Update(listing, t0 + 1h).empty());
+  EXPECT_EQ(tracker.waiting(), 1u);
+  EXPECT_EQ(tracker.Update(listing, t0 + 1h + 10s), std::vector<std::string>{"b.csv"});
 }
 
 TEST(Layout, FoldersAreTheInboxSiblings) {
