@@ -102,6 +102,8 @@ class Inbox:
         return run(AGENT, *args, "--config", self.config, *extra, "--no-progress", check=check, timeout=timeout)
 
     def start(self):
+        if getattr(self, "err", None):
+            self.err.close()
         self.err = open(self.err_path, "a")
         self.proc = subprocess.Popen([AGENT, "serve", "--config", self.config, "--journal", self.journal,
                                       "--interval", "2"], stdout=subprocess.DEVNULL, stderr=self.err, text=True)
@@ -121,6 +123,8 @@ class Inbox:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        if getattr(self, "err", None):
+            self.err.close()
         self.tmp.cleanup()
 
     def log(self):
@@ -242,14 +246,14 @@ class ServeInboxTest(unittest.TestCase):
         # Half a file copied in place under its final name: not taken while it grows, then taken whole.
         with open(good, "rb") as f:
             data = f.read()
-        half = os.path.join(box.inbox, "slow.csv")
-        with open(half, "wb") as f:
-            f.write(data[: len(data) // 2])
-        for _ in range(4):  # keeps growing for 4 s; settle time is 3 s
-            time.sleep(1)
+        slow_path = os.path.join(box.inbox, "slow.csv")
+        chunks = 6  # one chunk a second: it keeps changing for 5 s; the settle time is 3 s
+        step = len(data) // chunks + 1
+        for i in range(chunks):
+            with open(slow_path, "ab") as f:
+                f.write(data[i * step:(i + 1) * step])
             self.assertFalse(any(f["name"] == "slow.csv" for f in box.status()), "a half-copied file was taken")
-        with open(half, "ab") as f:
-            f.write(data[len(data) // 2:])
+            time.sleep(1)
         slow = box.file_in_state("slow.csv", "done", timeout=30)
         self.assertEqual(slow["sha256"], hashlib.sha256(data).hexdigest(), "taken before the copy finished")
         self.assertEqual(slow["duplicate_of"], done["id"])
