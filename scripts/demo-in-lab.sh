@@ -89,7 +89,55 @@ step "ctim-agent verify   (the latest write run; polls until every written user 
 step "ctim-agent runs"
 "$agent" runs || die "runs failed"
 
+# The service path: `serve` watches an inbox; a downloaded file dropped there is planned and written by the
+# policy (here write = "auto"), then verified. Its own config: the lab's plus a [service] section.
+state="$CTIM_LAB_DIR/demo/state"
+serve_config="$demo_dir/serve.toml"
+rm -rf "$state"
+{ cat "$CTIM_AGENT_CONFIG"; printf '\n[service]\ninbox = "%s/inbox"\nwrite = "auto"\nsettle_seconds = 2\n' "$state"; } \
+  > "$serve_config"
+more=$((users + 10))
+step "AD: $more target users now (10 more), synced; a new identities file downloaded"
+"$lab" seed "$more" >/dev/null || die "seeding failed"
+"$emulator" sync >/dev/null || die "the sync cycle failed"
+file2="$demo_dir/identities-2.csv"
+"$emulator" ctim-export "$file2" >/dev/null || die "ctim-export failed"
+
+step "ctim-agent serve   (write = \"auto\"; inbox $state/inbox)"
+"$agent" serve --config "$serve_config" --interval 2 2> "$demo_dir/serve.log" &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; cleanup' EXIT
+for _ in $(seq 1 100); do [ -d "$state/inbox" ] && break; sleep 0.1; done
+[ -d "$state/inbox" ] || die "serve did not start (see $demo_dir/serve.log)"
+cp "$file2" "$state/inbox/identities-2.csv.part" && mv "$state/inbox/identities-2.csv.part" "$state/inbox/identities-2.csv"
+echo "dropped identities-2.csv into the inbox (copied as .part, then renamed)"
+
+# wait_state STATE SECONDS: polls `status` (bounded) until file 1 is in STATE.
+wait_state() {
+  local i
+  for ((i = 0; i < $2 * 2; i++)); do
+    "$agent" status --config "$serve_config" --format json |
+      python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[0]["state"] in sys.argv[1:] else 1)' $1 \
+      2>/dev/null && return 0
+    kill -0 "$serve_pid" 2>/dev/null || die "serve exited (see $demo_dir/serve.log)"
+    sleep 0.5
+  done
+  return 1
+}
+wait_state "awaiting_approval done" 120 || die "the file was not planned within 120 s (see $demo_dir/serve.log)"
+"$agent" status --config "$serve_config"
+if wait_state awaiting_approval 1; then
+  step "held: CTIM User 00003 has a stale mailbox GUID (an --overwrite-guid change); ctim-agent approve 1"
+  "$agent" approve 1 --config "$serve_config" || die "approve failed"
+fi
+step "waiting (at most 180 s) until ctim-agent status says done"
+wait_state done 180 || { "$agent" status --config "$serve_config"; die "not DONE within 180 s"; }
+"$agent" status --config "$serve_config"
+ls "$state/outbox"
+kill "$serve_pid"; wait "$serve_pid"
+
 echo
-echo "demo: every user the file maps was planned, written (or refused with its reason) and verified DONE."
+echo "demo: every user the file maps was planned, written (or refused with its reason) and verified DONE,"
+echo "demo: by hand and through the inbox of a running serve (reports in $state/outbox)."
 echo "demo: the journal stays in $CTIM_LAB_DIR; what each run did, per user (no lab needed):"
 echo "      build/release/service/ctim-agent show RUN --config $CTIM_AGENT_CONFIG"

@@ -50,6 +50,13 @@ void Print(const Config& c) {
               a.match_upn ? "true" : "false", a.match_mail ? "true" : "false");
   std::printf("verify_interval_seconds = %d\nverify_deadline_seconds = %d\n", a.verify_interval_seconds,
               a.verify_deadline_seconds);
+  const auto& v = c.service;
+  std::printf("\n[service]\ninbox = %s\nsettle_seconds = %d\nwrite = %s\nmax_changes = %d\n", Quote(v.inbox).c_str(),
+              v.settle_seconds, Quote(v.write).c_str(), v.max_changes);
+  std::printf("max_refused_percent = %d\nmax_file_age = %d\n", v.max_refused_percent, v.max_file_age);
+  // The webhook URL carries its secret in the path: only whether one is set.
+  std::printf("notify_url = %s\nnotify_ca_file = %s\n", v.notify_url.empty() ? "\"\"" : "(set)",
+              Quote(v.notify_ca_file).c_str());
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
-// `ctim-agent serve`: the long-running service (systemd Type=notify, or by hand). It verifies, unattended,
-// every write run of the journal whose users are not all DONE or WRONG yet: one verify pass per run every
-// verify_interval_seconds, until verify_deadline_seconds after the run started. Each user's change of state
-// is one log line (JSON lines under systemd); verdicts go to the journal, so `ctim-agent show RUN` and
-// `verify RUN` see them. Writing stays an explicit admin action (`ctim-agent write`).
-// SIGTERM/SIGINT: stops within one HTTP request and exits 0.
+// `ctim-agent serve`: the long-running service (systemd Type=notify, or by hand). Two jobs in one loop:
+//   - the inbox ([service] inbox, service/inbox_pipeline.h): files dropped there are checked, planned,
+//     held or written by the policy ([service] write), and followed until verified; reports in the outbox;
+//   - the verify sweep: every write run of the journal whose users are not all DONE or WRONG yet (the
+//     service's own and those an admin wrote by hand) gets one verify pass every verify_interval_seconds,
+//     until verify_deadline_seconds after the run started. Each user's change of state is one log line (JSON
+//     lines under systemd); verdicts go to the journal, so `show RUN` and `verify RUN` see them.
+// One serve per state directory (service/posix/state_lock.h). The systemd watchdog is pinged from the loop
+// and from inside writes and verify passes (WatchdogProgress). SIGTERM/SIGINT: the current write batch or
+// HTTP request finishes, the journal records how far it got, exit 0; the next start resumes.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -12,16 +16,19 @@
 #include <set>
 
 #include "agent/adapters/cloud_verify_source.h"
+#include "agent/adapters/webhook_notifier.h"
 #include "agent/journal.h"
 #include "agent/verifier.h"
 #include "agent/verify_status.h"
-#include "common/stop.h"
 #include "service/cli.h"
 #include "service/cloud_setup.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/inbox_pipeline.h"
+#include "service/inbox_watcher.h"
 #include "service/logging.h"
 #include "service/posix/sd_notify.h"
+#include "service/posix/state_lock.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
@@ -32,6 +39,27 @@ struct ServeOptions {
   std::chrono::seconds interval{300};
   std::chrono::seconds deadline{86400};
   bool once = false;
+};
+
+// Pings the systemd watchdog from inside long work (agent/progress.h callbacks), at most once per half
+// interval. A no-op without a watchdog.
+class WatchdogProgress final : public agent::Progress {
+ public:
+  WatchdogProgress() : interval_(SdWatchdogInterval()) {}
+  void Start(std::size_t, std::string_view) override { Ping(); }
+  void Advance(std::size_t) override { Ping(); }
+  void Finish() override { Ping(); }
+  void Ping() {
+    if (!interval_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < *interval_) return;
+    last_ = now;
+    SdNotify("WATCHDOG=1");
+  }
+
+ private:
+  std::optional<std::chrono::milliseconds> interval_;
+  std::chrono::steady_clock::time_point last_{};
 };
 
 struct RunTally {
@@ -45,8 +73,8 @@ bool IsFinal(agent::VerifyStatus status) {
 
 class Service {
  public:
-  Service(const Config& config, ServeOptions options, sync::CloudClient& cloud)
-      : config_(config), options_(std::move(options)), source_(cloud) {}
+  Service(const Config& config, ServeOptions options, sync::CloudClient& cloud, agent::Progress& keep_alive)
+      : config_(config), options_(std::move(options)), source_(cloud), keep_alive_(keep_alive) {}
 
   // One sweep over the journal's runs. Errors of one run are logged; the sweep goes on.
   void Sweep(std::stop_token stop) {
@@ -108,9 +136,8 @@ class Service {
     verify.once = true;
     verify.known_sync_times = input->known_sync_times;
     agent::Verifier verifier(source_, verify);
-    agent::NullProgress progress;
     JournalRecorder recorder(journal, run.id);
-    auto report = verifier.Run(std::move(open), stop, progress, &recorder);
+    auto report = verifier.Run(std::move(open), stop, keep_alive_, &recorder);
     if (!report) {
       log->error("serve: run {}: the cloud could not be asked: {}", run.id, report.error().ToString());
       return true;
@@ -145,31 +172,21 @@ class Service {
   const Config& config_;
   ServeOptions options_;
   agent::CloudVerifySource source_;
+  agent::Progress& keep_alive_;
   std::set<agent::RunId> reported_;  // runs whose give-up or load error was logged already
   bool said_no_journal_ = false;
 };
-
-// Sleeps `d`, waking for the systemd watchdog in between. False when a stop was requested.
-bool Wait(std::stop_token stop, std::chrono::milliseconds d) {
-  const auto watchdog = SdWatchdogInterval();
-  const auto until = std::chrono::steady_clock::now() + d;
-  while (!stop.stop_requested()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-    if (left <= std::chrono::milliseconds::zero()) return true;
-    if (!SleepFor(stop, watchdog ? std::min(left, *watchdog) : left)) return false;
-    if (watchdog) SdNotify("WATCHDOG=1");
-  }
-  return false;
-}
 
 }  // namespace
 
 int RunServe(const Invocation& invocation) {
   auto options = MakeOptions(
       invocation,
-      "Run as a service: verify every write run of the journal, unattended, until each user is DONE or WRONG or the "
-      "verify deadline passes; one log line per user's change of state. Speaks systemd's notify protocol "
-      "(Type=notify). SIGTERM stops it within one request; exit 0.");
+      "Run as a service: take CTIM files dropped into [service] inbox (plan, hold for approval or write by "
+      "[service] write, reports in the outbox; `ctim-agent status` shows each file), and verify every write run of "
+      "the journal, unattended, until each user is DONE or WRONG or the verify deadline passes; one log line per "
+      "user's change of state. Speaks systemd's notify protocol (Type=notify). One serve per state directory. "
+      "SIGTERM stops it after the current batch or request; exit 0; the next start resumes.");
   options.add_options("serve")
       ("interval", "seconds between sweeps (default: [agent] verify_interval_seconds)", cxxopts::value<int>(), "S")
       ("journal", "journal file (default: [agent] journal)", cxxopts::value<std::string>(), "FILE")
@@ -194,16 +211,47 @@ int RunServe(const Invocation& invocation) {
 
   auto cloud = MakeCloudClient(config);
   if (!cloud) return ReportError(invocation, cloud.error());
-  Service service(config, serve, **cloud);
+  WatchdogProgress keep_alive;
+  std::unique_ptr<agent::inbox::Notifier> notifier = std::make_unique<agent::inbox::NullNotifier>();
+  if (!config.service.notify_url.empty()) {
+    auto webhook = agent::WebhookNotifier::Create(config.service.notify_url, config.service.notify_ca_file);
+    if (!webhook) return ReportError(invocation, webhook.error());
+    notifier = std::move(*webhook);
+  }
+  InboxPipeline inbox(config, serve.journal, serve.interval, serve.deadline, keep_alive, *notifier);
+  const agent::inbox::Layout& layout = inbox.layout();
+  if (Status created = layout.Create(); !created) return ReportError(invocation, created.error());
+  auto lock = StateLock::Acquire(layout.lock);
+  if (!lock) return ReportError(invocation, lock.error());
+  if (Status started = inbox.Start(); !started) return ReportError(invocation, started.error());
+  Service service(config, serve, **cloud, keep_alive);
+  auto watcher = MakeInboxWatcher(layout.inbox);
   auto log = Logger("service");
-  log->info("serve: started (config {}, journal {}, every {} s, deadline {} s after each write)",
-            config.source.string(), serve.journal, serve.interval.count(), serve.deadline.count());
+  log->info("serve: started (config {}, journal {}, inbox {} watched by {}, write = \"{}\", verify every {} s, "
+            "deadline {} s after each write)",
+            config.source.string(), serve.journal, layout.inbox.string(), watcher->kind(), config.service.write,
+            serve.interval.count(), serve.deadline.count());
   SdNotify("READY=1\nSTATUS=started");
   std::size_t sweeps = 0;
-  do {
-    service.Sweep(invocation.stop);
-    ++sweeps;
-  } while (!serve.once && Wait(invocation.stop, serve.interval));
+  // The inbox is looked at every second (and at once on an inotify event); the sweep runs every interval,
+  // and a few seconds after a write, so a written file starts verifying without waiting a whole interval.
+  constexpr std::chrono::seconds kTick{1};
+  auto next_sweep = std::chrono::steady_clock::now();
+  std::vector<std::string> renamed;
+  while (!invocation.stop.stop_requested()) {
+    keep_alive.Ping();
+    if (inbox.Step(renamed, invocation.stop)) {
+      next_sweep = std::min(next_sweep, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+    }
+    if (std::chrono::steady_clock::now() >= next_sweep || serve.once) {
+      service.Sweep(invocation.stop);
+      inbox.AfterSweep();
+      ++sweeps;
+      next_sweep = std::chrono::steady_clock::now() + serve.interval;
+    }
+    if (serve.once) break;
+    renamed = watcher->Wait(kTick, invocation.stop);
+  }
   SdNotify("STOPPING=1");
   log->info("serve: stopped after {} sweep(s)", sweeps);
   return kExitOk;

@@ -41,5 +41,7 @@ int RunRuns(const Invocation& invocation);
 int RunShow(const Invocation& invocation);
 int RunServe(const Invocation& invocation);
 int RunVerify(const Invocation& invocation);
+int RunStatus(const Invocation& invocation);
+int RunApprove(const Invocation& invocation);
 
 }  // namespace ctim::service

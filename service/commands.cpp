@@ -16,8 +16,11 @@ std::span<const CommandSpec> Commands() {
       CommandSpec{"show", "what one run did, per user, with every outcome", &RunShow},
       CommandSpec{"report", "one self-contained HTML file about a run: refusals, users, the verify curve", &RunReport},
       CommandSpec{"verify", "poll Graph and Exchange Online until what a run wrote has arrived", &RunVerify},
-      CommandSpec{"serve", "run as a service: verify every written run, unattended (systemd Type=notify)", &RunServe,
-                  true},
+      CommandSpec{"serve", "run as a service: take files from the inbox, write by policy, verify every run",
+                  &RunServe, true},
+      CommandSpec{"status", "every file of serve's inbox: its state, users done/pending/wrong, what it waits for",
+                  &RunStatus},
+      CommandSpec{"approve", "let serve write an inbox file it holds for approval", &RunApprove},
   };
   return kCommands;
 }

@@ -144,6 +144,18 @@ Status ReadAgent(TableReader& r, AgentSettings& s) {
   return r.RejectUnknown();
 }
 
+Status ReadService(TableReader& r, ServiceSettings& s) {
+  CTIM_TRY(r.Read("inbox", s.inbox));
+  CTIM_TRY(r.Read("settle_seconds", s.settle_seconds, 0, 86400));
+  CTIM_TRY(r.Read("write", s.write));
+  CTIM_TRY(r.Read("max_changes", s.max_changes, 0, 10000000));
+  CTIM_TRY(r.Read("max_refused_percent", s.max_refused_percent, 0, 100));
+  CTIM_TRY(r.Read("max_file_age", s.max_file_age, 1, 366 * 86400));
+  CTIM_TRY(r.Read("notify_url", s.notify_url));
+  CTIM_TRY(r.Read("notify_ca_file", s.notify_ca_file));
+  return r.RejectUnknown();
+}
+
 }  // namespace
 
 std::optional<std::filesystem::path> ConfigPath(const std::string& explicit_path) {
@@ -172,16 +184,17 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     const toml::table* table = node.as_table();
-    if (table == nullptr || (name != "ldap" && name != "cloud" && name != "agent")) {
+    if (table == nullptr || (name != "ldap" && name != "cloud" && name != "agent" && name != "service")) {
       return Fail(Errc::kInvalidInput,
                   fmt::format("{}:{}: unknown top-level key or section \"{}\"", origin,
                               node.source().begin.line, name),
-                  "sections are [ldap], [cloud] and [agent]");
+                  "sections are [ldap], [cloud], [agent] and [service]");
     }
     TableReader reader(*table, name, origin);
     Status status = name == "ldap"    ? ReadLdap(reader, config.ldap)
                     : name == "cloud" ? ReadCloud(reader, config.cloud)
-                                      : ReadAgent(reader, config.agent);
+                    : name == "agent" ? ReadAgent(reader, config.agent)
+                                      : ReadService(reader, config.service);
     if (!status) return std::unexpected(std::move(status.error()));
   }
   return config;
@@ -243,6 +256,18 @@ Status ValidateConfig(const Config& config) {
     }
   }
   if (config.agent.email_separator.empty()) return bad("[agent] email_separator is empty", "the CTIM default is \";\"");
+  const ServiceSettings& v = config.service;
+  if (v.write != "approve" && v.write != "auto") {
+    return bad("[service] write = \"" + v.write + "\" is not a write policy", "use \"approve\" or \"auto\"");
+  }
+  const std::filesystem::path inbox(v.inbox);
+  if (v.inbox.empty() || !inbox.is_absolute() || !inbox.has_parent_path() || inbox.parent_path() == inbox.root_path()) {
+    return bad("[service] inbox = \"" + v.inbox + "\" must be an absolute path below a state directory",
+               "processed/, failed/ and outbox/ are made beside it, e.g. inbox = \"/var/lib/ctim-agent/inbox\"");
+  }
+  if (!v.notify_url.empty() && !v.notify_url.starts_with("https://")) {
+    return bad("[service] notify_url is not an https:// URL", "webhooks are sent over TLS only");
+  }
   return {};
 }
 

@@ -63,11 +63,25 @@ struct AgentSettings {
   int verify_deadline_seconds = 86400;
 };
 
+// `serve`'s inbox and its policy. The state directory is the inbox's parent: processed/, failed/ and
+// outbox/ are the inbox's siblings there (doc/inbox.md).
+struct ServiceSettings {
+  std::string inbox = "/var/lib/ctim-agent/inbox";
+  int settle_seconds = 10;          // unchanged size and mtime this long = a file copied in place is complete
+  std::string write = "approve";    // approve | auto
+  int max_changes = 1000;           // auto: hold a file that would change more users
+  int max_refused_percent = 10;     // auto: hold a file with a larger share of refused rows
+  int max_file_age = 7 * 86400;     // auto: hold a file whose modification time is older (seconds)
+  std::string notify_url;           // https:// incoming webhook (Teams/Slack); empty = none
+  std::string notify_ca_file;       // CA bundle for it; empty = the system store
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was read from (empty when none)
   LdapSettings ldap;
   CloudSettings cloud;
   AgentSettings agent;
+  ServiceSettings service;
 };
 
 // The path to read: explicit, else $CTIM_AGENT_CONFIG, else the system default. nullopt when the

@@ -106,5 +106,34 @@ TEST(ConfigTest, NonAsciiOnlyInsideQuotesOrComments) {
   EXPECT_EQ(quoted->ldap.base_dns[2], "\"\xc3\xa9");
 }
 
+TEST(Config, ServiceSectionHasSafeDefaultsAndIsChecked) {
+  auto config = ParseConfig(kLab, "lab.toml");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->service.inbox, "/var/lib/ctim-agent/inbox");
+  EXPECT_EQ(config->service.write, "approve");
+  EXPECT_EQ(config->service.settle_seconds, 10);
+
+  std::string text(kLab);
+  text += "[service]\ninbox = \"/srv/ctim/inbox\"\nwrite = \"auto\"\nmax_changes = 5\nmax_refused_percent = 0\n"
+          "max_file_age = 3600\nsettle_seconds = 2\n";
+  config = ParseConfig(text, "lab.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->service.write, "auto");
+  EXPECT_EQ(config->service.max_changes, 5);
+  EXPECT_EQ(config->service.max_file_age, 3600);
+  EXPECT_TRUE(ValidateConfig(*config));
+
+  auto unknown = ParseConfig(std::string(kLab) + "[service]\nwrites = \"auto\"\n", "lab.toml");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown key [service] writes"), std::string::npos);
+  for (const char* bad : {"write = \"yes\"", "inbox = \"inbox\"", "inbox = \"/inbox\"",
+                          "notify_url = \"http://hooks.example/x\""}) {
+    auto c = ParseConfig(std::string(kLab) + "[service]\n" + bad + "\n", "lab.toml");
+    ASSERT_TRUE(c) << bad;
+    EXPECT_FALSE(ValidateConfig(*c)) << bad;
+  }
+  EXPECT_FALSE(ParseConfig(std::string(kLab) + "[service]\nmax_refused_percent = 101\n", "lab.toml"));
+}
+
 }  // namespace
 }  // namespace ctim::service
