@@ -11,7 +11,7 @@
 namespace ctim::agent {
 namespace {
 
-// R10 (shared/README.md §3.3): holds on the source are unsupported for cross-tenant moves; say so loudly.
+// R10 (doc/design.md §2): holds on the source are unsupported for cross-tenant moves; say so loudly.
 std::string HoldWarning(const std::string& file, const SourceIdentity& id) {
   std::string what;
   const auto add = [&](std::string_view s) { what += (what.empty() ? "" : ", ") + std::string(s); };

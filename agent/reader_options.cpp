@@ -4,11 +4,11 @@
 
 namespace ctim::agent {
 
-// The INFERRED layout of shared/README.md §1.2 (the real column list of Download-CtimCopiedIdentities is
+// The INFERRED layout of doc/facts.md §1.2 (the real column list of Download-CtimCopiedIdentities is
 // not published). Names are CsvHelper's property names; aliases are spellings seen in hand-made mapping
-// files (T2T, MS samples) and cost nothing to accept. Required columns: the README's three (ExchangeGuid,
-// LegacyExchangeDN, TargetExternalDirectoryObjectId) plus PrimarySmtpAddress, which the planner needs for
-// targetAddress (README §1.2 marks it "required to write").
+// files (T2T, MS samples) and cost nothing to accept. Required columns: the three documented ones
+// (ExchangeGuid, LegacyExchangeDN, TargetExternalDirectoryObjectId) plus PrimarySmtpAddress, which the
+// planner needs for targetAddress (doc/facts.md §1.2).
 ReaderOptions::ReaderOptions()
     : columns{{
           {Column::kSourceObjectId,

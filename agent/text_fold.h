@@ -1,6 +1,6 @@
 // Case-insensitive comparison the way AD compares String(Unicode) values (proxyAddresses, targetAddress,
 // userPrincipalName, mail). AD rejects a case-variant duplicate proxy; Samba 4.17 accepts it
-// (shared/ad-lab-notes.md section 4), so the agent must compare case-insensitively itself.
+// (doc/facts.md §2.4), so the agent must compare case-insensitively itself.
 // Folding covers ASCII and the Latin-1, Latin Extended-A, Greek and Cyrillic letters (UTF-8); other bytes
 // compare exactly. Invalid UTF-8 is compared byte-exact. Pure functions, thread-safe.
 #pragma once

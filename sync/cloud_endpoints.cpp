@@ -15,7 +15,7 @@ struct Preset {
   std::string_view exo_url;
 };
 
-// Fact sheet section 4.2 [GNAT][SCUBA][M365EP]. GCC uses the worldwide hosts. The 21Vianet EXO admin
+// doc/facts.md §3.2 [GNAT][SCUBA]. GCC uses the worldwide hosts. The 21Vianet EXO admin
 // host (partner.outlook.cn) is INFERRED: this table is the only place that names it.
 constexpr std::array<Preset, 5> kPresets = {{
     {"worldwide", "https://login.microsoftonline.com", "https://graph.microsoft.com",
