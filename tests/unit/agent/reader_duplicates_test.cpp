@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent/identity_reader_keys.h"
+#include "common/ad_compare.h"
 #include "reader_test_util.h"
 
 namespace ctim::agent {
@@ -130,15 +131,21 @@ TEST(SeenKeys, RemembersTheFirstRowAcrossGrowth) {
   EXPECT_EQ(keys.size(), 20000u);
 }
 
-TEST(SeenKeys, FoldsAsciiCaseOnly) {
+TEST(SeenKeys, FoldsCaseAsAdCompares) {
   EXPECT_EQ(FoldedKeyOf("/o=Org/cn=ABCdefGHIjkl"), FoldedKeyOf("/O=ORG/CN=abcDEFghiJKL"));
   EXPECT_FALSE(FoldedKeyOf("/o=a") == FoldedKeyOf("/o=b"));
   EXPECT_FALSE(FoldedKeyOf("/o=a") == FoldedKeyOf("/o=a "));
   EXPECT_FALSE(FoldedKeyOf("") == FoldedKeyOf(std::string_view("\0", 1)));
   // '@' (0x40) and '[' (0x5B) sit next to the capitals and must not fold.
   EXPECT_FALSE(FoldedKeyOf("@@@@@@@@[[[[[[[[") == FoldedKeyOf("````````{{{{{{{{"));
-  // Non-ASCII bytes are compared as they are.
-  EXPECT_FALSE(FoldedKeyOf("\xC3\x84") == FoldedKeyOf("\xC3\xA4"));
+  // Non-ASCII letters fold by the one AD rule the planner uses too (common/ad_compare.h): the key agrees
+  // with FoldCase, so the reader and the plan-time checks call the same X500 values duplicates.
+  EXPECT_EQ(FoldedKeyOf("/o=Org/cn=M\xC3\x9CLLER"), FoldedKeyOf("/O=org/CN=m\xC3\xBCller"));  // Ü, ü
+  EXPECT_EQ(FoldedKeyOf("/o=\xD0\x94\xD0\xB6"), FoldedKeyOf("/o=\xD0\xB4\xD0\x96"));          // Дж, дЖ
+  EXPECT_EQ(FoldedKeyOf("/o=Org/cn=abcdefgh\xC3\x84"), FoldedKeyOf(FoldCase("/o=Org/cn=ABCDEFGH\xC3\x84")));
+  // Bytes outside the folded ranges are compared as they are.
+  EXPECT_FALSE(FoldedKeyOf("\xE2\x82\xAC") == FoldedKeyOf("\xE2\x82\xAD"));
+  EXPECT_FALSE(FoldedKeyOf("\xC3\x84") == FoldedKeyOf("\xC3\x85"));
 }
 
 }  // namespace
