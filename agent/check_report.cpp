@@ -67,13 +67,6 @@ CheckReport CheckIdentitiesFile(const std::filesystem::path& path, const ReaderO
   return CheckIdentities(in, path.string(), options);
 }
 
-Result<ReportFormat> ParseReportFormat(std::string_view text) {
-  if (text == "table") return ReportFormat::kTable;
-  if (text == "json") return ReportFormat::kJson;
-  return Fail(Errc::kInvalidInput, "--format " + QuoteForMessage(text) + " is not a report format",
-              "use --format table or --format json");
-}
-
 std::string FormatCheck(const CheckReport& report, ReportFormat format) {
   return format == ReportFormat::kJson ? FormatCheckJson(report) : FormatCheckTable(report);
 }

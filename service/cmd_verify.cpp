@@ -21,6 +21,7 @@
 #include "service/logging.h"
 #include "service/progress_bar.h"
 #include "service/verify_run.h"
+#include "service/run_args.h"
 
 namespace ctim::service {
 namespace {
@@ -75,8 +76,9 @@ int RunVerify(const Invocation& invocation) {
     return kExitOk;
   }
   const Config& config = *common->config;
-  const auto format = agent::ParseReportFormat((*parsed)["format"].as<std::string>());
-  if (!format) return ReportError(invocation, format.error());
+  const auto table_or_json = ReadTableOrJson(*parsed);
+  if (!table_or_json) return ReportError(invocation, table_or_json.error());
+  const agent::ReportFormat format = ToReportFormat(*table_or_json);
   const bool by_file = parsed->count("file") > 0;
   if (by_file && parsed->count("run") > 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "give a RUN or --file FILE, not both", {}});
@@ -137,7 +139,7 @@ int RunVerify(const Invocation& invocation) {
   auto report = verifier.Run(std::move(input.set.expectations), invocation.stop, progress,
                              recorder ? &*recorder : nullptr);
   if (!report) return ReportError(invocation, report.error());
-  return Finish(invocation, *report, input.subject, *format);
+  return Finish(invocation, *report, input.subject, format);
 }
 
 }  // namespace ctim::service

@@ -9,6 +9,7 @@
 #include "agent/reader_options.h"
 #include "service/cloud_setup.h"
 #include "service/directory_setup.h"
+#include "service/run_args.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
@@ -39,13 +40,10 @@ Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_vi
   PlanArgs args;
   if (parsed.count("file") == 0) return Fail(Errc::kInvalidInput, "no file given", std::string(usage));
   args.file = parsed["file"].as<std::string>();
-  const std::string format = parsed["format"].as<std::string>();
-  const auto f = agent::ParseOutputFormat(format);
-  if (!f) {
-    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not an output format",
-                "use --format table, json or csv");
-  }
-  args.format = *f;
+  auto format = ReadFormat(
+      parsed, {agent::OutputFormat::kTable, agent::OutputFormat::kJson, agent::OutputFormat::kCsv});
+  if (!format) return std::unexpected(std::move(format.error()));
+  args.format = *format;
   args.overwrite_guid = parsed.count("overwrite-guid") > 0;
   return args;
 }
