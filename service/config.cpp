@@ -287,9 +287,9 @@ std::vector<CommandSupport> SupportedCommands(const Config& config) {
     return no_ldap ? no_ldap : no_cloud;
   };
   return {
-      {"check", std::nullopt}, {"doctor", no_ldap},   {"plan", no_ldap},
-      {"write", no_ldap},      {"rollback", no_ldap}, {"runs", std::nullopt},
-      {"show", std::nullopt},  {"verify", no_cloud},  {"serve", both()},
+      {"doctor", no_ldap},     {"check", std::nullopt}, {"plan", no_ldap},
+      {"write", no_ldap},      {"rollback", no_ldap},   {"runs", std::nullopt},
+      {"show", std::nullopt},  {"verify", no_cloud},    {"serve", both()},
   };
 }
 

@@ -93,7 +93,7 @@ struct CommandSupport {
   std::string command;
   std::optional<std::string> missing;
 };
-// Every command that reads the config, in --help order, judged by the same checks the commands make
+// Every command that reads the config (all but `config` itself), in --help order, judged by the same checks the commands make
 // (a section that is present but unusable is an error of ValidateLdap/ValidateCloud/ValidateAgent instead).
 [[nodiscard]] std::vector<CommandSupport> SupportedCommands(const Config& config);
 
