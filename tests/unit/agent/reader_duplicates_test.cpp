@@ -69,6 +69,20 @@ TEST(IdentityReaderDuplicates, SameX500InAnyCaseNamesBothRows) {
       "(compared without regard to case)");
 }
 
+// The reader calls two X500 values the same by the rule the planner and AD use (common/ad_compare.h):
+// letters outside ASCII fold too, so a value differing only in the case of "Ü" is a duplicate here as well.
+TEST(IdentityReaderDuplicates, SameX500DifferingInANonAsciiLettersCaseNamesBothRows) {
+  std::vector<std::string> first = ValidRow(1);
+  first[Col("EmailAddresses")] = "X500:/o=First Org/ou=Site/cn=Recipients/cn=M\xC3\xBCller";
+  std::vector<std::string> dup = ValidRow(2);
+  dup[Col("EmailAddresses")] = "X500:/O=FIRST ORG/OU=SITE/CN=RECIPIENTS/CN=M\xC3\x9CLLER";
+  const auto all = ReadText(MakeCsv({first, dup}));
+  ASSERT_EQ(all.errors.size(), 1u);
+  EXPECT_EQ(all.errors[0].row, 3u);
+  EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kDuplicateX500);
+  EXPECT_EQ(all.errors[0].problems[0].other_row, 2u);
+}
+
 TEST(IdentityReaderDuplicates, LegacyExchangeDnOfOneRowAsX500OfAnother) {
   std::vector<std::string> dup = ValidRow(2);
   dup[Col("EmailAddresses")] = "X500:" + ValidRow(1)[Col("LegacyExchangeDN")];
