@@ -1,5 +1,5 @@
 // The AD attributes the agent reads and writes, by lDAPDisplayName (never OID or schemaIDGUID: the lab's
-// Exchange schema uses placeholder OIDs, shared/ad-lab-notes.md section 4). One place, so a name is spelled
+// Exchange schema uses placeholder OIDs, doc/facts.md §2.2). One place, so a name is spelled
 // once. Attribute names compare case-insensitively (LDAP), see AsciiCaseLess in agent/text_fold.h.
 #pragma once
 

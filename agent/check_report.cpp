@@ -11,7 +11,7 @@
 namespace ctim::agent {
 namespace {
 
-// R10 (shared/README.md §3.3): holds on the source are unsupported for cross-tenant moves; say so loudly.
+// R10 (doc/design.md §2): holds on the source are unsupported for cross-tenant moves; say so loudly.
 std::string HoldWarning(const std::string& file, const SourceIdentity& id) {
   std::string what;
   const auto add = [&](std::string_view s) { what += (what.empty() ? "" : ", ") + std::string(s); };
@@ -65,13 +65,6 @@ CheckReport CheckIdentitiesFile(const std::filesystem::path& path, const ReaderO
     return report;
   }
   return CheckIdentities(in, path.string(), options);
-}
-
-Result<ReportFormat> ParseReportFormat(std::string_view text) {
-  if (text == "table") return ReportFormat::kTable;
-  if (text == "json") return ReportFormat::kJson;
-  return Fail(Errc::kInvalidInput, "--format " + QuoteForMessage(text) + " is not a report format",
-              "use --format table or --format json");
 }
 
 std::string FormatCheck(const CheckReport& report, ReportFormat format) {

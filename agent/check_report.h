@@ -33,9 +33,7 @@ CheckReport CheckIdentities(std::istream& in, std::string file_label, const Read
 // as given.
 CheckReport CheckIdentitiesFile(const std::filesystem::path& path, const ReaderOptions& options = {});
 
-enum class ReportFormat { kTable, kJson };
-// "table" or "json"; anything else -> kInvalidInput naming the accepted values.
-Result<ReportFormat> ParseReportFormat(std::string_view text);
+enum class ReportFormat { kTable, kJson };  // --format is parsed by service/run_args.h
 
 // Human text: a verdict line, the summary, rejections by reason, warnings, then every error line.
 std::string FormatCheckTable(const CheckReport& report);

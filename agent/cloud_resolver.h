@@ -1,6 +1,6 @@
-// The narrow interface for the cloud keys of the resolution chain (shared/README.md section 3.2 steps 1-3):
+// The narrow interface for the cloud keys of the resolution chain (doc/design.md §1, keys 2-3):
 // the target tenant's Entra view of each TargetExternalDirectoryObjectId. Implemented over Graph in
-// agent/adapters/graph_cloud.cpp (the cloud issue). The chain runs without it (offline keys only) and
+// agent/adapters/graph_cloud.cpp. The chain runs without it (offline keys only) and
 // says so in the plan.
 #pragma once
 

@@ -1,7 +1,7 @@
 // The narrow interface the agent needs from Active Directory. The real implementation is
 // agent/adapters/ad_directory.cpp over ldap/ (the only code that knows LDAP); the domain code (matcher,
 // planner, writer, rollback) sees only these plain values. Values are binary-safe std::string (an LDAP
-// value is an octet string: GUID attributes hold 16 raw bytes in AD order, shared/README.md section 2.3).
+// value is an octet string: GUID attributes hold 16 raw bytes in AD order, doc/facts.md §2.3).
 #pragma once
 
 #include <functional>

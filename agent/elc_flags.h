@@ -1,4 +1,4 @@
-// msExchELCMailboxFlags arithmetic (shared/README.md section 2.4): the agent only ever ORs bits 8
+// msExchELCMailboxFlags arithmetic (doc/facts.md §2.4): the agent only ever ORs bits 8
 // (LitigationHold) and 16 (SingleItemRecovery) into the current value and never clears a bit. Replacing the
 // whole value, as Microsoft's sample and T2T do, clobbers other bits such as 2 (ElcV2), which is common.
 #pragma once

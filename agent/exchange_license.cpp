@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <string_view>
+
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -39,17 +41,11 @@ constexpr std::array<std::string_view, 28> kExchangeMailboxSkus = {
     "ca9d1dd9-dfe9-4fef-b97c-9bc1ea3c3658",  // SPE_E3_USGOV_GCCHIGH
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 }  // namespace
 
 bool IsExchangeMailboxSku(std::string_view sku_id) {
   return std::any_of(kExchangeMailboxSkus.begin(), kExchangeMailboxSkus.end(),
-                     [&](std::string_view known) { return EqualsIgnoreCase(known, sku_id); });
+                     [&](std::string_view known) { return EqualsAscii(known, sku_id); });
 }
 
 std::optional<bool> HasExchangeLicense(std::span<const std::string> sku_ids) {

@@ -1,5 +1,5 @@
 // Why a row is refused, or what an admin should know about it. Every finding names the rule of
-// shared/README.md section 3.3 it comes from, says what was found with the actual values, and gives a hint
+// doc/design.md §2 (R1-R10) it comes from, says what was found with the actual values, and gives a hint
 // the admin can act on.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include "agent/identity_reader_keys.h"
 #include "agent/identity_reader_row.h"
 #include "agent/identity_reader_text.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 
@@ -78,10 +79,10 @@ Result<IdentityReader> IdentityReader::Open(std::istream& in, std::string file_l
   bool have = impl->parser.Next(header);
   // Windows PowerShell's Export-Csv writes "#TYPE <type name>" first unless -NoTypeInformation; Excel may
   // write "sep=<c>". Neither is a row.
-  if (have && !header.fields.empty() && StartsWithIgnoreCase(header.fields[0], "#TYPE")) {
+  if (have && !header.fields.empty() && StartsWithAscii(header.fields[0], "#TYPE")) {
     have = impl->parser.Next(header);
   } else if (have && header.fields.size() <= 2 && !header.fields.empty() &&
-             StartsWithIgnoreCase(header.fields[0], "sep=")) {
+             StartsWithAscii(header.fields[0], "sep=")) {
     // "sep=," parses as the two cells "sep=" and "".
     const bool comma = header.fields.size() == 2 && header.fields[0].size() == 4 && header.fields[1].empty();
     if (!comma) {

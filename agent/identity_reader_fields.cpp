@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "agent/identity_reader_text.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -55,7 +56,7 @@ std::string CharName(char c) {
 
 // Why `value` is not an SMTP address, or "" if it is one.
 std::string SmtpProblem(std::string_view value) {
-  if (StartsWithIgnoreCase(value, "smtp:")) return "it must be the bare address, without the SMTP: prefix";
+  if (StartsWithAscii(value, "smtp:")) return "it must be the bare address, without the SMTP: prefix";
   if (value.size() > 254) return "longer than 254 characters";
   const std::size_t at = value.rfind('@');
   if (at == std::string_view::npos) return "no @";
@@ -154,7 +155,7 @@ FieldCheck CheckUpn(std::string_view value) {
 }
 
 FieldCheck CheckLegacyDn(std::string_view value, const ReaderOptions& options) {
-  if (!StartsWithIgnoreCase(value, options.legacy_dn_prefix)) {
+  if (!StartsWithAscii(value, options.legacy_dn_prefix)) {
     return Issue(Reason::kBadLegacyDn, QuoteForMessage(value) + " does not start with " +
                                            options.legacy_dn_prefix +
                                            " (expected /o=<org>/ou=<group>/cn=Recipients/cn=<name>)");
@@ -170,11 +171,11 @@ FieldCheck CheckLegacyDn(std::string_view value, const ReaderOptions& options) {
 }
 
 FieldCheck ParseBoolean(std::string_view value, bool& out) {
-  if (EqualsIgnoreCase(value, "true")) {
+  if (EqualsAscii(value, "true")) {
     out = true;
     return std::nullopt;
   }
-  if (EqualsIgnoreCase(value, "false")) {
+  if (EqualsAscii(value, "false")) {
     out = false;
     return std::nullopt;
   }

@@ -2,7 +2,8 @@
 
 #include <cstring>
 
-#include "agent/identity_reader_text.h"
+#include "common/ad_compare.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -28,6 +29,36 @@ std::uint64_t FoldWord(std::uint64_t w) {
   return w | (is_upper >> 2);  // 0x80 >> 2 = 0x20
 }
 
+// The hash of `text` with its ASCII capitals folded; sets `non_ascii` when a byte is 0x80 or above (then the
+// caller must fold the text with the full AD rule first).
+Key128 AsciiFoldedKey(std::string_view text, bool& non_ascii) {
+  std::uint64_t high_bits = 0;
+  // Two lanes with different multipliers over the folded 8-byte words (one multiply per word and lane),
+  // then a full avalanche of each lane. Not cryptographic; see the header.
+  std::uint64_t a = 0x9e3779b97f4a7c15ULL ^ text.size();
+  std::uint64_t b = 0xc2b2ae3d27d4eb4fULL + text.size();
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, 8);
+    high_bits |= w;
+    w = FoldWord(w);
+    a = (a ^ w) * 0xff51afd7ed558ccdULL;
+    a ^= a >> 29;
+    b = (b + w) * 0xc4ceb9fe1a85ec53ULL;
+    b = (b << 31) | (b >> 33);
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t k = 0; i + k < text.size(); ++k) {
+    high_bits |= static_cast<unsigned char>(text[i + k]);
+    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(AsciiLower(text[i + k]))) << (8 * k);
+  }
+  non_ascii = (high_bits & 0x8080808080808080ULL) != 0;
+  a = Mix(a ^ tail);
+  b = Mix(b + tail + 0x632be59bd9b4e019ULL);
+  return Key128{a, b};
+}
+
 }  // namespace
 
 Key128 KeyOf(const Guid& guid) {
@@ -38,27 +69,13 @@ Key128 KeyOf(const Guid& guid) {
 }
 
 Key128 FoldedKeyOf(std::string_view text) {
-  // Two lanes with different multipliers over the folded 8-byte words (one multiply per word and lane),
-  // then a full avalanche of each lane. Not cryptographic; see the header.
-  std::uint64_t a = 0x9e3779b97f4a7c15ULL ^ text.size();
-  std::uint64_t b = 0xc2b2ae3d27d4eb4fULL + text.size();
-  std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, text.data() + i, 8);
-    w = FoldWord(w);
-    a = (a ^ w) * 0xff51afd7ed558ccdULL;
-    a ^= a >> 29;
-    b = (b + w) * 0xc4ceb9fe1a85ec53ULL;
-    b = (b << 31) | (b >> 33);
-  }
-  std::uint64_t tail = 0;
-  for (std::size_t k = 0; i + k < text.size(); ++k) {
-    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(AsciiLower(text[i + k]))) << (8 * k);
-  }
-  a = Mix(a ^ tail);
-  b = Mix(b + tail + 0x632be59bd9b4e019ULL);
-  return Key128{a, b};
+  // AD's comparison rule (common/ad_compare.h, doc/design.md §4): text with non-ASCII bytes is folded with
+  // it first and hashed again (folding ASCII twice changes nothing), so every spelling AD calls the same
+  // gets one key. ASCII text, the common case, is hashed once.
+  bool non_ascii = false;
+  const Key128 key = AsciiFoldedKey(text, non_ascii);
+  if (!non_ascii) return key;
+  return AsciiFoldedKey(FoldCase(text), non_ascii);
 }
 
 std::size_t SeenKeys::Bucket(const Key128& key) const {

@@ -1,6 +1,7 @@
 // First row seen for each 16-byte key: the memory behind the file-level duplicate checks (ExchangeGuid,
 // TargetExternalDirectoryObjectId, X500). A GUID is its own key; an X500 value is reduced to a 128-bit
-// hash of its ASCII-lower-cased bytes, so memory is ~24-48 bytes per distinct value whatever its length.
+// hash of its case-folded bytes (AD's rule, common/ad_compare.h), so memory is ~24-48 bytes per distinct
+// value whatever its length.
 // Two different X500 values share a hash with probability ~2^-128 per pair (not a security boundary:
 // a forged collision can only cause a false duplicate report that names both rows).
 // Not thread-safe.
@@ -22,7 +23,8 @@ struct Key128 {
 };
 
 [[nodiscard]] Key128 KeyOf(const Guid& guid);
-// Case-insensitive (ASCII letters folded, like AD's comparison of X500 values for ASCII text).
+// Case-insensitive as AD compares X500 values (common/ad_compare.h): equal keys iff FoldCase is equal
+// (up to hash collisions).
 [[nodiscard]] Key128 FoldedKeyOf(std::string_view text);
 
 class SeenKeys {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/identity_reader_text.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -61,7 +62,7 @@ FieldCheck SplitEmailAddresses(std::string_view value, const ReaderOptions& opti
     if (!options.IsKnownProxyType(type)) {
       // X400 values are "k=v;k=v;..." and may hold "dda:type=value" components: ';' there is data. In any
       // other item, "<sep>word:" is most likely an item of a type we do not know: refuse rather than guess.
-      if (StartsWithIgnoreCase(value.substr(start), "X400:")) continue;
+      if (StartsWithAscii(value.substr(start), "X400:")) continue;
       return FieldIssue{
           Reason::kUnknownProxyType,
           "item " + std::to_string(items.size() + 1) + " " + QuoteForMessage(value.substr(start, i - start)) +
@@ -105,18 +106,18 @@ FieldCheck CheckProxyItem(std::string_view item, std::size_t number, const Reade
                       label() + " is " + std::to_string(chars) + " characters; AD allows at most " +
                           std::to_string(options.max_proxy_chars) + " per proxy address"};
   }
-  if (EqualsIgnoreCase(type, "SMTP")) {
+  if (EqualsAscii(type, "SMTP")) {
     if (auto bad = CheckSmtpAddress(address)) {
       bad->text = "item " + std::to_string(number) + ": " + bad->text;
       return bad;
     }
-  } else if (EqualsIgnoreCase(type, "X500") && !StartsWithIgnoreCase(address, options.x500_prefix)) {
+  } else if (EqualsAscii(type, "X500") && !StartsWithAscii(address, options.x500_prefix)) {
     return FieldIssue{Reason::kBadProxy,
                       label() + " does not start with X500:" + options.x500_prefix + " (expected X500:/o=…)"};
   }
   return std::nullopt;
 }
 
-bool IsX500Item(std::string_view item) { return StartsWithIgnoreCase(item, "x500:"); }
+bool IsX500Item(std::string_view item) { return StartsWithAscii(item, "x500:"); }
 
 }  // namespace ctim::agent

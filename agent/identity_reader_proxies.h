@@ -1,6 +1,6 @@
 // The multi-valued EmailAddresses field: splitting it into proxy items and checking each item.
 //
-// How a value is split (INFERRED, shared/README.md §1.2; the separator is ReaderOptions::proxy_separator):
+// How a value is split (INFERRED, doc/facts.md §1.2; the separator is ReaderOptions::proxy_separator):
 //   1. A value whose first non-space character is '[' is a JSON array of strings (when
 //      ReaderOptions::accept_json_array): each string is one item, nothing is split.
 //   2. Otherwise the separator splits the value ONLY where the text right after it, after optional spaces,

@@ -1,5 +1,5 @@
-// Small text helpers of the identities reader: ASCII case-insensitive comparison, UTF-8 validation,
-// UTF-16 length (AD counts proxy lengths in UTF-16 code units) and quoting a value for an error message.
+// Small text helpers of the identities reader: UTF-8 validation, UTF-16 length (AD counts proxy lengths in
+// UTF-16 code units) and quoting a value for an error message.
 #pragma once
 
 #include <cstddef>
@@ -8,12 +8,6 @@
 #include <string_view>
 
 namespace ctim::agent {
-
-[[nodiscard]] constexpr char AsciiLower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-[[nodiscard]] bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-[[nodiscard]] bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
 
 // True when every byte is printable ASCII (0x20-0x7E): then the text is valid UTF-8, has no control
 // character and its UTF-16 length is its size. The common case, checked 8 bytes at a time.

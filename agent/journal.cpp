@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/iso8601.h"
+
 namespace ctim::agent {
 namespace {
 
@@ -137,15 +139,7 @@ std::string_view OutcomeStateName(OutcomeState state) {
 }
 
 std::string UtcNow() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return FormatUtcIso8601(std::chrono::system_clock::now(), UtcPrecision::kMilliseconds);
 }
 
 std::optional<OutcomeState> IntentView::Latest() const {

@@ -20,7 +20,7 @@ constexpr std::string_view kIdxTargetAddress = "ta";
 constexpr std::string_view kIdxUpn = "upn";
 constexpr std::string_view kIdxMail = "mail";
 
-constexpr std::string_view kUserPrefix = "User_";  // INFERRED cloudAnchor format (shared/README.md 3.2)
+constexpr std::string_view kUserPrefix = "User_";  // INFERRED cloudAnchor format (doc/facts.md §4)
 constexpr std::string_view kSmtpPrefix = "SMTP:";
 
 struct KeyName {

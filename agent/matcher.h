@@ -1,6 +1,6 @@
 // Row -> exactly one AD object, or a refusal that lists every key tried and what each found.
 // Pure: works over a snapshot of candidates loaded once (Directory::LoadCandidates) and indexed once; never
-// one search per row. The resolution chain is shared/README.md section 3.2 (INFERRED, so its order and the
+// one search per row. The resolution chain is doc/design.md §1 (INFERRED, so its order and the
 // anchor attribute are configuration: MatchOptions).
 #pragma once
 
@@ -37,7 +37,7 @@ struct MatchOptions {
   std::vector<MatchKey> chain = {MatchKey::kExternalDirectoryObjectId, MatchKey::kCloudAnchor,
                                  MatchKey::kCloudSecurityIdentifier, MatchKey::kTargetAddress};
   // The site's Entra Connect sourceAnchor. mS-DS-ConsistencyGuid (the default of current installs) also
-  // tries objectGUID, from which it is seeded (shared/README.md section 3.2 step 2).
+  // tries objectGUID, from which it is seeded (doc/design.md §1, the anchor).
   std::string anchor_attribute = "mS-DS-ConsistencyGuid";
   // When true, a row is refused if any other listed key found a different object than the deciding key:
   // the keys disagree, and writing would stamp one identity on the wrong object.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "agent/text_fold.h"
+#include "common/csv.h"
 
 namespace ctim::agent {
 namespace {
@@ -76,17 +77,6 @@ std::string Reasons(const RowView& v, bool with_notes) {
     }
   }
   if (!v.detail.empty()) out += (out.empty() ? "" : "; ") + v.detail;
-  return out;
-}
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
   return out;
 }
 

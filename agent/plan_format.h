@@ -1,5 +1,5 @@
 // Prints a plan (the `plan` dry run) or a write report (`write`) as a table for people, JSON for tools, or
-// CSV with the ProgressOutput columns of shared/README.md section 1.3:
+// CSV with the progress columns of doc/facts.md §1.3:
 //   Row, SourceExternalDirectoryObjectId, TargetExternalDirectoryObjectId, TargetDN, Attribute,
 //   Action(add|replace|delete|none), OldValue, NewValue, Status, Reason, Timestamp
 // Status is planned|written|skipped|refused|failed|pending (verified/wrong belong to the cloud verifier).

@@ -1,5 +1,5 @@
 // (SourceIdentity, DirectoryObject) -> the minimal change that makes the object what a cross-tenant move
-// needs (shared/README.md section 2.2), or the reasons it must not be written (section 3.3, R1-R10).
+// needs (doc/facts.md §2.2), or the reasons it must not be written (doc/design.md §2, R1-R10).
 // Pure: no I/O, no logging, no clock. The same function plans for `plan`, for `write`, and re-plans an
 // object after a write conflict, so the dry run cannot differ from what is written.
 //

@@ -1,14 +1,15 @@
 #include "agent/reader_options.h"
 
 #include "agent/identity_reader_text.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 
-// The INFERRED layout of shared/README.md §1.2 (the real column list of Download-CtimCopiedIdentities is
+// The INFERRED layout of doc/facts.md §1.2 (the real column list of Download-CtimCopiedIdentities is
 // not published). Names are CsvHelper's property names; aliases are spellings seen in hand-made mapping
-// files (T2T, MS samples) and cost nothing to accept. Required columns: the README's three (ExchangeGuid,
-// LegacyExchangeDN, TargetExternalDirectoryObjectId) plus PrimarySmtpAddress, which the planner needs for
-// targetAddress (README §1.2 marks it "required to write").
+// files (T2T, MS samples) and cost nothing to accept. Required columns: the three documented ones
+// (ExchangeGuid, LegacyExchangeDN, TargetExternalDirectoryObjectId) plus PrimarySmtpAddress, which the
+// planner needs for targetAddress (doc/facts.md §1.2).
 ReaderOptions::ReaderOptions()
     : columns{{
           {Column::kSourceObjectId,
@@ -54,9 +55,9 @@ std::string_view StatusActionName(StatusAction action) {
 
 std::optional<Column> ReaderOptions::MatchHeader(std::string_view header_cell) const {
   for (const ColumnSpec& spec : columns) {
-    if (EqualsIgnoreCase(header_cell, spec.name)) return spec.column;
+    if (EqualsAscii(header_cell, spec.name)) return spec.column;
     for (const std::string& alias : spec.aliases) {
-      if (EqualsIgnoreCase(header_cell, alias)) return spec.column;
+      if (EqualsAscii(header_cell, alias)) return spec.column;
     }
   }
   return std::nullopt;
@@ -64,7 +65,7 @@ std::optional<Column> ReaderOptions::MatchHeader(std::string_view header_cell) c
 
 bool ReaderOptions::IsKnownProxyType(std::string_view type) const {
   for (const std::string& known : proxy_types) {
-    if (EqualsIgnoreCase(type, known)) return true;
+    if (EqualsAscii(type, known)) return true;
   }
   return false;
 }
@@ -72,7 +73,7 @@ bool ReaderOptions::IsKnownProxyType(std::string_view type) const {
 StatusAction ReaderOptions::ActionFor(std::string_view migration_status) const {
   if (migration_status.empty()) return status_empty;
   for (const auto& [status, action] : status_policy) {
-    if (EqualsIgnoreCase(migration_status, status)) return action;
+    if (EqualsAscii(migration_status, status)) return action;
   }
   return status_default;
 }

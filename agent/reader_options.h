@@ -1,5 +1,5 @@
 // Everything the CTIM identities reader assumes about the file that Microsoft does not document
-// (shared/README.md §1.2, all INFERRED): column names and aliases, which columns are required, the
+// (doc/facts.md §1.2, all INFERRED): column names and aliases, which columns are required, the
 // EmailAddresses separator, the accepted proxy types, value limits, the hold columns and the
 // MigrationStatus policy. One value, built with the defaults in reader_options.cpp, so a wrong guess is
 // fixed in one place (or in the config file through ApplyReaderOption) without touching the parser.
@@ -43,8 +43,8 @@ struct ColumnSpec {
   bool required_value = false;       // when the column is present, an empty value rejects the row
 };
 
-// What later stages do with a row, decided from its MigrationStatus (README §1.2: "process Mapped,
-// re-verify Completed, report anything else").
+// What later stages do with a row, decided from its MigrationStatus (doc/facts.md §1.2: process Mapped,
+// re-verify Completed, report anything else).
 enum class StatusAction { kProcess, kReverify, kReport };
 std::string_view StatusActionName(StatusAction action);
 

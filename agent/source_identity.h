@@ -12,7 +12,7 @@
 
 namespace ctim::agent {
 
-// Hold-related input the file may carry (INFERRED optional columns, shared/README.md §1.2).
+// Hold-related input the file may carry (INFERRED optional columns, doc/facts.md §1.2).
 // Absent (all nullopt) means msExchELCMailboxFlags is not touched.
 struct HoldRequest {
   std::optional<bool> litigation_hold;        // LitigationHoldEnabled -> bit 8

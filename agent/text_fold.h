@@ -1,27 +1,17 @@
-// Case-insensitive comparison the way AD compares String(Unicode) values (proxyAddresses, targetAddress,
-// userPrincipalName, mail). AD rejects a case-variant duplicate proxy; Samba 4.17 accepts it
-// (shared/ad-lab-notes.md section 4), so the agent must compare case-insensitively itself.
-// Folding covers ASCII and the Latin-1, Latin Extended-A, Greek and Cyrillic letters (UTF-8); other bytes
-// compare exactly. Invalid UTF-8 is compared byte-exact. Pure functions, thread-safe.
+// The agent's names for the shared comparison helpers: AD's notion of "the same value" (FoldCase,
+// EqualsFolded: common/ad_compare.h, doc/design.md §4) and ASCII case-insensitive names (EqualsAscii,
+// StartsWithAscii, AsciiCaseLess: common/ascii.h). One definition each, in common/.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "common/ad_compare.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 
-// Lower-cased copy of a UTF-8 string (see header comment for the covered ranges).
-[[nodiscard]] std::string FoldCase(std::string_view text);
-[[nodiscard]] bool EqualsFolded(std::string_view a, std::string_view b);
-// ASCII-only case-insensitive equality: attribute names, "SMTP:"/"X500:" prefixes, domains.
-[[nodiscard]] bool EqualsAscii(std::string_view a, std::string_view b);
-[[nodiscard]] bool StartsWithAscii(std::string_view text, std::string_view prefix);
-
-// Heterogeneous ordering for maps keyed by attribute name (LDAP attribute descriptions are ASCII and
-// case-insensitive).
-struct AsciiCaseLess {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const;
-};
+using ::ctim::AsciiCaseLess;
+using ::ctim::EqualsAscii;
+using ::ctim::EqualsFolded;
+using ::ctim::FoldCase;
+using ::ctim::StartsWithAscii;
 
 }  // namespace ctim::agent

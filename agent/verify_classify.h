@@ -2,7 +2,7 @@
 // how far directory sync has come since the write. Pure functions, no I/O, no clock: unit-tested case by case
 // (tests/unit/agent/verify_classify_test.cpp).
 //
-// THE RULE (shared/README.md section 5 "Verify loop", refined by what the cloud emulator showed):
+// THE RULE (doc/design.md §6, refined by what the cloud emulator showed):
 //   WRONG at once when
 //     - Graph does not know the target id, or the user is not synced from AD (cloud-only);
 //     - Entra reports a PropertyConflict on a value we wrote (a duplicate X500): names the holder if known;

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/iso8601.h"
+
 namespace ctim::agent {
 namespace {
 
@@ -60,18 +62,6 @@ std::optional<TimePoint> ParseUtcTime(std::string_view s) {
                                                  duration_cast<system_clock::duration>(fraction) - offset);
 }
 
-std::string FormatUtcTime(TimePoint t) {
-  using namespace std::chrono;
-  const auto secs = floor<seconds>(t);
-  const sys_days days = floor<std::chrono::days>(secs);
-  const year_month_day date{days};
-  const hh_mm_ss<seconds> time{secs - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return buf;
-}
+std::string FormatUtcTime(TimePoint t) { return FormatUtcIso8601(t); }
 
 }  // namespace ctim::agent

@@ -10,20 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.h"
+
 namespace ctim::ldap {
 
 // Attribute names compare case-insensitively (ASCII), as LDAP attribute descriptions do: the server
 // may answer "mail" for a request of "Mail". Transparent, so lookups take a std::string_view.
-struct CaseInsensitiveLess {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        [](char x, char y) { return Lower(x) < Lower(y); });
-  }
-  static constexpr char Lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  }
-};
+using CaseInsensitiveLess = AsciiCaseLess;
 
 // Values are binary-safe: an AD GUID value is 16 raw bytes, which may include 0x00 and 0xff.
 using Values = std::vector<std::string>;

@@ -7,17 +7,10 @@
 #include <cctype>
 #include <utility>
 
+#include "common/ascii.h"
+
 namespace ctim::ldap {
 namespace {
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  const auto it =
-      std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-      });
-  return it != haystack.end();
-}
 
 struct Meaning {
   std::string_view data;
@@ -49,9 +42,7 @@ const Meaning* FindAdBindData(std::string_view diagnostic) {
     std::string_view rest = diagnostic.substr(pos + kKey.size());
     std::size_t n = 0;
     while (n < rest.size() && std::isxdigit(static_cast<unsigned char>(rest[n])) != 0) ++n;
-    std::string code(rest.substr(0, n));
-    std::transform(code.begin(), code.end(), code.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string code = LowerAscii(rest.substr(0, n));
     for (const Meaning& m : kAdBindData) {
       if (m.data == code) return &m;
     }
@@ -60,21 +51,22 @@ const Meaning* FindAdBindData(std::string_view diagnostic) {
 }
 
 std::string KerberosHint(std::string_view diagnostic) {
-  if (Contains(diagnostic, "Server not found in Kerberos database")) {
+  if (ContainsAscii(diagnostic, "Server not found in Kerberos database")) {
     return "the KDC has no ldap/<host> service principal for the host in the URL: use the DC's name as "
            "registered "
            "(its FQDN), or register the SPN on the DC account (setspn -S / samba-tool spn add)";
   }
-  if (Contains(diagnostic, "Ticket expired"))
+  if (ContainsAscii(diagnostic, "Ticket expired"))
     return "the Kerberos ticket expired: renew it (kinit, or kinit -k -t <keytab>)";
-  if (Contains(diagnostic, "No Kerberos credentials") || Contains(diagnostic, "No credentials cache") ||
-      Contains(diagnostic, "credentials cache file") ||
-      Contains(diagnostic, "No credentials were supplied")) {
+  if (ContainsAscii(diagnostic, "No Kerberos credentials") ||
+      ContainsAscii(diagnostic, "No credentials cache") ||
+      ContainsAscii(diagnostic, "credentials cache file") ||
+      ContainsAscii(diagnostic, "No credentials were supplied")) {
     return "no Kerberos credentials: give a client keytab, or kinit into the credential cache the agent uses";
   }
-  if (Contains(diagnostic, "Clock skew"))
+  if (ContainsAscii(diagnostic, "Clock skew"))
     return "the clocks of this host and the DC differ by more than 5 minutes: sync time";
-  if (Contains(diagnostic, "Cannot find KDC") || Contains(diagnostic, "Cannot contact any KDC")) {
+  if (ContainsAscii(diagnostic, "Cannot find KDC") || ContainsAscii(diagnostic, "Cannot contact any KDC")) {
     return "no KDC reachable for the realm: check KRB5_CONFIG (realm's kdc = ...) and port 88 to the DC";
   }
   return "check the Kerberos setup: klist (or kinit -k -t <keytab>), KRB5_CONFIG, clock skew, and the DC's "
@@ -85,7 +77,7 @@ std::string KerberosHint(std::string_view diagnostic) {
 // AD says undefinedAttributeType (17).
 bool IsUnknownAttribute(const Failure& f) {
   return f.code == rc::kUndefinedAttributeType ||
-         (f.code == rc::kNoSuchAttribute && Contains(f.diagnostic, "not found in the schema"));
+         (f.code == rc::kNoSuchAttribute && ContainsAscii(f.diagnostic, "not found in the schema"));
 }
 
 Errc CodeToErrc(Operation op, int code) {
@@ -185,7 +177,7 @@ std::string HintFor(const Failure& f) {
     case rc::kAuthUnknown:
       return "the DC does not offer this bind mechanism (see supportedSASLMechanisms in the rootDSE)";
     case rc::kUnwillingToPerform:
-      if (Contains(f.diagnostic, "not allowed if TLS")) {
+      if (ContainsAscii(f.diagnostic, "not allowed if TLS")) {
         return "do not run GSSAPI inside TLS: use ldap:// (port 389) for GSSAPI, which signs and seals "
                "itself";
       }

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "common/ascii.h"
+
 namespace ctim::ldap {
 namespace {
 
@@ -11,15 +13,6 @@ bool ParseIndex(std::string_view text, std::size_t& out) {
   if (text.empty()) return false;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();
-}
-
-bool IEqualsPrefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c = (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] + 32) : s[i];
-    if (c != prefix[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -34,7 +27,7 @@ std::optional<RangedAttribute> ParseRangedAttribute(std::string_view description
     const std::size_t semi = description.find(';', start);
     const std::string_view part =
         description.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
-    if (!first && IEqualsPrefix(part, "range=")) {
+    if (!first && StartsWithAscii(part, "range=")) {
       if (range) return std::nullopt;  // two ranges
       range = part.substr(6);
     } else {

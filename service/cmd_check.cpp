@@ -9,6 +9,7 @@
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/run_args.h"
 
 namespace ctim::service {
 
@@ -31,8 +32,9 @@ int RunCheck(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  const auto format = agent::ParseReportFormat((*parsed)["format"].as<std::string>());
-  if (!format) return ReportError(invocation, format.error());
+  const auto table_or_json = ReadTableOrJson(*parsed);
+  if (!table_or_json) return ReportError(invocation, table_or_json.error());
+  const agent::ReportFormat format = ToReportFormat(*table_or_json);
   if (parsed->count("file") == 0) {
     return ReportError(invocation, Error{Errc::kInvalidInput, "no file given",
                                          "ctim-agent check FILE [--format table|json]"});
@@ -50,7 +52,7 @@ int RunCheck(const Invocation& invocation) {
     }
   }
   const agent::CheckReport report = agent::CheckIdentitiesFile((*parsed)["file"].as<std::string>(), reader);
-  const std::string text = agent::FormatCheck(report, *format);
+  const std::string text = agent::FormatCheck(report, format);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
   if (report.file_error) return kExitBadInput;

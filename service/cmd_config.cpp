@@ -1,9 +1,15 @@
 // `ctim-agent config`: validate the configuration and print the effective settings, so an admin can
-// check a file before the weekend. Prints paths, never the contents of password or key files.
+// check a file before the weekend, and say which commands the file supports (a file without [ldap] still
+// serves verify; one without [cloud] serves plan and write). Prints paths, never the contents of password
+// or key files.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "service/cli.h"
 #include "service/command.h"
@@ -20,8 +26,8 @@ std::string QuoteList(const std::vector<std::string>& list) {
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
-void Print(const Config& c) {
-  std::printf("# %s\n[ldap]\n", c.source.string().c_str());
+void PrintLdap(const Config& c) {
+  std::printf("[ldap]\n");
   const auto& l = c.ldap;
   std::printf("url = %s\nbind = %s\nprincipal = %s\nkeytab = %s\nkrb5_config = %s\nbind_dn = %s\n",
               Quote(l.url).c_str(), Quote(l.bind).c_str(), Quote(l.principal).c_str(), Quote(l.keytab).c_str(),
@@ -31,6 +37,15 @@ void Print(const Config& c) {
               QuoteList(l.base_dns).c_str(), Quote(l.gc_url).c_str());
   std::printf("timeout_seconds = %d\npage_size = %d\npaging = %s\nwindow = %d\n", l.timeout_seconds, l.page_size,
               Quote(l.paging).c_str(), l.window);
+}
+
+void Print(const Config& c) {
+  std::printf("# %s\n", c.source.string().c_str());
+  if (c.ldap.configured) {
+    PrintLdap(c);
+  } else {
+    std::printf("# no [ldap] section\n");
+  }
   if (c.cloud.configured) {
     const auto& k = c.cloud;
     std::printf("\n[cloud]\npreset = %s\ntenant_id = %s\nclient_id = %s\ncertificate_file = %s\n",
@@ -59,10 +74,34 @@ void Print(const Config& c) {
               Quote(v.notify_ca_file).c_str());
 }
 
+// "# supports: check runs show verify" and one line per reason, "# no [ldap]: doctor plan ... need it".
+void PrintSupport(const Config& c) {
+  std::string supported;
+  std::vector<std::pair<std::string, std::string>> unsupported;  // reason, commands
+  for (const CommandSupport& s : SupportedCommands(c)) {
+    if (!s.missing) {
+      supported += (supported.empty() ? "" : " ") + s.command;
+      continue;
+    }
+    auto it = std::find_if(unsupported.begin(), unsupported.end(),
+                           [&](const auto& u) { return u.first == *s.missing; });
+    if (it == unsupported.end()) it = unsupported.insert(unsupported.end(), {*s.missing, {}});
+    it->second += (it->second.empty() ? "" : " ") + s.command;
+  }
+  std::printf("\n# supports: %s\n", supported.c_str());
+  for (const auto& [reason, commands] : unsupported) {
+    std::printf("# %s: %s %s it\n", reason.c_str(), commands.c_str(),
+                commands.find(' ') == std::string::npos ? "needs" : "need");
+  }
+}
+
 }  // namespace
 
 int RunConfig(const Invocation& invocation) {
-  auto options = MakeOptions(invocation, "Validate the configuration file and print the effective settings.");
+  auto options =
+      MakeOptions(invocation,
+                  "Validate the configuration file, print the effective settings and say which commands it "
+                  "supports (a missing [ldap] or [cloud] section limits them; a broken one is an error).");
   auto parsed = ParseArgs(options, invocation);
   if (!parsed) return ReportError(invocation, parsed.error());
   auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
@@ -71,8 +110,16 @@ int RunConfig(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
-  Print(*common->config);
+  // A section that is present must be usable; an absent one only limits which commands the file serves.
+  const Config& config = *common->config;
+  if (config.ldap.configured) {
+    if (auto valid = ValidateLdap(config); !valid) return ReportError(invocation, valid.error());
+  }
+  if (auto valid = ValidateCloud(config); !valid) return ReportError(invocation, valid.error());
+  if (auto valid = ValidateAgent(config); !valid) return ReportError(invocation, valid.error());
+  if (auto valid = ValidateService(config); !valid) return ReportError(invocation, valid.error());
+  Print(config);
+  PrintSupport(config);
   return kExitOk;
 }
 

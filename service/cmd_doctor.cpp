@@ -16,6 +16,7 @@
 #include "service/command.h"
 #include "service/exit_codes.h"
 #include "service/ldap_setup.h"
+#include "service/run_args.h"
 
 namespace ctim::service {
 namespace {
@@ -161,13 +162,11 @@ int RunDoctor(const Invocation& invocation) {
     std::printf("%s", options.help().c_str());
     return kExitOk;
   }
-  const std::string format = (*parsed)["format"].as<std::string>();
-  if (format != "table" && format != "json") {
-    return ReportError(invocation, Error{Errc::kInvalidInput, "--format " + format + ": unknown", "use table or json"});
-  }
+  const auto format = ReadTableOrJson(*parsed);
+  if (!format) return ReportError(invocation, format.error());
   if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
   const std::vector<Check> checks = RunChecks(*common->config);
-  if (format == "json") {
+  if (*format == agent::OutputFormat::kJson) {
     PrintJson(checks);
   } else {
     PrintTable(checks);

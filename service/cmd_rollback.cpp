@@ -68,11 +68,8 @@ int RunRollback(const Invocation& invocation) {
   if (!run) return ReportError(invocation, run.error());
   auto format = ReadTableOrJson(*parsed);
   if (!format) return ReportError(invocation, format.error());
-  const int batch_size = (*parsed)["batch-size"].as<int>();
-  if (batch_size < 1 || batch_size > 100000) {
-    return ReportError(invocation,
-                       Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
-  }
+  const auto batch_size = ReadBatchSize(*parsed);
+  if (!batch_size) return ReportError(invocation, batch_size.error());
   if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
   auto journal_path = JournalPath(*parsed, common->config);
   if (!journal_path) return ReportError(invocation, journal_path.error());
@@ -93,7 +90,7 @@ int RunRollback(const Invocation& invocation) {
   settings.attributes = agent::attr::CandidateAttributes(common->config->agent.anchor.empty()
                                                              ? std::string("mS-DS-ConsistencyGuid")
                                                              : common->config->agent.anchor);
-  settings.batch_size = static_cast<std::size_t>(batch_size);
+  settings.batch_size = *batch_size;
   BarProgress progress(common->progress);
   auto report = agent::RollbackRun(*run, **directory, *journal, settings, progress, invocation.stop);
   progress.Finish();

@@ -23,6 +23,7 @@
 #include "service/progress_bar.h"
 #include "service/progress_csv_option.h"
 #include "service/verify_run.h"
+#include "service/run_args.h"
 
 namespace ctim::service {
 namespace {
@@ -37,16 +38,6 @@ struct Format {
   agent::ReportFormat report = agent::ReportFormat::kTable;
   bool csv = false;
 };
-
-Result<Format> ReadFormat(const std::string& text) {
-  if (text == "csv") return Format{agent::ReportFormat::kTable, true};
-  auto f = agent::ParseReportFormat(text);
-  if (!f) {
-    return Fail(Errc::kInvalidInput, "--format \"" + text + "\" is not table, json or csv",
-                "use --format table, json or csv");
-  }
-  return Format{*f, false};
-}
 
 int Finish(const Invocation& invocation, const agent::VerifyReport& report, const agent::VerifySubject& subject,
            Format format, const std::optional<std::string>& progress_csv) {
@@ -102,8 +93,9 @@ int RunVerify(const Invocation& invocation) {
     return kExitOk;
   }
   const Config& config = *common->config;
-  const auto format = ReadFormat((*parsed)["format"].as<std::string>());
-  if (!format) return ReportError(invocation, format.error());
+  const auto output = ReadOutputFormat(*parsed);
+  if (!output) return ReportError(invocation, output.error());
+  const Format format{ToReportFormat(*output), *output == agent::OutputFormat::kCsv};
   const auto progress_csv = ReadProgressCsvPath(*parsed);
   if (!progress_csv) return ReportError(invocation, progress_csv.error());
   const bool by_file = parsed->count("file") > 0;
@@ -166,7 +158,7 @@ int RunVerify(const Invocation& invocation) {
   auto report = verifier.Run(std::move(input.set.expectations), invocation.stop, progress,
                              recorder ? &*recorder : nullptr);
   if (!report) return ReportError(invocation, report.error());
-  return Finish(invocation, *report, input.subject, *format, *progress_csv);
+  return Finish(invocation, *report, input.subject, format, *progress_csv);
 }
 
 }  // namespace ctim::service

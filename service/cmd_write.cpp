@@ -18,6 +18,7 @@
 #include "service/plan_file.h"
 #include "service/progress_csv_option.h"
 #include "service/verify_run.h"
+#include "service/run_args.h"
 
 namespace ctim::service {
 namespace {
@@ -89,11 +90,8 @@ int RunWrite(const Invocation& invocation) {
   }
   auto args = ReadPlanArgs(*parsed, std::string(kUsage));
   if (!args) return ReportError(invocation, args.error());
-  const int batch_size = (*parsed)["batch-size"].as<int>();
-  if (batch_size < 1 || batch_size > 100000) {
-    return ReportError(invocation,
-                       Error{Errc::kInvalidInput, "--batch-size must be between 1 and 100000", ""});
-  }
+  const auto batch_size = ReadBatchSize(*parsed);
+  if (!batch_size) return ReportError(invocation, batch_size.error());
   auto journal_path = JournalPath(*parsed, common->config);
   if (!journal_path) return ReportError(invocation, journal_path.error());
   auto progress_csv = ReadProgressCsvPath(*parsed);
@@ -116,11 +114,11 @@ int RunWrite(const Invocation& invocation) {
   info.kind = agent::RunKind::kWrite;
   info.file_path = file.string();
   info.file_sha256 = *digest;
-  info.options_json = PlanOptionsJson(*common->config, *planned, static_cast<std::size_t>(batch_size));
+  info.options_json = PlanOptionsJson(*common->config, *planned, *batch_size);
   agent::WriteSettings settings;
   settings.plan = planned->settings.plan;
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
-  settings.batch_size = static_cast<std::size_t>(batch_size);
+  settings.batch_size = *batch_size;
 
   BarProgress progress(common->progress);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,

@@ -14,7 +14,7 @@ struct Invocation {
   std::string program;             // argv[0]
   std::string name;                // the command, e.g. "plan"
   std::vector<std::string> args;   // everything after the command name
-  std::stop_token stop;            // requested on SIGINT/SIGTERM (or the Windows SCM stop)
+  std::stop_token stop;            // requested on SIGINT/SIGTERM
 };
 
 using CommandFn = int (*)(const Invocation&);

@@ -6,7 +6,8 @@ namespace ctim::service {
 
 std::span<const CommandSpec> Commands() {
   static constexpr std::array kCommands = {
-      CommandSpec{"config", "validate the configuration file and print the effective settings", &RunConfig},
+      CommandSpec{"config", "validate the configuration, print the settings and the commands it supports",
+                  &RunConfig},
       CommandSpec{"doctor", "check the DC, TLS, bind, schema, write rights, GC and journal before a run", &RunDoctor},
       CommandSpec{"check", "check a CTIM identities file: every row validated, nothing changed", &RunCheck},
       CommandSpec{"plan", "dry run: per user, what write would change and every refusal", &RunPlan},

@@ -96,6 +96,7 @@ class TableReader {
   } while (false)
 
 Status ReadLdap(TableReader& r, LdapSettings& s) {
+  s.configured = true;
   CTIM_TRY(r.Read("url", s.url));
   CTIM_TRY(r.Read("bind", s.bind));
   CTIM_TRY(r.Read("principal", s.principal));
@@ -213,10 +214,19 @@ Result<Config> LoadConfig(const std::filesystem::path& path) {
   return config;
 }
 
-Status ValidateConfig(const Config& config) {
-  const std::string origin = config.source.empty() ? "config" : config.source.string();
+namespace {
+
+std::string Origin(const Config& config) { return config.source.empty() ? "config" : config.source.string(); }
+
+Status Bad(const Config& config, std::string message, std::string hint) {
+  return Fail(Errc::kInvalidInput, Origin(config) + ": " + std::move(message), std::move(hint));
+}
+
+}  // namespace
+
+Status ValidateLdap(const Config& config) {
   auto bad = [&](std::string message, std::string hint) {
-    return Fail(Errc::kInvalidInput, origin + ": " + std::move(message), std::move(hint));
+    return Bad(config, std::move(message), std::move(hint));
   };
   const LdapSettings& l = config.ldap;
   if (l.url.empty()) return bad("[ldap] url is missing", "e.g. url = \"ldap://dc1.contoso.com\"");
@@ -243,19 +253,39 @@ Status ValidateConfig(const Config& config) {
                "use an ldap:// url without starttls: GSSAPI signs and seals the connection itself");
   }
   if (l.base_dns.empty()) return bad("[ldap] base_dns is empty", "name the OU(s) holding the target users");
+  return {};
+}
+
+Status ValidateCloud(const Config& config) {
+  auto bad = [&](std::string message, std::string hint) {
+    return Bad(config, std::move(message), std::move(hint));
+  };
   const CloudSettings& k = config.cloud;
-  if (k.configured) {
-    if (k.tenant_id.empty() || k.client_id.empty()) return bad("[cloud] tenant_id and client_id are required", "");
-    if (k.assertion != "PS256" && k.assertion != "RS256") {
-      return bad("[cloud] assertion = \"" + k.assertion + "\" is not supported", "use \"PS256\" or \"RS256\"");
-    }
-    if (k.certificate_file.empty() == k.client_secret_file.empty() ||
-        k.certificate_file.empty() != k.private_key_file.empty()) {
-      return bad("[cloud] give either certificate_file + private_key_file, or client_secret_file",
-                 "a certificate is recommended");
-    }
+  if (!k.configured) return {};
+  if (k.tenant_id.empty() || k.client_id.empty())
+    return bad("[cloud] tenant_id and client_id are required", "");
+  if (k.assertion != "PS256" && k.assertion != "RS256") {
+    return bad("[cloud] assertion = \"" + k.assertion + "\" is not supported", "use \"PS256\" or \"RS256\"");
   }
-  if (config.agent.email_separator.empty()) return bad("[agent] email_separator is empty", "the CTIM default is \";\"");
+  if (k.certificate_file.empty() == k.client_secret_file.empty() ||
+      k.certificate_file.empty() != k.private_key_file.empty()) {
+    return bad("[cloud] give either certificate_file + private_key_file, or client_secret_file",
+               "a certificate is recommended");
+  }
+  return {};
+}
+
+Status ValidateAgent(const Config& config) {
+  if (config.agent.email_separator.empty()) {
+    return Bad(config, "[agent] email_separator is empty", "the CTIM default is \";\"");
+  }
+  return {};
+}
+
+Status ValidateService(const Config& config) {
+  auto bad = [&](std::string message, std::string hint) {
+    return Bad(config, std::move(message), std::move(hint));
+  };
   const ServiceSettings& v = config.service;
   if (v.write != "approve" && v.write != "auto") {
     return bad("[service] write = \"" + v.write + "\" is not a write policy", "use \"approve\" or \"auto\"");
@@ -269,6 +299,33 @@ Status ValidateConfig(const Config& config) {
     return bad("[service] notify_url is not an https:// URL", "webhooks are sent over TLS only");
   }
   return {};
+}
+
+Status ValidateConfig(const Config& config) {
+  CTIM_TRY(ValidateLdap(config));
+  CTIM_TRY(ValidateCloud(config));
+  CTIM_TRY(ValidateAgent(config));
+  return ValidateService(config);
+}
+
+std::vector<CommandSupport> SupportedCommands(const Config& config) {
+  const bool ldap = ValidateLdap(config).has_value();
+  const bool cloud = config.cloud.configured && ValidateCloud(config).has_value();
+  const std::optional<std::string> no_ldap =
+      ldap ? std::nullopt
+           : std::optional<std::string>(config.ldap.configured ? "[ldap] is not usable" : "no [ldap]");
+  const std::optional<std::string> no_cloud =
+      cloud ? std::nullopt
+            : std::optional<std::string>(config.cloud.configured ? "[cloud] is not usable" : "no [cloud]");
+  const auto both = [&]() -> std::optional<std::string> {
+    if (no_ldap && no_cloud) return *no_ldap + ", " + *no_cloud;
+    return no_ldap ? no_ldap : no_cloud;
+  };
+  return {
+      {"doctor", no_ldap},     {"check", std::nullopt}, {"plan", no_ldap},
+      {"write", no_ldap},      {"rollback", no_ldap},   {"runs", std::nullopt},
+      {"show", std::nullopt},  {"verify", no_cloud},    {"serve", both()},
+  };
 }
 
 }  // namespace ctim::service

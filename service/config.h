@@ -16,6 +16,7 @@
 namespace ctim::service {
 
 struct LdapSettings {
+  bool configured = false;         // the [ldap] section is present
   std::string url;                 // ldap://dc1.contoso.com (GSSAPI, sign+seal) or ldaps://...
   std::string bind = "gssapi";     // gssapi | simple
   std::string principal;           // gssapi: svc-ctim@CONTOSO.COM (with keytab)
@@ -93,7 +94,22 @@ Result<Config> LoadConfig(const std::filesystem::path& path);
 // Parses config text (for tests); `origin` names it in errors.
 Result<Config> ParseConfig(std::string_view text, std::string_view origin);
 
-// Checks combinations a parser cannot: enumerations, and what each bind/auth mode requires.
+// Checks combinations a parser cannot: enumerations, and what each bind/auth mode requires. One function
+// per section, so each command checks what it uses and `config` can say which commands a file supports.
+Status ValidateLdap(const Config& config);   // [ldap]: refuses a missing or unusable section
+Status ValidateCloud(const Config& config);  // [cloud] when present (an absent [cloud] passes)
+Status ValidateAgent(const Config& config);  // [agent] (every key has a default)
+Status ValidateService(const Config& config);  // [service] (every key has a default)
+// All three: what plan, write, rollback, doctor and serve need.
 Status ValidateConfig(const Config& config);
+
+// Whether a config file carries what a command needs; `missing` says what is not there when it does not.
+struct CommandSupport {
+  std::string command;
+  std::optional<std::string> missing;
+};
+// Every command that reads the config (all but `config` itself), in --help order, judged by the same checks the commands make
+// (a section that is present but unusable is an error of ValidateLdap/ValidateCloud/ValidateAgent instead).
+[[nodiscard]] std::vector<CommandSupport> SupportedCommands(const Config& config);
 
 }  // namespace ctim::service

@@ -1,21 +1,18 @@
 #include "service/json_line_formatter.h"
 
-#include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <string>
 
+#include "common/iso8601.h"
+
 namespace ctim::service {
 
 void JsonLineFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
   nlohmann::json line = {
-      {"ts", fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", tm, micros % 1'000'000)},
+      {"ts", FormatUtcIso8601(std::chrono::time_point_cast<std::chrono::system_clock::duration>(msg.time),
+                              UtcPrecision::kMicroseconds)},
       {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                             spdlog::level::to_string_view(msg.level).size())},
       {"logger", std::string(msg.logger_name.data(), msg.logger_name.size())},

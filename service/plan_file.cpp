@@ -7,8 +7,10 @@
 #include "agent/adapters/graph_cloud.h"
 #include "agent/matcher.h"
 #include "agent/reader_options.h"
+#include "common/ascii.h"
 #include "service/cloud_setup.h"
 #include "service/directory_setup.h"
+#include "service/run_args.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
@@ -39,18 +41,15 @@ Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_vi
   PlanArgs args;
   if (parsed.count("file") == 0) return Fail(Errc::kInvalidInput, "no file given", std::string(usage));
   args.file = parsed["file"].as<std::string>();
-  args.overwrite_guid = parsed.count("overwrite-guid") > 0;
-  const std::string format = parsed["format"].as<std::string>();
-  if (allow_powershell && format == "powershell") {
+  if (allow_powershell && EqualsAscii(parsed["format"].as<std::string>(), "powershell")) {
     args.powershell = true;
+    args.overwrite_guid = parsed.count("overwrite-guid") > 0;
     return args;
   }
-  const auto f = agent::ParseOutputFormat(format);
-  if (!f) {
-    return Fail(Errc::kInvalidInput, "--format \"" + format + "\" is not an output format",
-                "use --format table, json or csv");
-  }
-  args.format = *f;
+  auto format = ReadFormat(
+      parsed, {agent::OutputFormat::kTable, agent::OutputFormat::kJson, agent::OutputFormat::kCsv});
+  if (!format) return std::unexpected(std::move(format.error()));
+  args.format = *format;
   args.overwrite_guid = parsed.count("overwrite-guid") > 0;
   return args;
 }

@@ -3,7 +3,7 @@
 //           {"alg":"RS256","typ":"JWT","x5t":<b64url SHA-1 of cert DER>}          (AssertionMode::kRs256)
 //   claims  aud = the exact token URL, iss = sub = client_id, jti = a new GUID, nbf = iat = now,
 //           exp = now + lifetime
-// (fact sheet section 4.1 [CERT]). The result is a Secret: it is a bearer credential until it expires.
+// (doc/facts.md §3.1 [CERT]). The result is a Secret: it is a bearer credential until it expires.
 #pragma once
 
 #include <chrono>

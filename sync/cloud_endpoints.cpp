@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "common/guid.h"
 
 namespace ctim::sync {
@@ -15,7 +16,7 @@ struct Preset {
   std::string_view exo_url;
 };
 
-// Fact sheet section 4.2 [GNAT][SCUBA][M365EP]. GCC uses the worldwide hosts. The 21Vianet EXO admin
+// doc/facts.md §3.2 [GNAT][SCUBA]. GCC uses the worldwide hosts. The 21Vianet EXO admin
 // host (partner.outlook.cn) is INFERRED: this table is the only place that names it.
 constexpr std::array<Preset, 5> kPresets = {{
     {"worldwide", "https://login.microsoftonline.com", "https://graph.microsoft.com",
@@ -32,19 +33,9 @@ constexpr std::array<Preset, 5> kPresets = {{
 
 constexpr std::array<std::string_view, 5> kPresetNames = {"worldwide", "gcc", "gcchigh", "dod", "china"};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 Result<std::string> NormalizeRoot(std::string_view field, std::string url) {
   constexpr std::string_view kScheme = "https://";
-  if (url.size() <= kScheme.size() || !EqualsIgnoreCase(url.substr(0, kScheme.size()), kScheme)) {
+  if (url.size() <= kScheme.size() || !EqualsAscii(url.substr(0, kScheme.size()), kScheme)) {
     return Fail(Errc::kInvalidInput,
                 "cloud " + std::string(field) + " \"" + url + "\" is not an https:// URL",
                 "give the root as https://host[:port], e.g. https://graph.microsoft.com");
@@ -64,7 +55,7 @@ std::span<const std::string_view> EndpointPresetNames() { return kPresetNames; }
 
 Result<CloudEndpoints> EndpointPreset(std::string_view name) {
   for (const Preset& p : kPresets) {
-    if (EqualsIgnoreCase(p.name, name)) {
+    if (EqualsAscii(p.name, name)) {
       return CloudEndpoints{
           std::string(p.login_url), std::string(p.graph_url), std::string(p.exo_url), {}, {}};
     }

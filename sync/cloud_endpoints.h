@@ -1,5 +1,5 @@
 // Where the cloud lives: the token authority, the Microsoft Graph root and the Exchange Online admin root.
-// Every value is configuration. Named presets cover the public clouds (fact sheet section 4.2); any field
+// Every value is configuration. Named presets cover the public clouds (doc/facts.md §3.2); any field
 // can be overridden on its own (private clouds, the test emulator).
 #pragma once
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/c_free.h"
 #include "sync/http_client.h"
 
@@ -83,8 +84,7 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
   }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(Trim(line.substr(0, colon)));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string name = LowerAscii(Trim(line.substr(0, colon)));
   t->response.headers.push_back({std::move(name), std::string(Trim(line.substr(colon + 1)))});
   return n;
 }

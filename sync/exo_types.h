@@ -1,4 +1,4 @@
-// What ctim-agent reads from Exchange Online's Get-MailUser, as plain values (fact sheet section 4.4).
+// What ctim-agent reads from Exchange Online's Get-MailUser, as plain values (doc/facts.md §3.4).
 #pragma once
 
 #include <optional>

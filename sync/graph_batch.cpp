@@ -3,6 +3,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "sync/graph_parse.h"
 #include "sync/json_fields.h"
 
@@ -22,8 +23,7 @@ std::vector<std::string> UsersByIdsPaths(std::span<const std::string> ids) {
   std::vector<std::string> unique;
   std::unordered_set<std::string> seen;
   for (const std::string& id : ids) {
-    std::string key = id;
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string key = LowerAscii(id);
     if (!id.empty() && seen.insert(std::move(key)).second) unique.push_back(id);
   }
   std::vector<std::string> paths;
@@ -64,8 +64,7 @@ Result<std::vector<BatchResponseItem>> ParseBatchResponse(std::string_view body)
     item.response.status = static_cast<int>(*status);
     if (const Json* headers = Member(r, "headers"); headers != nullptr && headers->is_object()) {
       for (const auto& [name, value] : headers->items()) {
-        std::string lower = name;
-        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string lower = LowerAscii(name);
         std::string text = value.is_string() ? value.get<std::string>() : DumpJson(value);
         item.response.headers.push_back({std::move(lower), std::move(text)});
       }

@@ -1,4 +1,4 @@
-// Graph JSON batching (fact sheet section 4.3 [GBATCH][GFILTER]): users are looked up 15 ids per
+// Graph JSON batching (doc/facts.md §3.3 [GBATCH][GFILTER]): users are looked up 15 ids per
 // `id in (...)` filter, 20 filters per POST /$batch, so one round trip covers 300 users. Pure functions:
 // request assembly and response parsing, unit-tested without a network.
 #pragma once

@@ -5,6 +5,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "common/stop.h"
 #include "sync/graph_batch.h"
 #include "sync/graph_parse.h"
@@ -19,12 +20,6 @@ using std::chrono::milliseconds;
 milliseconds Remaining(Deadline deadline) {
   return std::max(milliseconds(0),
                   std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now()));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 Error Stopped(std::string_view what) { return {Errc::kUnavailable, std::string(what) + ": stopped", {}}; }
@@ -216,10 +211,10 @@ Result<UserLookup> GraphClient::GetUsersByIds(std::span<const std::string> ids, 
   }
 
   std::unordered_set<std::string> found;
-  for (const CloudUser& user : result.users) found.insert(Lower(user.id));
+  for (const CloudUser& user : result.users) found.insert(LowerAscii(user.id));
   std::unordered_set<std::string> reported;
   for (const std::string& id : ids) {
-    std::string key = Lower(id);
+    std::string key = LowerAscii(id);
     if (!id.empty() && !found.contains(key) && reported.insert(key).second) result.not_found.push_back(id);
   }
   return result;

@@ -1,4 +1,4 @@
-// What ctim-agent reads from Microsoft Graph v1.0, as plain values (fact sheet section 4.3 [GUSER][GORG]
+// What ctim-agent reads from Microsoft Graph v1.0, as plain values (doc/facts.md §3.3 [GUSER][GORG]
 // [GPROV]). Strings are empty and optionals unset where Graph returned null or omitted the property.
 #pragma once
 

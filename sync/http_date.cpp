@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "common/iso8601.h"
+
 namespace ctim::sync {
 namespace {
 
@@ -118,16 +120,6 @@ std::optional<SysTime> ParseIso8601(std::string_view t) {
   return zone[0] == '+' ? *result - offset : *result + offset;
 }
 
-std::string FormatIso8601(SysTime t) {
-  const auto day_point = std::chrono::floor<days>(t);
-  const std::chrono::year_month_day ymd{day_point};
-  const std::chrono::hh_mm_ss hms{std::chrono::floor<seconds>(t - day_point)};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
+std::string FormatIso8601(SysTime t) { return FormatUtcIso8601(t); }
 
 }  // namespace ctim::sync

@@ -1,20 +1,11 @@
 // The portable parts of http_client.h: header lookup and URL helpers.
 #include <cctype>
 
+#include "common/ascii.h"
 #include "sync/http_client.h"
 
 namespace ctim::sync {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Splits "scheme://authority/rest" at the authority.
 struct UrlParts {
@@ -57,7 +48,7 @@ std::string_view HttpMethodName(HttpMethod method) {
 
 std::optional<std::string_view> HttpResponse::Header(std::string_view name) const {
   for (const HttpHeader& h : headers) {
-    if (EqualsIgnoreCase(h.name, name)) return std::string_view(h.value);
+    if (EqualsAscii(h.name, name)) return std::string_view(h.value);
   }
   return std::nullopt;
 }
@@ -77,7 +68,7 @@ std::string UrlOrigin(std::string_view url) {
   const UrlParts parts = Split(url);
   std::string out;
   out.append(parts.scheme).append("://").append(WithoutUserinfo(parts.authority));
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out = LowerAscii(out);
   // An explicit default port names the same origin.
   constexpr std::string_view kDefaultPort = ":443";
   if (out.starts_with("https://") && out.ends_with(kDefaultPort))

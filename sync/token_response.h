@@ -1,4 +1,4 @@
-// The pure parts of the OAuth 2.0 client-credentials exchange (fact sheet section 4.1 [CC]): the form body,
+// The pure parts of the OAuth 2.0 client-credentials exchange (doc/facts.md §3.1 [CC]): the form body,
 // the reply, Entra's error shape with an actionable hint per AADSTS code, and the per-scope cache.
 #pragma once
 

@@ -1,4 +1,4 @@
-// agent/cloud_resolver.h over Microsoft Graph (shared/README.md section 3.2 steps 1-3): each
+// agent/cloud_resolver.h over Microsoft Graph (doc/design.md §1, keys 2-3): each
 // TargetExternalDirectoryObjectId -> Graph user -> onPremisesSyncEnabled, onPremisesImmutableId,
 // onPremisesSecurityIdentifier, onPremisesDistinguishedName, plus the R9 evidence: an Exchange Online license
 // in assignedLicenses (agent/exchange_license.h) and, when cheap, Exchange Online's RecipientTypeDetails.

@@ -2,9 +2,9 @@
 //   reader_bench [rows...]       default: 10000 100000
 // Generates one file per row count in $TMPDIR (realistic rows: 9 columns, 4-6 proxies incl. X400 and
 // quoted values), then reads each in a fresh child process (so ru_maxrss is that read's own peak), with and
-// without the cross-row duplicate checks, and prints rows/s and peak memory side by side. The goal of
-// issue 4 is >= 500,000 rows/s on one core and memory flat in the number of rows (duplicate checks aside:
-// they keep 16 bytes per distinct key by design).
+// without the cross-row duplicate checks, and prints rows/s and peak memory side by side. The goal
+// (doc/design.md §9) is >= 500,000 rows/s on one core and memory flat in the number of rows (duplicate
+// checks aside: they keep 16 bytes per distinct key by design).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/base64.h"
+#include "common/csv.h"
 
 namespace ctim::core_lab {
 namespace {
@@ -51,16 +52,6 @@ void Decode(int status, ProcessResult& r) {
     r.exit_code = -1;
     r.signal = WTERMSIG(status);
   }
-}
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
 }
 
 std::vector<std::string> SplitCsvLine(const std::string& line) {

@@ -1,4 +1,4 @@
-# The core (issue 5) against the lab, with the agent run as a process: plan -> write -> re-read with
+# The plan/write/rollback core against the lab, with the agent run as a process: plan -> write -> re-read with
 # ldapsearch (2,000 users), conflicts and refusals, rollback, kill -9 at random points, CLI exit codes.
 # Needs the lab (tests/lab/lab.sh up, eval "$(tests/lab/lab.sh env)") inside `lab.sh netns`; FAILS without it.
 # Each test resets the lab (lab.sh reset) and seeds what it needs; tests never rely on order.

@@ -1,4 +1,4 @@
-# The cloud side (cloud issue) against the REAL HTTPS cloud emulator (tests/cloud_emulator), started by each
+# The cloud side against the REAL HTTPS cloud emulator (tests/cloud_emulator), started by each
 # test on ephemeral ports, and the lab AD (tests/lab): sync/ clients (tokens, CA, fault switches) and
 # `ctim-agent verify` end to end. Reads the lab from CTIM_LAB_* (tests/lab/lab.sh env); FAILS without it.
 find_package(CURL REQUIRED)

@@ -12,7 +12,7 @@ import re
 
 from . import ids
 
-# INFERRED layout (fact sheet 1.2): the one place the column list/order lives.
+# INFERRED layout (doc/facts.md §1.2): the one place the column list/order lives.
 HEADER = ["SourceExternalDirectoryObjectId", "SourceUserPrincipalName", "PrimarySmtpAddress", "ExchangeGuid",
           "ArchiveGuid", "LegacyExchangeDN", "EmailAddresses", "TargetExternalDirectoryObjectId", "MigrationStatus"]
 EMAIL_SEPARATOR = ";"   # INFERRED (T2T convention)

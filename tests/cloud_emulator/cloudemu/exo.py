@@ -1,5 +1,5 @@
 """Exchange Online admin API (the EXO PowerShell module's REST transport): InvokeCommand with
-Get-MailUser / Get-Recipient / Get-Mailbox, and $batch. Unofficial contract; shapes per the fact sheet 4.4,
+Get-MailUser / Get-Recipient / Get-Mailbox, and $batch. Unofficial contract; shapes per doc/facts.md §3.4,
 value shapes pinned in README.md."""
 
 import base64

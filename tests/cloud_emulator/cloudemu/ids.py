@@ -10,7 +10,7 @@ ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 
 def guid_from_ad_bytes(raw):
     """16 bytes as AD stores objectGUID / msExchMailboxGuid (Data1..3 little-endian) -> GUID text.
-    Text AABBCCDD-EEFF-GGHH-... is stored as DD CC BB AA FF EE HH GG ... (fact sheet 2.3)."""
+    Text AABBCCDD-EEFF-GGHH-... is stored as DD CC BB AA FF EE HH GG ... (doc/facts.md §2.3)."""
     return str(uuid.UUID(bytes_le=bytes(raw)))
 
 

@@ -156,7 +156,7 @@ TEST(Matcher, DisagreeingKeysAreRefusedUnlessConfiguredOtherwise) {
 }
 
 TEST(Matcher, CloudAnchorMatchesConsistencyGuidInAdByteOrder) {
-  // onPremisesImmutableId is base64 of the 16 AD-order bytes (fact sheet 2.3).
+  // onPremisesImmutableId is base64 of the 16 AD-order bytes (doc/facts.md §2.3).
   Fixture f;
   DirectoryObject bob = Bare("bob", kBobObj);
   bob.attributes["mS-DS-ConsistencyGuid"] = {kExchangeGuid.AdBytes()};  // c7 59 c0 1e ...

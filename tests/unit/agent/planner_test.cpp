@@ -15,7 +15,7 @@ using testing::Hex;
 using testing::MailUser;
 using testing::Row;
 
-// The ExchangeGuid of the fact sheet (shared/README.md 2.3) and its AD bytes.
+// The ExchangeGuid of doc/facts.md §2.3 and its AD bytes.
 const Guid kExchangeGuid = G("1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8");
 const Guid kArchiveGuid = G("ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3");
 const Guid kObject = G("6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");

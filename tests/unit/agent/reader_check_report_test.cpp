@@ -178,13 +178,5 @@ TEST(CheckReport, HoldRequestsAreWarnings) {
             "support moving mailboxes on hold across tenants");
 }
 
-TEST(CheckReport, FormatNames) {
-  EXPECT_EQ(ParseReportFormat("table"), ReportFormat::kTable);
-  EXPECT_EQ(ParseReportFormat("json"), ReportFormat::kJson);
-  const auto bad = ParseReportFormat("xml");
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().hint, "use --format table or --format json");
-}
-
 }  // namespace
 }  // namespace ctim::agent

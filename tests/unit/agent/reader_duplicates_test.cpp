@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent/identity_reader_keys.h"
+#include "common/ad_compare.h"
 #include "reader_test_util.h"
 
 namespace ctim::agent {
@@ -66,6 +67,20 @@ TEST(IdentityReaderDuplicates, SameX500InAnyCaseNamesBothRows) {
       all.ErrorLines()[0],
       "t.csv:5: column EmailAddresses: X500 \"/O=FIRST ORG/OU=SITE/CN=RECIPIENTS/CN=USER2\" is also on row 3 "
       "(compared without regard to case)");
+}
+
+// The reader calls two X500 values the same by the rule the planner and AD use (common/ad_compare.h):
+// letters outside ASCII fold too, so a value differing only in the case of "Ü" is a duplicate here as well.
+TEST(IdentityReaderDuplicates, SameX500DifferingInANonAsciiLettersCaseNamesBothRows) {
+  std::vector<std::string> first = ValidRow(1);
+  first[Col("EmailAddresses")] = "X500:/o=First Org/ou=Site/cn=Recipients/cn=M\xC3\xBCller";
+  std::vector<std::string> dup = ValidRow(2);
+  dup[Col("EmailAddresses")] = "X500:/O=FIRST ORG/OU=SITE/CN=RECIPIENTS/CN=M\xC3\x9CLLER";
+  const auto all = ReadText(MakeCsv({first, dup}));
+  ASSERT_EQ(all.errors.size(), 1u);
+  EXPECT_EQ(all.errors[0].row, 3u);
+  EXPECT_EQ(all.errors[0].problems[0].reason, Reason::kDuplicateX500);
+  EXPECT_EQ(all.errors[0].problems[0].other_row, 2u);
 }
 
 TEST(IdentityReaderDuplicates, LegacyExchangeDnOfOneRowAsX500OfAnother) {
@@ -130,15 +145,21 @@ TEST(SeenKeys, RemembersTheFirstRowAcrossGrowth) {
   EXPECT_EQ(keys.size(), 20000u);
 }
 
-TEST(SeenKeys, FoldsAsciiCaseOnly) {
+TEST(SeenKeys, FoldsCaseAsAdCompares) {
   EXPECT_EQ(FoldedKeyOf("/o=Org/cn=ABCdefGHIjkl"), FoldedKeyOf("/O=ORG/CN=abcDEFghiJKL"));
   EXPECT_FALSE(FoldedKeyOf("/o=a") == FoldedKeyOf("/o=b"));
   EXPECT_FALSE(FoldedKeyOf("/o=a") == FoldedKeyOf("/o=a "));
   EXPECT_FALSE(FoldedKeyOf("") == FoldedKeyOf(std::string_view("\0", 1)));
   // '@' (0x40) and '[' (0x5B) sit next to the capitals and must not fold.
   EXPECT_FALSE(FoldedKeyOf("@@@@@@@@[[[[[[[[") == FoldedKeyOf("````````{{{{{{{{"));
-  // Non-ASCII bytes are compared as they are.
-  EXPECT_FALSE(FoldedKeyOf("\xC3\x84") == FoldedKeyOf("\xC3\xA4"));
+  // Non-ASCII letters fold by the one AD rule the planner uses too (common/ad_compare.h): the key agrees
+  // with FoldCase, so the reader and the plan-time checks call the same X500 values duplicates.
+  EXPECT_EQ(FoldedKeyOf("/o=Org/cn=M\xC3\x9CLLER"), FoldedKeyOf("/O=org/CN=m\xC3\xBCller"));  // Ü, ü
+  EXPECT_EQ(FoldedKeyOf("/o=\xD0\x94\xD0\xB6"), FoldedKeyOf("/o=\xD0\xB4\xD0\x96"));          // Дж, дЖ
+  EXPECT_EQ(FoldedKeyOf("/o=Org/cn=abcdefgh\xC3\x84"), FoldedKeyOf(FoldCase("/o=Org/cn=ABCDEFGH\xC3\x84")));
+  // Bytes outside the folded ranges are compared as they are.
+  EXPECT_FALSE(FoldedKeyOf("\xE2\x82\xAC") == FoldedKeyOf("\xE2\x82\xAD"));
+  EXPECT_FALSE(FoldedKeyOf("\xC3\x84") == FoldedKeyOf("\xC3\x85"));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "agent/identity_reader_text.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -57,10 +58,10 @@ TEST(ReaderText, QuoteForMessageIsOneLineAndBounded) {
 }
 
 TEST(ReaderText, CaseInsensitiveAsciiOnly) {
-  EXPECT_TRUE(EqualsIgnoreCase("ExchangeGuid", "EXCHANGEGUID"));
-  EXPECT_FALSE(EqualsIgnoreCase("\xC3\x84", "\xC3\xA4"));
-  EXPECT_TRUE(StartsWithIgnoreCase("X500:/o=a", "x500:"));
-  EXPECT_FALSE(StartsWithIgnoreCase("X50", "x500:"));
+  EXPECT_TRUE(EqualsAscii("ExchangeGuid", "EXCHANGEGUID"));
+  EXPECT_FALSE(EqualsAscii("\xC3\x84", "\xC3\xA4"));
+  EXPECT_TRUE(StartsWithAscii("X500:/o=a", "x500:"));
+  EXPECT_FALSE(StartsWithAscii("X50", "x500:"));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-// The two vectors of the fact sheet (shared/README.md section 2.3).
+// The two vectors of doc/facts.md §2.3.
 TEST(Guid, ExchangeGuidFromDocsHasAdByteOrder) {
   auto g = Guid::Parse("1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8");
   ASSERT_TRUE(g);

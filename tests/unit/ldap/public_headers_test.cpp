@@ -1,5 +1,5 @@
 // The public headers of ldap/ carry no libldap, lber, SASL or OpenSSL type, so a Wldap32
-// implementation can sit behind the same API (issue 3). Only ldap/openldap/ may include them.
+// implementation can sit behind the same API (README.md, Layout). Only ldap/openldap/ may include them.
 #include <gtest/gtest.h>
 
 #include <filesystem>

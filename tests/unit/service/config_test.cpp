@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace ctim::service {
 namespace {
 
@@ -133,6 +137,64 @@ TEST(Config, ServiceSectionHasSafeDefaultsAndIsChecked) {
     EXPECT_FALSE(ValidateConfig(*c)) << bad;
   }
   EXPECT_FALSE(ParseConfig(std::string(kLab) + "[service]\nmax_refused_percent = 101\n", "lab.toml"));
+}
+
+// Which commands a file serves: the same section checks the commands make (cmd_config.cpp prints this).
+std::string Missing(const std::vector<CommandSupport>& support, std::string_view command) {
+  for (const CommandSupport& s : support) {
+    if (s.command == command) return s.missing.value_or("");
+  }
+  ADD_FAILURE() << command << " not listed";
+  return "?";
+}
+
+TEST(ConfigSupport, ACloudOnlyFileServesVerifyButNotTheLdapCommands) {
+  auto config = ParseConfig(
+      "[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\ncertificate_file=\"c.pem\"\nprivate_key_file=\"k.pem\"\n",
+      "cloud.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_FALSE(config->ldap.configured);
+  EXPECT_TRUE(ValidateCloud(*config));
+  EXPECT_TRUE(ValidateAgent(*config));
+  ASSERT_FALSE(ValidateLdap(*config));
+  EXPECT_NE(ValidateLdap(*config).error().message.find("[ldap] url is missing"), std::string::npos);
+  const auto support = SupportedCommands(*config);
+  EXPECT_EQ(Missing(support, "verify"), "");
+  EXPECT_EQ(Missing(support, "check"), "");
+  EXPECT_EQ(Missing(support, "runs"), "");
+  EXPECT_EQ(Missing(support, "show"), "");
+  for (std::string_view command : {"doctor", "plan", "write", "rollback", "serve"}) {
+    EXPECT_EQ(Missing(support, command), "no [ldap]") << command;
+  }
+}
+
+TEST(ConfigSupport, AnLdapOnlyFileServesEverythingButTheCloudCommands) {
+  auto config = ParseConfig(kLab, "lab.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_TRUE(config->ldap.configured);
+  const auto support = SupportedCommands(*config);
+  for (std::string_view command : {"check", "doctor", "plan", "write", "rollback", "runs", "show"}) {
+    EXPECT_EQ(Missing(support, command), "") << command;
+  }
+  EXPECT_EQ(Missing(support, "verify"), "no [cloud]");
+  EXPECT_EQ(Missing(support, "serve"), "no [cloud]");
+}
+
+TEST(ConfigSupport, AnUnusableSectionIsNamedAndAnEmptyFileServesTheLocalCommands) {
+  auto broken = ParseConfig("[ldap]\nurl=\"ldap://dc\"\n[cloud]\ntenant_id=\"t\"\n", "b.toml");
+  ASSERT_TRUE(broken) << broken.error().ToString();
+  const auto support = SupportedCommands(*broken);
+  EXPECT_EQ(Missing(support, "plan"), "[ldap] is not usable");
+  EXPECT_EQ(Missing(support, "verify"), "[cloud] is not usable");
+  EXPECT_EQ(Missing(support, "serve"), "[ldap] is not usable, [cloud] is not usable");
+  EXPECT_FALSE(ValidateConfig(*broken));
+
+  auto empty = ParseConfig("", "e.toml");
+  ASSERT_TRUE(empty) << empty.error().ToString();
+  const auto local = SupportedCommands(*empty);
+  EXPECT_EQ(Missing(local, "check"), "");
+  EXPECT_EQ(Missing(local, "show"), "");
+  EXPECT_EQ(Missing(local, "serve"), "no [ldap], no [cloud]");
 }
 
 }  // namespace

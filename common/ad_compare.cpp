@@ -1,25 +1,25 @@
-#include "agent/text_fold.h"
+#include "common/ad_compare.h"
 
 #include <cstdint>
 
-namespace ctim::agent {
-namespace {
+#include "common/ascii.h"
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+namespace ctim {
+namespace {
 
 // Simple (1:1) lower-case mapping for the code points this file covers; everything else unchanged.
 char32_t LowerCodePoint(char32_t cp) {
-  if (cp < 0x80) return static_cast<char32_t>(LowerAscii(static_cast<char>(cp)));
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;            // Latin-1 letters
+  if (cp < 0x80) return static_cast<char32_t>(AsciiLower(static_cast<char>(cp)));
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;  // Latin-1 letters
   // Latin Extended-A pairs; U+0130 (I with dot) lower-cases to ASCII 'i' plus a mark: left as is.
   if (cp >= 0x100 && cp <= 0x137 && cp % 2 == 0 && cp != 0x130) return cp + 1;
   if (cp >= 0x139 && cp <= 0x148 && cp % 2 == 1) return cp + 1;
   if (cp >= 0x14A && cp <= 0x177 && cp % 2 == 0) return cp + 1;
   if (cp == 0x178) return 0xFF;
   if (cp >= 0x179 && cp <= 0x17E && cp % 2 == 1) return cp + 1;
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;         // Greek capitals
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;                        // Cyrillic Ѐ..Џ
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                        // Cyrillic А..Я
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek capitals
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;                 // Cyrillic Ѐ..Џ
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // Cyrillic А..Я
   return cp;
 }
 
@@ -44,7 +44,7 @@ std::string FoldCase(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto b0 = static_cast<std::uint8_t>(text[i]);
     if (b0 < 0x80) {
-      out.push_back(LowerAscii(text[i]));
+      out.push_back(AsciiLower(text[i]));
       ++i;
       continue;
     }
@@ -67,33 +67,9 @@ std::string FoldCase(std::string_view text) {
 }
 
 bool EqualsFolded(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    // Folding keeps the UTF-8 length of every covered letter, so different sizes never fold equal.
-    return false;
-  }
+  // Folding keeps the UTF-8 length of every covered letter, so different sizes never fold equal.
+  if (a.size() != b.size()) return false;
   return a == b || FoldCase(a) == FoldCase(b);
 }
 
-bool EqualsAscii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-bool StartsWithAscii(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsAscii(text.substr(0, prefix.size()), prefix);
-}
-
-bool AsciiCaseLess::operator()(std::string_view a, std::string_view b) const {
-  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const char x = LowerAscii(a[i]);
-    const char y = LowerAscii(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
-  }
-  return a.size() < b.size();
-}
-
-}  // namespace ctim::agent
+}  // namespace ctim
