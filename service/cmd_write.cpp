@@ -8,6 +8,7 @@
 
 #include "agent/attributes.h"
 #include "agent/report/progress_csv.h"
+#include "agent/report/run_progress.h"
 #include "agent/report/run_report_data.h"
 #include "agent/writer.h"
 #include "service/cli.h"
@@ -47,17 +48,9 @@ int ExitFor(const agent::WriteReport& report) {
 // The progress CSV from what the journal now holds for the run, with the plan for the rows it did not write.
 Status WriteProgress(const std::string& path, agent::Journal& journal, agent::RunId run,
                      const agent::Plan& plan) {
-  auto record = journal.GetRun(run);
-  if (!record) return std::unexpected(std::move(record.error()));
-  if (!*record)
-    return Fail(Errc::kInternal, "run " + std::to_string(run) + " is not in the journal it just wrote");
-  auto intents = journal.RunIntents(run);
-  if (!intents) return std::unexpected(std::move(intents.error()));
-  auto verifications = journal.RunVerifications(run);
-  if (!verifications) return std::unexpected(std::move(verifications.error()));
-  const auto rows =
-      agent::report::ProgressFromRun(**record, *intents, *verifications, &plan, agent::UtcNow());
-  return agent::report::WriteProgressCsv(path, rows);
+  auto rows = agent::report::LoadRunProgress(journal, run, &plan, agent::UtcNow());
+  if (!rows) return std::unexpected(std::move(rows.error()));
+  return agent::report::WriteProgressCsv(path, *rows);
 }
 
 }  // namespace

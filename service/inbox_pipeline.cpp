@@ -7,10 +7,13 @@
 #include <sstream>
 
 #include "agent/attributes.h"
-#include "agent/csv_writer.h"
 #include "agent/identity_file.h"
 #include "agent/journal.h"
 #include "agent/plan_format.h"
+#include "agent/report/html_report.h"
+#include "agent/report/progress_csv.h"
+#include "agent/report/run_progress.h"
+#include "agent/report/run_report_data.h"
 #include "agent/verify_time.h"
 #include "agent/writer.h"
 #include "service/file_digest.h"
@@ -32,17 +35,25 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-// Writes `text` to `path` via a temporary name and a rename, so a reader never sees half a report.
-bool WriteWhole(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return false;
+// Writes `text` to `path` so that a reader never sees half a report (agent/report/progress_csv.h); a file
+// that cannot be written is logged and the pipeline goes on.
+bool WriteWhole(const fs::path& path, std::string_view text) {
+  if (Status s = agent::report::WriteFileAtomically(path.string(), text); !s) {
+    Logger("service")->error("outbox: {}", s.error().ToString());
+    return false;
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  return !ec;
+  return true;
+}
+
+// The run's progress CSV as the journal holds it now (with the plan for the rows it did not write, when
+// there is one), into the outbox.
+void WriteRunProgress(agent::Journal& journal, agent::RunId run, const agent::Plan* plan, const fs::path& path) {
+  auto rows = agent::report::LoadRunProgress(journal, run, plan, agent::UtcNow());
+  if (!rows) {
+    Logger("service")->error("outbox {}: {}", path.string(), rows.error().ToString());
+    return;
+  }
+  WriteWhole(path, agent::report::FormatProgressCsv(*rows));
 }
 
 std::int64_t MtimeSeconds(const fs::path& path) {
@@ -394,9 +405,12 @@ void InboxPipeline::Write(FileRecord& record, std::optional<PlannedFile> planned
     RetryLater(record, "AD: " + report->abort_reason);
     return;
   }
-  std::ostringstream csv;
-  agent::PrintWriteReport(planned->plan, *report, agent::OutputFormat::kCsv, agent::UtcNow(), csv);
-  WriteWhole(layout_.Outbox(record.stored_name, ".progress.csv"), csv.str());
+  // The plan's refusals and warnings, for `report RUN` and the final report (they are not intents).
+  if (Status s = journal->RecordRowFindings(report->run, agent::report::RowFindingsOf(planned->plan)); !s) {
+    log->warn("inbox file {} ({}): run {}: the refusals could not be journaled: {}", record.id, record.name,
+              report->run, s.error().ToString());
+  }
+  WriteRunProgress(*journal, report->run, &planned->plan, layout_.Outbox(record.stored_name, ".progress.csv"));
   record.waits_for.clear();
   Save(record, FileState::kWritten, fmt::format("run {}: {}", report->run, report->Summary()));
   log->info("inbox file {} ({}): run {}: {}", record.id, record.name, report->run, report->Summary());
@@ -421,6 +435,20 @@ void InboxPipeline::FailFile(FileRecord& record, const std::string& problem) {
   notifier_.Notify(fmt::format("ctim-agent: {} (inbox file {}) failed: {}", record.name, record.id, problem));
 }
 
+// Once verify has settled: the final progress CSV (every written value with its verdict) and the HTML report
+// of the run (agent/report/html_report.h), beside the file's other reports in the outbox.
+void InboxPipeline::WriteFinalReport(agent::Journal& journal, const FileRecord& record) {
+  WriteRunProgress(journal, *record.run_id, nullptr, layout_.Outbox(record.stored_name, ".final.csv"));
+  auto data = agent::report::LoadRunReport(journal, *record.run_id);
+  if (!data) {
+    Logger("service")->error("inbox file {} ({}): the HTML report: {}", record.id, record.name,
+                             data.error().ToString());
+    return;
+  }
+  WriteWhole(layout_.Outbox(record.stored_name, ".report.html"),
+             agent::report::FormatHtmlReport(*data, agent::UtcNow()));
+}
+
 void InboxPipeline::AfterSweep() {
   auto files = store_->List();
   if (!files) return;
@@ -441,15 +469,10 @@ void InboxPipeline::AfterSweep() {
     }
     std::map<Guid, const agent::VerificationRecord*> verdicts;
     for (const agent::VerificationRecord& v : input->earlier) verdicts[v.object_guid] = &v;
-    std::string final_csv;
-    const std::string_view header[] = {
-        "Row", "TargetExternalDirectoryObjectId", "ObjectGuid", "DN", "Status", "Reason", "CheckedAt"};
-    agent::AppendCsvRecord(final_csv, header);
     std::int64_t done = 0, wrong = 0, pending = 0;
     for (const agent::Expectation& e : input->set.expectations) {
       const auto it = e.object_guid ? verdicts.find(*e.object_guid) : verdicts.end();
-      const agent::VerificationRecord* v = it == verdicts.end() ? nullptr : it->second;
-      const agent::VerifyStatus status = v ? v->status : agent::VerifyStatus::kPending;
+      const agent::VerifyStatus status = it == verdicts.end() ? agent::VerifyStatus::kPending : it->second->status;
       if (status == agent::VerifyStatus::kDone) {
         ++done;
       } else if (status == agent::VerifyStatus::kWrong) {
@@ -457,16 +480,6 @@ void InboxPipeline::AfterSweep() {
       } else {
         ++pending;
       }
-      const std::string row = std::to_string(e.row), target = e.target_object_id.ToString(),
-                        guid = e.object_guid ? e.object_guid->ToString() : "";
-      const std::string_view fields[] = {row,
-                                         target,
-                                         guid,
-                                         e.dn,
-                                         v ? agent::VerifyStatusName(status) : "pending",
-                                         v ? std::string_view(v->detail) : "not checked yet",
-                                         v ? std::string_view(v->checked_at) : ""};
-      agent::AppendCsvRecord(final_csv, fields);
     }
     record.users_done = done;
     record.users_wrong = wrong;
@@ -474,7 +487,7 @@ void InboxPipeline::AfterSweep() {
     const std::string counts = fmt::format("{} DONE, {} WRONG, {} PENDING", done, wrong, pending);
     const auto started = agent::ParseUtcTime(input->run.started_at);
     if (pending == 0) {
-      WriteWhole(layout_.Outbox(record.stored_name, ".final.csv"), final_csv);
+      WriteFinalReport(*journal, record);
       record.waits_for.clear();
       Save(record, FileState::kDone, "verified: " + counts + " (final report in the outbox)");
       if (wrong > 0 || record.refused > 0) {
@@ -492,7 +505,7 @@ void InboxPipeline::AfterSweep() {
                         record.name, record.id, *record.run_id, done));
       }
     } else if (started && std::chrono::system_clock::now() - *started > verify_deadline_) {
-      WriteWhole(layout_.Outbox(record.stored_name, ".final.csv"), final_csv);
+      WriteFinalReport(*journal, record);
       record.waits_for.clear();
       Save(record, FileState::kExpired, "verify deadline passed: " + counts);
       log->error("inbox file {} ({}): expired: {}", record.id, record.name, counts);

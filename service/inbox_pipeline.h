@@ -62,6 +62,7 @@ class InboxPipeline {
   void PlanAndDecide(FileRecord& record, std::stop_token stop, bool& wrote);
   void Write(FileRecord& record, std::optional<PlannedFile> planned, std::stop_token stop, bool& wrote);
   void FailFile(FileRecord& record, const std::string& problem);
+  void WriteFinalReport(agent::Journal& journal, const FileRecord& record);
   void Save(FileRecord& record, agent::inbox::FileState state, const std::string& report_line);
   void Report(const FileRecord& record, const std::string& line);
   [[nodiscard]] bool RetryDue(const FileRecord& record);

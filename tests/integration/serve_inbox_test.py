@@ -217,13 +217,19 @@ class ServeInboxTest(unittest.TestCase):
         self.assertIsNotNone(done["run"])
         stored = done["stored_name"]
         self.assertTrue(os.path.exists(os.path.join(box.state, "processed", stored)))
-        for suffix in (".plan.txt", ".plan.csv", ".progress.csv", ".final.csv", ".report.txt"):
+        for suffix in (".plan.txt", ".plan.csv", ".progress.csv", ".final.csv", ".report.txt", ".report.html"):
             self.assertTrue(os.path.exists(box.outbox(stored, suffix)), suffix)
+        # The progress CSV (README "Progress CSV"): one record per user and attribute.
         with open(box.outbox(stored, ".progress.csv"), newline="") as f:
-            statuses = {r["Status"] for r in csv.DictReader(f)}
-        self.assertEqual(statuses, {"written"}, statuses)
+            progress = list(csv.DictReader(f))
+        self.assertEqual({r["Status"] for r in progress}, {"written"}, progress)
+        self.assertEqual(len({r["TargetExternalDirectoryObjectId"] for r in progress}), 5, progress)
         with open(box.outbox(stored, ".final.csv"), newline="") as f:
-            self.assertEqual([r["Status"] for r in csv.DictReader(f)], ["done"] * 5)
+            final = list(csv.DictReader(f))
+        self.assertEqual({r["Status"] for r in final}, {"verified"}, final)
+        self.assertEqual(len({r["TargetExternalDirectoryObjectId"] for r in final}), 5, final)
+        with open(box.outbox(stored, ".report.html"), encoding="utf-8") as f:
+            self.assertIn("<!DOCTYPE html>", f.read(200))
         self.assertEqual(len(box.runs()), 1)
 
         # The same bytes under another name: recognised, not written again.
