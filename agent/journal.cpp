@@ -168,10 +168,11 @@ Status Journal::Migrate() {
   // as the file grows): replaying a 20,000-user run's inserts into this schema with SQLite's 2 MiB default,
   // the last batches of intents took a third longer than the first (random objectGUIDs in
   // intents_by_object); with 32 MiB they stayed flat.
-  for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                                  "PRAGMA busy_timeout=5000", "PRAGMA cache_size=-32768"}) {
+  for (std::string_view pragma : {"PRAGMA busy_timeout=5000", "PRAGMA synchronous=FULL",
+                                  "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-32768"}) {
     if (Status s = db_.Exec(pragma); !s) return s;
   }
+  if (Status wal = sqlite::EnableWal(db_); !wal) return wal;
   sqlite::Transaction tx(db_);
   if (!tx.begun()) return tx.begun();
   if (Status s = db_.Exec(kSchema); !s) return s;

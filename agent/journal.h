@@ -5,10 +5,12 @@
 //   - `rollback RUN` can compute the inverse of what a run wrote, with the exact prior values;
 //   - `runs` / `show RUN` can tell what happened, per user.
 // Schema and states: doc/journal-format.md. Not thread-safe: one Journal per thread. Other processes may
-// read the file while a run writes it (WAL).
+// read the file while a run writes it (WAL; Open fails if SQLite cannot enable it), each read of several
+// queries in one snapshot (ReadSnapshot).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -155,6 +157,11 @@ class Journal {
   // Records outcomes in ONE transaction, as recorded by `run`.
   [[nodiscard]] Status RecordOutcomes(RunId run, std::span<const OutcomeToRecord> outcomes);
 
+  // A read snapshot: every query of this Journal while the guard lives sees one committed state of the
+  // file, whatever a running `write` commits meanwhile (`show`, `verify`: several queries, one consistent
+  // answer). Take it for reading only; end it before recording anything.
+  [[nodiscard]] Result<std::unique_ptr<sqlite::ReadTransaction>> ReadSnapshot();
+
   [[nodiscard]] Result<std::vector<RunRecord>> ListRuns();
   [[nodiscard]] Result<std::optional<RunRecord>> GetRun(RunId run);
   // Every intent of `run` with its changes and outcomes, in the order recorded.
@@ -162,6 +169,8 @@ class Journal {
   // Intents of any run whose fate is unknown: no outcome at all, or "written" but never confirmed or
   // contradicted (the process died before it re-read the object).
   [[nodiscard]] Result<std::vector<IntentView>> UnresolvedIntents();
+  // Intents of `run` whose object a later intent (of any run, or a later attempt) has written since.
+  [[nodiscard]] Result<std::vector<IntentId>> SupersededIntents(RunId run);
   // For each change of `run`: the rollback change that undid it, if a rollback wrote it successfully.
   [[nodiscard]] Result<std::vector<std::pair<ChangeId, RunId>>> RevertedChanges(RunId run);
 

@@ -55,6 +55,12 @@ Error Corrupt(const std::string& what) {
 
 }  // namespace
 
+Result<std::unique_ptr<sqlite::ReadTransaction>> Journal::ReadSnapshot() {
+  auto snapshot = std::make_unique<sqlite::ReadTransaction>(db_);
+  if (!snapshot->begun()) return std::unexpected(snapshot->begun().error());
+  return snapshot;
+}
+
 Result<std::vector<RunRecord>> Journal::ListRuns() {
   auto st = db_.Prepare(std::string(kRunColumns) + "ORDER BY id");
   if (!st) return std::unexpected(std::move(st.error()));
@@ -86,6 +92,23 @@ Result<std::vector<IntentView>> Journal::UnresolvedIntents() {
       "NOT EXISTS (SELECT 1 FROM outcomes o2 WHERE o2.intent_id = i.id AND o2.state <> 'written')", std::nullopt);
 }
 
+Result<std::vector<IntentId>> Journal::SupersededIntents(RunId run) {
+  auto st = db_.Prepare(
+      "SELECT DISTINCT i.id FROM intents i JOIN intents j ON j.object_guid = i.object_guid AND j.id > i.id "
+      "WHERE i.run_id = ?1 "
+      "AND EXISTS (SELECT 1 FROM outcomes o WHERE o.intent_id = j.id AND o.state = 'written') ORDER BY i.id");
+  if (!st) return std::unexpected(std::move(st.error()));
+  st->Bind(1, run);
+  std::vector<IntentId> out;
+  while (true) {
+    auto row = st->Step();
+    if (!row) return std::unexpected(std::move(row.error()));
+    if (!*row) break;
+    out.push_back(st->Int(0));
+  }
+  return out;
+}
+
 Result<std::vector<std::pair<ChangeId, RunId>>> Journal::RevertedChanges(RunId run) {
   auto st = db_.Prepare(
       "SELECT DISTINCT c.reverts_change_id, ri.run_id FROM changes c "
@@ -113,6 +136,10 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
   std::unordered_map<IntentId, std::size_t> by_id;
   std::unordered_map<ChangeId, std::pair<std::size_t, std::size_t>> change_at;  // -> (intent, change index)
 
+  // Four queries, one snapshot: a run committing intents meanwhile (another process) must not show up in
+  // the later queries only.
+  const sqlite::ReadTransaction snapshot(db_);
+  if (!snapshot.begun()) return std::unexpected(snapshot.begun().error());
   auto run_query = [&](const std::string& sql, auto&& on_row) -> Status {
     auto st = db_.Prepare(sql);
     if (!st) return std::unexpected(std::move(st.error()));
@@ -154,9 +181,13 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
 
   s = run_query(
       "SELECT c.id, c.intent_id, c.attribute, c.op, c.reverts_change_id FROM changes c "
-      "JOIN intents i ON i.id = c.intent_id WHERE " + filter + " ORDER BY c.intent_id, c.seq",
+      "JOIN intents i ON i.id = c.intent_id WHERE " +
+          filter + " ORDER BY c.intent_id, c.seq",
       [&](const sqlite::Statement& st) -> Status {
-        const std::size_t at = by_id.at(st.Int(1));
+        const auto found = by_id.find(st.Int(1));
+        if (found == by_id.end())
+          return std::unexpected(Corrupt("change " + std::to_string(st.Int(0)) + " has no intent"));
+        const std::size_t at = found->second;
         AttributeChange change;
         change.attribute = st.Text(2);
         if (!ParseChangeKind(st.Text(3), change.kind)) {
@@ -173,9 +204,15 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
 
   s = run_query(
       "SELECT v.change_id, v.side, v.value FROM change_values v JOIN changes c ON c.id = v.change_id "
-      "JOIN intents i ON i.id = c.intent_id WHERE " + filter + " ORDER BY v.change_id, v.side, v.seq",
+      "JOIN intents i ON i.id = c.intent_id WHERE " +
+          filter + " ORDER BY v.change_id, v.side, v.seq",
       [&](const sqlite::Statement& st) -> Status {
-        const auto [intent, index] = change_at.at(st.Int(0));
+        const auto found = change_at.find(st.Int(0));
+        if (found == change_at.end()) {
+          return std::unexpected(
+              Corrupt("a value of change " + std::to_string(st.Int(0)) + " has no change"));
+        }
+        const auto [intent, index] = found->second;
         AttributeChange& change = intents[intent].change_set.changes[index];
         (st.Text(1) == "before" ? change.before : change.after).push_back(st.Blob(2));
         return {};
@@ -193,7 +230,11 @@ Result<std::vector<IntentView>> Journal::LoadIntents(std::string_view where, std
         e.detail = st.Text(2);
         e.at = st.Text(3);
         e.recorded_by = st.Int(4);
-        intents[by_id.at(st.Int(0))].outcomes.push_back(std::move(e));
+        const auto found = by_id.find(st.Int(0));
+        if (found == by_id.end())
+          return std::unexpected(
+              Corrupt("an outcome of intent " + std::to_string(st.Int(0)) + " has no intent"));
+        intents[found->second].outcomes.push_back(std::move(e));
         return {};
       });
   if (!s) return std::unexpected(std::move(s.error()));

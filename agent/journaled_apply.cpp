@@ -105,7 +105,7 @@ Result<std::vector<Confirmed>> ConfirmByReading(Journal& journal, Directory& dir
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const ToConfirm& t = batch[i];
       const std::optional<DirectoryObject>& object = i < read->size() ? (*read)[i] : std::nullopt;
-      Confirmed c{t.key, ConfirmStatus::kConfirmed, {}};
+      Confirmed c{t.key, ConfirmStatus::kConfirmed, {}, object ? object->dn : std::string()};
       if (!object) {
         c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kDiverged;
         c.detail = "object " + t.change_set.object_guid.ToString() + " (" + t.change_set.dn + ") no longer exists";

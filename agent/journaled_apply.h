@@ -70,6 +70,7 @@ struct Confirmed {
   std::size_t key = 0;
   ConfirmStatus status = ConfirmStatus::kConfirmed;
   std::string detail;
+  std::string dn;  // where the re-read found the object (renamed or moved since the plan?); empty if gone
 };
 
 // Re-reads every object (batched; only the attributes its changes touch), judges each intent against what

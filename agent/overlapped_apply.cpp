@@ -22,9 +22,7 @@ Result<std::vector<Applied>> OverlappedApply::Apply(std::span<const ApplyItem> i
     if (!*done.intents) {
       return std::unexpected(std::move(done.intents->error()).With("recording intents (nothing was sent to AD)"));
     }
-    if (next_size_ != items.size()) {
-      return Fail(Errc::kInternal, "OverlappedApply: the items differ from the previous call's `next`");
-    }
+    if (Status paired = PairedByGuid(items, **done.intents); !paired) return std::unexpected(paired.error());
     ids = std::move(**done.intents);
   } else {
     // The first call (every call that applies a batch leaves a step behind): nothing journaled yet.
@@ -38,7 +36,8 @@ Result<std::vector<Applied>> OverlappedApply::Apply(std::span<const ApplyItem> i
 
   // From here until the next call, the journal (and step_outcomes_, step_intents_) belong to the journal thread.
   std::vector<ModifyRequest> requests = ToModifyRequests(items);
-  next_size_ = next.size();
+  next_guids_.clear();
+  for (const ApplyItem& item : next) next_guids_.push_back(item.change_set.object_guid);
   step_outcomes_ = std::move(outcomes_);
   outcomes_.clear();
   step_intents_ = ToIntents(next);
@@ -51,6 +50,26 @@ Result<std::vector<Applied>> OverlappedApply::Apply(std::span<const ApplyItem> i
     step_.emplace(std::async(std::launch::deferred, [this] { return RunStep(); }));
   }
   return JudgeReplies(items, ids, directory_.ApplyModifies(requests), outcomes_);
+}
+
+Status OverlappedApply::PairedByGuid(std::span<const ApplyItem> items, std::span<const IntentId> ids) const {
+  const auto mismatch = [&](std::string what) {
+    return Fail(
+        Errc::kInternal, "internal error: OverlappedApply: " + what + "; nothing of this batch was sent",
+        "report this as a bug with the log; rerun `write`: the journal's intents are resolved from AD");
+  };
+  if (ids.size() != next_guids_.size() || items.size() != next_guids_.size()) {
+    return mismatch(std::to_string(items.size()) + " item(s) to apply, but " + std::to_string(ids.size()) +
+                    " intent(s) journaled for " + std::to_string(next_guids_.size()) + " object(s)");
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].change_set.object_guid != next_guids_[i]) {
+      return mismatch("item " + std::to_string(i) + " is object " +
+                      items[i].change_set.object_guid.ToString() + ", but intent " + std::to_string(ids[i]) +
+                      " was journaled for object " + next_guids_[i].ToString());
+    }
+  }
+  return {};
 }
 
 OverlappedApply::JournalStep OverlappedApply::RunStep() {

@@ -28,8 +28,10 @@ class OverlappedApply {
 
   // Applies `items` (their intents were journaled by the previous call's `next`, or are journaled now)
   // and, meanwhile, journals the previous batch's outcomes and `next`'s intents. `next` must be the items
-  // of the following call, or empty when no batch follows (end, stop, abort). Fails only on journal
-  // errors, as ApplyJournaled does; then call nothing but Finish().
+  // of the following call, or empty when no batch follows (end, stop, abort). Fails on journal errors, as
+  // ApplyJournaled does, and (kInternal, nothing sent) when `items` are not, object by object (objectGUID),
+  // the previous call's `next`: an outcome is never booked under another object's intent. After a failure
+  // call nothing but Finish().
   [[nodiscard]] Result<std::vector<Applied>> Apply(std::span<const ApplyItem> items, std::span<const ApplyItem> next);
 
   // Journals the last batch's outcomes. Intents journaled for a batch that was never applied (the caller
@@ -43,6 +45,8 @@ class OverlappedApply {
     std::optional<Result<std::vector<IntentId>>> intents;
   };
 
+  // kInternal unless items[i] is the object next_guids_[i] whose intent is ids[i], for every i.
+  [[nodiscard]] Status PairedByGuid(std::span<const ApplyItem> items, std::span<const IntentId> ids) const;
   // The journal thread's work: step_outcomes_, then step_intents_.
   JournalStep RunStep();
 
@@ -53,7 +57,7 @@ class OverlappedApply {
   std::vector<OutcomeToRecord> step_outcomes_;     // what step_ journals (its thread's until step_ is done)
   std::vector<IntentToRecord> step_intents_;
   std::vector<OutcomeToRecord> outcomes_;          // of the batch just applied, not yet journaled
-  std::size_t next_size_ = 0;                      // items whose intents step_ is journaling
+  std::vector<Guid> next_guids_;                   // the objects whose intents step_ is journaling, in order
 };
 
 }  // namespace ctim::agent

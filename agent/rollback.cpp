@@ -1,6 +1,7 @@
 #include "agent/rollback.h"
 
 #include <algorithm>
+#include <set>
 
 #include "agent/log.h"
 
@@ -12,6 +13,63 @@ RollbackObjectState StateFromVerdicts(const std::vector<AttributeVerdict>& verdi
                                    [](const AttributeVerdict& v) { return v.verdict == RevertVerdict::kRefused; });
   if (sent) return refused ? RollbackObjectState::kPartial : RollbackObjectState::kRestored;
   return refused ? RollbackObjectState::kRefused : RollbackObjectState::kNothingToDo;
+}
+
+// Judged not written (or diverged) by a LATER run's resolution pass, never by the run itself: the run
+// died with the modify possibly in the DC's hands ("not sent" outcomes are the run's own and final).
+bool JudgedByResolution(const IntentView& v) {
+  if (v.HasOutcome(OutcomeState::kWritten) || v.outcomes.empty()) return false;
+  const OutcomeEntry& last = v.outcomes.back();
+  return (last.state == OutcomeState::kNotWritten || last.state == OutcomeState::kDiverged) &&
+         last.recorded_by != v.run_id;
+}
+
+// A modify the DC received before the writer was killed can complete after the next run's resolution pass
+// re-read the object: the journal then says not_written while AD holds the change. Re-read such intents by
+// objectGUID; one whose object holds exactly what it planned, and that no later intent wrote over, is
+// attributed to its run (outcomes written + confirmed, recorded by `current`), so it is rolled back too
+// (doc/journal-format.md, "Crash points").
+Status AttributeLateWrites(Journal& journal, Directory& directory, RunId current, RunId target,
+                           std::vector<IntentView>& intents, std::size_t batch_size) {
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < intents.size(); ++i) {
+    if (JudgedByResolution(intents[i])) candidates.push_back(i);
+  }
+  if (candidates.empty()) return {};
+  auto superseded_list = journal.SupersededIntents(target);
+  if (!superseded_list) return std::unexpected(std::move(superseded_list.error()));
+  const std::set<IntentId> superseded(superseded_list->begin(), superseded_list->end());
+  std::erase_if(candidates, [&](std::size_t i) { return superseded.contains(intents[i].id); });
+  for (std::size_t start = 0; start < candidates.size(); start += batch_size) {
+    const std::size_t end = std::min(candidates.size(), start + batch_size);
+    std::vector<Guid> guids;
+    std::set<std::string, AsciiCaseLess> names;
+    for (std::size_t n = start; n < end; ++n) {
+      const ChangeSet& cs = intents[candidates[n]].change_set;
+      guids.push_back(cs.object_guid);
+      for (const AttributeChange& c : cs.changes) names.insert(c.attribute);
+    }
+    auto read = directory.ReadByGuids(guids, std::vector<std::string>(names.begin(), names.end()));
+    if (!read) return std::unexpected(std::move(read.error()).With("re-reading changes judged not written"));
+    std::vector<OutcomeToRecord> outcomes;
+    for (std::size_t n = start; n < end; ++n) {
+      IntentView& v = intents[candidates[n]];
+      const std::size_t at = n - start;
+      if (at >= read->size() || !(*read)[at] || StateOf(v.change_set, *(*read)[at]) != ChangeState::kApplied)
+        continue;
+      const std::string detail = "applied after run " + std::to_string(v.outcomes.back().recorded_by) +
+                                 " judged it " + std::string(OutcomeStateName(v.outcomes.back().state)) +
+                                 " (the DC finished the modify late; found by re-reading)";
+      outcomes.push_back({v.id, OutcomeState::kWritten, detail});
+      outcomes.push_back({v.id, OutcomeState::kConfirmed, ""});
+      v.outcomes.push_back({OutcomeState::kWritten, detail, UtcNow(), current});
+      v.outcomes.push_back({OutcomeState::kConfirmed, "", UtcNow(), current});
+      Log()->warn("row {} {}: run {}'s change was {}; attributed to run {} so that this rollback undoes it",
+                  v.change_set.row, (*read)[at]->dn, target, detail, target);
+    }
+    if (Status s = journal.RecordOutcomes(current, outcomes); !s) return s;
+  }
+  return {};
 }
 
 }  // namespace
@@ -76,6 +134,10 @@ Result<RollbackReport> RollbackRun(RunId target, Directory& directory, Journal& 
   report.resolved = *resolved;
   auto intents = journal.RunIntents(target);
   if (!intents) return finish_failed(std::move(intents.error()));
+  if (Status late = AttributeLateWrites(journal, directory, report.run, target, *intents, batch_size);
+      !late) {
+    return finish_failed(std::move(late.error()));
+  }
   auto reverted_list = journal.RevertedChanges(target);
   if (!reverted_list) return finish_failed(std::move(reverted_list.error()));
   const std::map<ChangeId, RunId> reverted(reverted_list->begin(), reverted_list->end());

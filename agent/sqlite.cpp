@@ -6,7 +6,9 @@ namespace {
 Errc CodeFor(int rc) {
   switch (rc & 0xFF) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Errc::kUnavailable;
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+      return Errc::kUnavailable;  // the disk may be freed: rerun; the journal stays consistent
     case SQLITE_PERM:
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN: return Errc::kPermissionDenied;
@@ -25,7 +27,9 @@ std::string_view Hint(int rc) {
     case SQLITE_CANTOPEN: return "check the journal path exists and is writable by this user";
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return "the journal file is damaged or not a journal; keep it for inspection and use another";
-    case SQLITE_FULL: return "free disk space; nothing was written to AD after the failed journal write";
+    case SQLITE_FULL:
+      return "free disk space on the journal's file system and rerun: nothing was sent to AD without its "
+             "intent journaled, and the next run resolves the rest";
     default: return "";
   }
 }
@@ -101,10 +105,10 @@ std::string Statement::Blob(int column) const {
 
 bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
-Result<Database> Database::Open(const std::string& path) {
+Result<Database> Database::Open(const std::string& path, const char* vfs) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   DbHandle db(raw);  // adopt first, then judge: sqlite3_open_v2 allocates a handle even on failure
   if (rc != SQLITE_OK) {
     const char* msg = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -152,6 +156,31 @@ Status Transaction::Commit() {
   Status committed = db_.Exec("COMMIT");
   if (committed) done_ = true;
   return committed;
+}
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  if (db_.InTransaction()) return;
+  begun_ = db_.Exec("BEGIN");
+  owned_ = static_cast<bool>(begun_);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (owned_) (void)db_.Exec("COMMIT");  // it wrote nothing: COMMIT only ends the snapshot
+}
+
+Status EnableWal(Database& db) {
+  auto pragma = db.Prepare("PRAGMA journal_mode=WAL");
+  if (!pragma) return std::unexpected(std::move(pragma.error()));
+  auto row = pragma->Step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  const std::string mode = *row ? pragma->Text(0) : std::string("(no answer)");
+  if (mode == "wal" || (mode == "memory" && db.path() == ":memory:")) return {};
+  return Fail(
+      Errc::kInvalidInput,
+      "journal " + db.path() + ": SQLite did not enable WAL (journal_mode stays '" + mode +
+          "'), so `show`/`verify` could block a running write and a reader could see a run half-recorded",
+      "put the journal on a local file system (WAL needs shared memory, which network file systems "
+      "do not provide): set [agent] journal or --journal");
 }
 
 }  // namespace ctim::agent::sqlite

@@ -51,8 +51,9 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating) the file. ":memory:" works for tests.
-  [[nodiscard]] static Result<Database> Open(const std::string& path);
+  // Opens (creating) the file. ":memory:" works for tests. `vfs`: SQLite's OS layer by name (tests use
+  // "unix-dotfile", which has no shared memory, to see WAL refused); nullptr = the default.
+  [[nodiscard]] static Result<Database> Open(const std::string& path, const char* vfs = nullptr);
 
   [[nodiscard]] Status Exec(std::string_view sql);
   [[nodiscard]] Result<Statement> Prepare(std::string_view sql);
@@ -61,6 +62,8 @@ class Database {
   [[nodiscard]] int Changes() const { return sqlite3_changes(db_.get()); }
   [[nodiscard]] Error LastError(std::string_view what) const;
   [[nodiscard]] const std::string& path() const { return path_; }
+  // True while a transaction is open on this connection (BEGIN ... not yet COMMIT/ROLLBACK).
+  [[nodiscard]] bool InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
 
  private:
   Database(DbHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -85,5 +88,31 @@ class Transaction {
   Status begun_;
   bool done_ = false;
 };
+
+// A read snapshot: BEGIN (deferred) on construction, COMMIT on destruction. Every query in between sees the
+// file as one committed state, whatever another connection commits meanwhile; in WAL mode the snapshot
+// blocks no writer and no writer blocks it (https://www.sqlite.org/isolation.html). Inside a transaction
+// already open on this connection it does nothing (that transaction is the snapshot). Neither copyable
+// nor movable. Check begun() after constructing.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+  [[nodiscard]] const Status& begun() const { return begun_; }
+
+ private:
+  Database& db_;
+  bool owned_ = false;
+  Status begun_;
+};
+
+// PRAGMA journal_mode=WAL, and checks SQLite's answer: SQLite keeps the old mode, and says so instead of
+// failing, where WAL cannot work (a VFS or file system without shared memory,
+// https://www.sqlite.org/wal.html). kInvalidInput naming the mode SQLite kept. ":memory:" databases answer
+// "memory", which is accepted.
+[[nodiscard]] Status EnableWal(Database& db);
 
 }  // namespace ctim::agent::sqlite

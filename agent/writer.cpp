@@ -104,6 +104,12 @@ class RunWriter {
     }
     for (const Confirmed& c : *confirmed) {
       RowWriteResult& r = report_.rows[c.key];
+      if (!c.dn.empty() && c.dn != r.change_set.dn) {
+        // The modify went to the object's GUID, wherever it is: report it where it is now.
+        Log()->info("{} {}: renamed or moved since the plan; now {}", plan_.rows[c.key].label,
+                    r.change_set.dn, c.dn);
+        r.change_set.dn = c.dn;
+      }
       switch (c.status) {
         case ConfirmStatus::kConfirmed: r.state = RowWriteState::kConfirmed; r.detail.clear(); break;
         case ConfirmStatus::kMismatch:

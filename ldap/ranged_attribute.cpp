@@ -57,4 +57,37 @@ std::string NextRangeRequest(const RangedAttribute& previous) {
   return fmt::format("{};range={}-*", previous.name, previous.high.value_or(previous.low) + 1);
 }
 
+Error RangeFollower::Stuck(std::string why) const {
+  return Error{
+      Errc::kUnavailable,
+      fmt::format("ranged read of {}: {} after {} request(s), values 0-{} read; refusing a truncated "
+                  "value list",
+                  current_.name, why, requests_, current_.high.value_or(current_.low)),
+      "check the DC's MaxValRange and load, then retry"};
+}
+
+Result<std::string> RangeFollower::NextRequest(Clock::time_point now) {
+  if (requests_ >= max_requests_) {
+    return std::unexpected(Stuck(fmt::format("the DC still had values after {} requests", max_requests_)));
+  }
+  if (now >= deadline_) return std::unexpected(Stuck("the deadline for the whole attribute passed"));
+  ++requests_;
+  return NextRangeRequest(current_);
+}
+
+Status RangeFollower::Accept(const std::optional<RangedAttribute>& chunk) {
+  const std::size_t expected = current_.high.value_or(current_.low) + 1;
+  if (!chunk) {
+    return std::unexpected(Stuck(fmt::format("the DC returned no values from {} on", expected)));
+  }
+  if (chunk->low != expected) {
+    return std::unexpected(
+        Stuck(fmt::format("asked for values from {} on, the DC returned range {}-{}", expected, chunk->low,
+                          chunk->high ? std::to_string(*chunk->high) : std::string("*"))));
+  }
+  current_.low = chunk->low;
+  current_.high = chunk->high;
+  return {};
+}
+
 }  // namespace ctim::ldap

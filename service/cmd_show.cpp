@@ -42,6 +42,8 @@ int RunShow(const Invocation& invocation) {
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
   if (!journal) return ReportError(invocation, journal.error());
+  auto snapshot = journal->ReadSnapshot();  // the run, its intents and verdicts as of one moment
+  if (!snapshot) return ReportError(invocation, snapshot.error());
   auto record = journal->GetRun(*run);
   if (!record) return ReportError(invocation, record.error());
   if (!*record) {

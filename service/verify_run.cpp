@@ -53,6 +53,8 @@ Result<agent::RunRecord> LatestWriteRun(agent::Journal& journal, const std::stri
 
 Result<RunInput> LoadRunInput(agent::Journal& journal, const std::string& path, const std::string& run_text) {
   RunInput input;
+  auto snapshot = journal.ReadSnapshot();  // the run, its intents and earlier verdicts as of one moment
+  if (!snapshot) return std::unexpected(std::move(snapshot.error()));
   if (run_text.empty()) {
     auto latest = LatestWriteRun(journal, path);
     if (!latest) return std::unexpected(std::move(latest.error()));

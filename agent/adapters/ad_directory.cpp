@@ -127,10 +127,15 @@ class AdDirectory final : public Directory {
     pipeline.window = std::max<std::size_t>(options_.window, 1);
     // No stop token: a stop is honoured between batches, so every modify sent gets its reply.
     const Status run = dc_.ModifyPipelined(
-        ldap_requests, pipeline, [&](const ldap::ModifyRequest&, ldap::ModifyOutcome&& outcome) {
-          if (outcome.index < requests.size()) {
-            statuses[outcome.index] = ModifyStatus(requests[outcome.index], outcome);
+        ldap_requests, pipeline, [&](const ldap::ModifyRequest& sent, ldap::ModifyOutcome&& outcome) {
+          // Paired by the GUID the modify was addressed to, not only by position: a reply booked on the
+          // wrong request would journal one object's outcome under another's intent.
+          if (outcome.index >= requests.size() || sent.dn != ldap_requests[outcome.index].dn) {
+            Log()->error("internal error: the ldap layer reported a modify of {} as request {} of {}",
+                         sent.dn, outcome.index, requests.size());
+            return;  // that request keeps "not reported": unknown, judged by re-reading
           }
+          statuses[outcome.index] = ModifyStatus(requests[outcome.index], outcome);
         });
     if (!run) Log()->debug("pipelined modify ended early: {}", run.error().ToString());
     return statuses;
@@ -162,7 +167,7 @@ class AdDirectory final : public Directory {
     std::vector<std::optional<DirectoryObject>> out;
     out.reserve(guids.size());
     for (const Guid& g : guids) {
-      auto entry = dc_.Read("<GUID=" + g.ToString() + ">", attrs);
+      auto entry = dc_.Read(GuidDn(g), attrs);
       if (!entry) {
         if (entry.error().code == Errc::kNotFound) {
           out.emplace_back(std::nullopt);

@@ -5,8 +5,8 @@
 //   - FindProxyOwners: batched OR filters on proxyAddresses against the Global Catalog (base "", the
 //     whole forest); without a GC, a subtree search of the DC's own domain (and a warning: other domains
 //     of the forest are not checked);
-//   - ApplyModifies: Connection::ModifyPipelined with the configured window, result codes mapped per the
-//     contract in agent/directory.h (ad_entry.h).
+//   - ApplyModifies: Connection::ModifyPipelined with the configured window, every modify addressed as
+//     <GUID=...> (ad_entry.h ToLdapModify), result codes mapped per the contract in agent/directory.h.
 // Two connections: one to the DC (opened by OpenAdDirectory, so a bad bind fails at once) and one to the
 // GC (opened on the first FindProxyOwners). Not thread-safe. No reconnect: after a lost connection every
 // call fails with kUnavailable and the writer ends the run (the journal says what is unknown).

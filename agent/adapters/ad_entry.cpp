@@ -59,9 +59,11 @@ Result<DirectoryObject> ToDirectoryObject(ldap::Entry&& entry) {
   return object;
 }
 
+std::string GuidDn(const Guid& guid) { return "<GUID=" + guid.ToString() + ">"; }
+
 ldap::ModifyRequest ToLdapModify(const ModifyRequest& request) {
   ldap::ModifyRequest out;
-  out.dn = request.dn;
+  out.dn = GuidDn(request.object_guid);
   out.mods.reserve(request.mods.size());
   for (const Modification& m : request.mods) {
     out.mods.push_back(

@@ -2,6 +2,7 @@
 // modify results onto the error-code contract of agent/directory.h. No I/O: unit-tested without a DC.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "agent/directory.h"
@@ -16,7 +17,13 @@ namespace ctim::agent::adapters {
 // 16-byte objectGUID: every AD object has one, so the read did not ask for it or could not see it.
 [[nodiscard]] Result<DirectoryObject> ToDirectoryObject(ldap::Entry&& entry);
 
-// One agent ModifyRequest as one LDAP modify (per-value add/delete, in the same order).
+// "<GUID=1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8>": the extended DN form that names an object by its
+// objectGUID wherever it lives now (doc/ad-guid-addressing.md).
+[[nodiscard]] std::string GuidDn(const Guid& guid);
+
+// One agent ModifyRequest as one LDAP modify (per-value add/delete, in the same order), addressed by the
+// object's GUID (GuidDn), never by request.dn: a DN read at plan time may name another object by the time
+// the modify is sent, if the planned object was renamed or moved and another took its name.
 [[nodiscard]] ldap::ModifyRequest ToLdapModify(const ModifyRequest& request);
 
 // The Status of one pipelined modify per the directory.h contract:

@@ -15,6 +15,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
 constexpr std::size_t kMaxRangeRequests = 100'000;  // 150 million values at AD's 1500 per range
+constexpr int kRangedReadTimeouts = 10;  // a ranged attribute's total deadline, in operation timeouts
 
 int ToLdapScope(Scope scope) {
   switch (scope) {
@@ -156,27 +157,36 @@ Status FollowRanges(const Connection::Impl& s, Entry& entry) {
     if (ParseRangedAttribute(name)) ranged.push_back(name);
   }
   for (const std::string& key : ranged) {
-    RangedAttribute range = *ParseRangedAttribute(key);
+    // Each read is bounded by the operation timeout; the whole attribute by kRangedReadTimeouts of them.
+    RangeFollower range(*ParseRangedAttribute(key), kMaxRangeRequests,
+                        Clock::now() + kRangedReadTimeouts * s.options.operation_timeout);
     Values all = std::move(entry.attrs[key]);
     entry.attrs.erase(key);
-    for (std::size_t i = 0; range.high && i < kMaxRangeRequests; ++i) {
-      auto next = ReadBase(s, entry.dn, {NextRangeRequest(range)});
-      if (!next) return std::unexpected(std::move(next.error()).With("ranged read of " + range.name));
-      bool found = false;
+    while (!range.done()) {
+      auto request = range.NextRequest(Clock::now());
+      if (!request) return std::unexpected(std::move(request.error()).With(entry.dn));
+      auto next = ReadBase(s, entry.dn, {*request});
+      if (!next) return std::unexpected(std::move(next.error()).With("ranged read of " + range.name()));
+      std::optional<RangedAttribute> chunk;
       for (auto& [name, values] : next->attrs) {
         auto parsed = ParseRangedAttribute(name);
-        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name) ||
-            CaseInsensitiveLess{}(range.name, parsed->name)) {
+        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name()) ||
+            CaseInsensitiveLess{}(range.name(), parsed->name)) {
           continue;
         }
+        if (Status accepted = range.Accept(parsed); !accepted) {
+          return std::unexpected(std::move(accepted.error()).With(entry.dn));
+        }
         all.insert(all.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
-        range = std::move(*parsed);
-        found = true;
+        chunk = std::move(parsed);
         break;
       }
-      if (!found) break;  // nothing more was returned
+      if (!chunk) {
+        Status none = range.Accept(std::nullopt);
+        return std::unexpected(std::move(none.error()).With(entry.dn));
+      }
     }
-    Values& merged = entry.attrs[range.name];
+    Values& merged = entry.attrs[range.name()];
     merged.insert(merged.end(), std::make_move_iterator(all.begin()), std::make_move_iterator(all.end()));
   }
   return {};

@@ -23,3 +23,25 @@ ctim_integration_test(NAME core_cloud_test
   LIBS ctim_core_lab ctim_verify_lab nlohmann_json::nlohmann_json
   TIMEOUT 900)
 add_dependencies(core_cloud_test ctim-agent)
+
+# Races between plan and modify on the real DC (rename/move, an admin's change), driven in-process through
+# write's own code path so the administrator's change lands exactly between the plan and the first modify.
+ctim_integration_test(NAME core_races_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/core_races_test.cpp
+  LIBS ctim_core_lab ctim_service nlohmann_json::nlohmann_json
+  TIMEOUT 900)
+add_dependencies(core_races_test ctim-agent)
+
+# kill -9 during `rollback`, then rollback again: byte-identical restore.
+ctim_integration_test(NAME core_kill_rollback_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/core_kill_rollback_test.cpp
+  LIBS ctim_core_lab nlohmann_json::nlohmann_json
+  TIMEOUT 1800)
+add_dependencies(core_kill_rollback_test ctim-agent)
+
+# The journal fills up under a running write (a tiny tmpfs in the lab's mount namespace).
+ctim_integration_test(NAME core_journal_fault_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/core_journal_fault_test.cpp
+  LIBS ctim_core_lab nlohmann_json::nlohmann_json
+  TIMEOUT 900)
+add_dependencies(core_journal_fault_test ctim-agent)

@@ -121,6 +121,24 @@ TEST_F(LdapBind, WrongCaOverLdapsIsAClearTlsError) {
   EXPECT_NE(conn.error().hint.find("CA"), std::string::npos) << conn.error().hint;
 }
 
+// The lab certificate names dc1.lab.example, dc1 and 127.0.0.1, not "localhost" (which resolves to the same
+// DC): verification refuses it, and the message says which names the certificate holds and what to do.
+TEST_F(LdapBind, CertificateNotNamingTheHostIsRefusedWithTheNamesItHolds) {
+  for (const bool start_tls : {false, true}) {
+    ConnectOptions o = start_tls ? lab::AdminStartTls(lab_) : lab::AdminLdaps(lab_);
+    o.url = start_tls ? "ldap://localhost" : "ldaps://localhost";
+    OpenStage stage = OpenStage::kDone;
+    auto conn = Connection::Open(o, &stage);
+    ASSERT_FALSE(conn) << o.url << " was accepted with a certificate that does not name it";
+    EXPECT_EQ(stage, OpenStage::kTls) << o.url;
+    EXPECT_EQ(conn.error().code, Errc::kUnavailable) << conn.error().ToString();
+    EXPECT_NE(conn.error().message.find("does not name"), std::string::npos) << conn.error().message;
+    EXPECT_NE(conn.error().message.find("dc1.lab.example"), std::string::npos) << conn.error().message;
+    EXPECT_NE(conn.error().hint.find("connect by a name that the certificate lists"), std::string::npos)
+        << conn.error().hint;
+  }
+}
+
 TEST_F(LdapBind, WrongCaOverStartTlsIsAClearTlsError) {
   ConnectOptions o = lab::AdminStartTls(lab_);
   o.ca_file = kWrongCa;

@@ -102,11 +102,25 @@ TEST(AdEntry, ModifyKeepsOrderAndOperations) {
                                    {ModOp::kAdd, "msExchMailboxGuid", {"new"}},
                                    {ModOp::kAdd, "proxyAddresses", {"a", "b"}}});
   const ldap::ModifyRequest m = ToLdapModify(r);
-  EXPECT_EQ(m.dn, r.dn);
+  EXPECT_EQ(m.dn, GuidDn(r.object_guid)) << "addressed by objectGUID, never by the planned DN";
   ASSERT_EQ(m.mods.size(), 3u);
   EXPECT_EQ(m.mods[0].op, ldap::Mod::kDelete);
   EXPECT_EQ(m.mods[1].op, ldap::Mod::kAdd);
   EXPECT_EQ(m.mods[2].values, (ldap::Values{"a", "b"}));
+}
+
+// A DN read at plan time may name another object by the time the modify goes out (the planned one was
+// renamed or moved, another took its name): the modify must name the object by its GUID.
+TEST(AdEntry, ModifyIsAddressedByObjectGuidNotByThePlannedDn) {
+  const Guid guid = *Guid::Parse("1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8");
+  const ModifyRequest request{"CN=Bob,OU=CTIM,DC=lab,DC=example",
+                              guid,
+                              {{ModOp::kAdd, "targetAddress", {"SMTP:bob@fabrikam.example"}}}};
+  const ldap::ModifyRequest m = ToLdapModify(request);
+  EXPECT_EQ(m.dn, "<GUID=1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8>");
+  EXPECT_EQ(GuidDn(guid), m.dn);
+  ASSERT_EQ(m.mods.size(), 1u);
+  EXPECT_EQ(m.mods[0].values, (ldap::Values{"SMTP:bob@fabrikam.example"}));
 }
 
 }  // namespace

@@ -133,5 +133,62 @@ TEST(CrashSafety, RollbackInterruptedThenRerunRestoresEverything) {
   }
 }
 
+// The DC may finish a modify it received from a killed writer only after the next run's resolution pass
+// re-read the object: the journal then says not_written while AD holds the change. Rollback must still
+// find it (re-read by objectGUID, compared with the intent) and undo it; a change some later intent wrote
+// over is not claimed.
+TEST(CrashSafety, RollbackUndoesAModifyTheDcAppliedAfterTheResolutionJudgedItNotWritten) {
+  Scenario s(kUsers);
+  s.dir.crash_on_modify_call = 0;  // killed with the first batch's intents journaled, nothing applied yet
+  EXPECT_THROW((void)s.PlanAndWrite(), SimulatedCrash);
+  s.dir.crash_on_modify_call.reset();
+  const RunId killed = 1;
+  {
+    Journal journal = s.OpenJournal();
+    auto intents = journal.RunIntents(killed);
+    ASSERT_TRUE(intents) << intents.error().ToString();
+    ASSERT_FALSE(intents->empty());
+    // The next run resolves them: AD holds the prior values, so not_written.
+    auto next = journal.BeginRun(RunInfo{RunKind::kWrite, "ctim.csv", "00", "{}", {}});
+    ASSERT_TRUE(next);
+    NullProgress progress;
+    auto resolved = ResolveInterrupted(journal, s.dir, *next, 100, progress);
+    ASSERT_TRUE(resolved) << resolved.error().ToString();
+    EXPECT_EQ(resolved->not_applied, intents->size());
+    ASSERT_TRUE(journal.FinishRun(*next, RunState::kFinished, "resolved only"));
+    // ... and only then does the DC apply the killed run's modifies.
+    for (const IntentView& v : *intents) ASSERT_TRUE(s.dir.ApplyDirect(ToModifyRequest(v.change_set)));
+  }
+  ASSERT_NE(Contents(s.dir.Snapshot()), Contents(s.initial));
+  auto rolled = s.Rollback(killed);
+  ASSERT_TRUE(rolled) << rolled.error().ToString();
+  EXPECT_EQ(rolled->Count(RollbackObjectState::kFailed), 0u) << rolled->Summary();
+  EXPECT_EQ(Contents(s.dir.Snapshot()), Contents(s.initial)) << rolled->Summary();
+  Journal journal = s.OpenJournal();
+  auto after = journal.RunIntents(killed);
+  ASSERT_TRUE(after);
+  for (const IntentView& v : *after) {
+    ASSERT_TRUE(v.HasOutcome(OutcomeState::kWritten)) << "intent " << v.id;
+    EXPECT_EQ(v.Latest(), OutcomeState::kConfirmed);
+  }
+}
+
+TEST(CrashSafety, RollbackDoesNotClaimALateChangeThatALaterRunWroteOver) {
+  Scenario s(kUsers);
+  s.dir.crash_on_modify_call = 0;
+  EXPECT_THROW((void)s.PlanAndWrite(), SimulatedCrash);
+  s.dir.crash_on_modify_call.reset();
+  auto second = s.PlanAndWrite();  // resolves run 1 (not_written) and writes everything itself
+  ASSERT_TRUE(second) << second.error().ToString();
+  const auto written = Contents(s.dir.Snapshot());
+  auto rolled = s.Rollback(1);
+  ASSERT_TRUE(rolled) << rolled.error().ToString();
+  EXPECT_EQ(Contents(s.dir.Snapshot()), written)
+      << "run 2's changes are run 2's to roll back: " << rolled->Summary();
+  auto rolled2 = s.Rollback(second->run);
+  ASSERT_TRUE(rolled2) << rolled2.error().ToString();
+  EXPECT_EQ(Contents(s.dir.Snapshot()), Contents(s.initial)) << rolled2->Summary();
+}
+
 }  // namespace
 }  // namespace ctim::agent

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "agent_test_util.h"
 #include "temp_journal.h"
 
@@ -214,6 +217,82 @@ TEST_F(JournalTest, FailedTransactionLeavesNothingBehind) {
   auto intents = j.RunIntents(*run);
   ASSERT_TRUE(intents);
   EXPECT_EQ(intents->size(), 2u);  // only the first batch
+}
+
+// `show`/`verify` read a journal while `write` commits to it (another process). Each of their reads is
+// several queries; inside one ReadSnapshot they must all see the same committed state: never an intent
+// without its changes or values, never a count that moves between two queries.
+TEST_F(JournalTest, AReaderSeesOneSnapshotWhileAWriterCommits) {
+  Journal writer = Open();
+  auto run = writer.BeginRun(RunInfo{RunKind::kWrite, "/data/ctim.csv", "ab12", "{}", {}});
+  ASSERT_TRUE(run);
+  const ChangeSet cs = SampleChangeSet();
+  constexpr int kBatches = 150;
+  std::atomic<bool> done{false};
+  std::string writer_error;
+  std::thread thread([&] {
+    for (int k = 0; k < kBatches && writer_error.empty(); ++k) {
+      auto ids = writer.RecordIntents(*run, std::vector<IntentToRecord>{{cs, {}, 1}, {cs, {}, 1}});
+      if (!ids) {
+        writer_error = ids.error().ToString();
+        break;
+      }
+      Status s =
+          writer.RecordOutcomes(*run, std::vector<OutcomeToRecord>{{(*ids)[0], OutcomeState::kWritten, ""},
+                                                                   {(*ids)[1], OutcomeState::kWritten, ""}});
+      if (!s) writer_error = s.error().ToString();
+    }
+    done = true;
+  });
+  Journal reader = Open();
+  int reads = 0;
+  std::size_t last_seen = 0;
+  for (; reads < 100000 && !(done && last_seen == 2 * kBatches); ++reads) {
+    auto snapshot = reader.ReadSnapshot();
+    ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+    auto first = reader.RunIntents(*run);
+    ASSERT_TRUE(first) << first.error().ToString();
+    auto again = reader.RunIntents(*run);
+    ASSERT_TRUE(again) << again.error().ToString();
+    ASSERT_EQ(first->size(), again->size()) << "two queries of one snapshot saw different states";
+    ASSERT_EQ(first->size() % 2, 0u) << "half of a committed batch of intents";
+    std::size_t with_outcome = 0;
+    for (const IntentView& v : *first) {
+      ASSERT_EQ(v.change_set.changes.size(), cs.changes.size())
+          << "intent " << v.id << " without all its changes";
+      for (std::size_t i = 0; i < cs.changes.size(); ++i) {
+        ASSERT_EQ(v.change_set.changes[i].after, cs.changes[i].after) << "intent " << v.id;
+        ASSERT_EQ(v.change_set.changes[i].before, cs.changes[i].before) << "intent " << v.id;
+      }
+      with_outcome += v.outcomes.size();
+    }
+    ASSERT_EQ(with_outcome % 2, 0u) << "half of a committed batch of outcomes";
+    last_seen = first->size();
+  }
+  thread.join();
+  EXPECT_TRUE(writer_error.empty()) << writer_error;
+  EXPECT_EQ(last_seen, static_cast<std::size_t>(2 * kBatches));
+  EXPECT_GT(reads, 1);
+}
+
+TEST_F(JournalTest, OpenChecksThatSqliteReallyEnabledWal) {
+  { Journal j = Open(); }
+  auto db = sqlite::Database::Open(path);
+  ASSERT_TRUE(db);
+  auto mode = db->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode);
+  ASSERT_TRUE(mode->Step().value_or(false));
+  EXPECT_EQ(mode->Text(0), "wal");
+
+  // SQLite's unix-dotfile VFS has no shared memory: it keeps the rollback journal and answers "delete".
+  auto dotfile = sqlite::Database::Open(dir.File("dotfile.db"), "unix-dotfile");
+  ASSERT_TRUE(dotfile) << dotfile.error().ToString();
+  const Status wal = sqlite::EnableWal(*dotfile);
+  ASSERT_FALSE(wal);
+  EXPECT_EQ(wal.error().code, Errc::kInvalidInput);
+  EXPECT_NE(wal.error().message.find("did not enable WAL (journal_mode stays 'delete')"), std::string::npos)
+      << wal.error().ToString();
+  EXPECT_NE(wal.error().hint.find("local file system"), std::string::npos);
 }
 
 }  // namespace

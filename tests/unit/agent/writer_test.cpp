@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "agent/overlapped_apply.h"
 #include "agent/text_fold.h"
 #include "scenario.h"
 
@@ -280,6 +281,40 @@ TEST(Writer, DcDownMidRunLeavesIntentsForTheNextRunToResolve) {
   auto open = j.UnresolvedIntents();
   ASSERT_TRUE(open);
   EXPECT_TRUE(open->empty());
+}
+
+// The journal thread records the next batch's intents while this batch is in flight; the ids it returns are
+// paired with the items of the next call. A caller that passes other objects than it announced gets a clear
+// internal error and nothing of that batch is sent: an outcome is never booked under another object's intent.
+TEST(OverlappedApply, RefusesABatchOfOtherObjectsThanTheIntentsJournaledForIt) {
+  Scenario s(4);
+  const Plan plan = s.MakePlan();
+  std::vector<ApplyItem> items;
+  for (std::size_t i = 0; i < plan.rows.size(); ++i) items.push_back({i, plan.rows[i].change_set, {}, 1});
+  ASSERT_EQ(items.size(), 4u);
+  Journal journal = s.OpenJournal();
+  auto run = journal.BeginRun(RunInfo{RunKind::kWrite, "ctim.csv", "00", "{}", {}});
+  ASSERT_TRUE(run) << run.error().ToString();
+  OverlappedApply apply(journal, s.dir, *run);
+  const std::span<const ApplyItem> all(items);
+  auto first = apply.Apply(all.subspan(0, 2), all.subspan(2, 1));
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->size(), 2u);
+  EXPECT_EQ(s.dir.requests_seen, 2u);
+
+  auto swapped = apply.Apply(all.subspan(3, 1), {});  // announced item 2, passes item 3
+  ASSERT_FALSE(swapped);
+  EXPECT_EQ(swapped.error().code, Errc::kInternal);
+  EXPECT_NE(swapped.error().message.find(items[3].change_set.object_guid.ToString()), std::string::npos)
+      << swapped.error().ToString();
+  EXPECT_NE(swapped.error().message.find(items[2].change_set.object_guid.ToString()), std::string::npos);
+  EXPECT_EQ(s.dir.requests_seen, 2u) << "nothing of the refused batch may be sent";
+  EXPECT_TRUE(apply.Finish());
+  // The intent journaled for item 2 was never sent: the journal says so, no run has to guess.
+  auto intents = journal.RunIntents(*run);
+  ASSERT_TRUE(intents) << intents.error().ToString();
+  ASSERT_EQ(intents->size(), 3u);
+  EXPECT_EQ(intents->back().change_set.object_guid, items[2].change_set.object_guid);
 }
 
 }  // namespace
