@@ -6,7 +6,8 @@
 #      starts the embedded lab (Samba AD DC + KDC + cloud emulator) and runs every test:
 #      unit, integration against the lab, and the fuzzers for a bounded time.
 # Exit code: 0 when every test passed. A test that cannot reach the lab fails; nothing is skipped.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "test: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of $0" >&2' ERR
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
