@@ -7,6 +7,7 @@
 
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/posix/file_access.h"
 #include "service/posix/signals.h"
 #include "service/usage.h"
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   using namespace ctim::service;
   std::stop_source stop;
   SignalWatcher signals(stop);  // first, before any other thread exists
+  MakeNewFilesPrivate();        // the journal and its -wal, -shm and .lock files: this user's only
   try {
     Invocation invocation;
     invocation.program = "ctim-agent";
