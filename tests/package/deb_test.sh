@@ -84,16 +84,20 @@ step "debootstrap minbase bookworm from $mirror"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/"
 
-# Runs a command in the root, with /proc and /dev, in a private mount namespace.
+# Runs a command in the root, with /proc and /dev, in a private mount namespace. apt in the root keeps
+# its downloads in the same cache.
+mkdir -p "$cache/apt-archives/partial"
 in_root() {
   timeout 900 unshare --mount --propagation private -- bash -c '
-    root=$1; shift
+    root=$1; cache=$2; shift 2
     mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" || exit 99
+    mount --bind "$cache" "$root/var/cache/apt/archives" || exit 99
     exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"
-  ' in_root "$root" "$@"
+  ' in_root "$root" "$cache/apt-archives" "$@"
 }
 
 # --- install without systemd (a container or chroot): the postinst falls back to useradd -------------
+in_root apt-get update -q > "$work/update.log" 2>&1 || { tail -20 "$work/update.log" >&2; fail "apt-get update in the root"; }
 in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" > "$work/install.log" 2>&1 \
   || { tail -30 "$work/install.log" >&2; fail "apt-get install ./$(basename "$deb") failed in the root"; }
 step "apt-get install ./$(basename "$deb") (no systemd in the root)"
