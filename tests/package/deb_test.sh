@@ -44,15 +44,19 @@ fi
 t0=$SECONDS
 export CTIM_LAB_DIR="${CTIM_LAB_DIR:-/tmp/ctim-lab}"
 
-# --- the package ------------------------------------------------------------------------------------
+# --- the package (CTIM_DEB_FILE: one already made with cpack, while another build uses build/release) ---
 cd "$src"
-cmake --preset release >/dev/null
-cmake --build --preset release --target ctim-agent -j"$(nproc)"
-rm -f build/release/ctim-agent_*.deb
-(cd build/release && timeout 300 cpack -G DEB >/dev/null)
-debs=(build/release/ctim-agent_*_amd64.deb)
-[ -f "${debs[0]}" ] && [ "${#debs[@]}" -eq 1 ] || fail "cpack made no single ctim-agent_<version>_amd64.deb"
-deb="$src/${debs[0]}"
+if [ -n "${CTIM_DEB_FILE:-}" ]; then
+  deb=$(readlink -f "$CTIM_DEB_FILE")
+else
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target ctim-agent -j"$(nproc)"
+  rm -f build/release/ctim-agent_*.deb
+  (cd build/release && timeout 300 cpack -G DEB >/dev/null)
+  debs=(build/release/ctim-agent_*_amd64.deb)
+  [ -f "${debs[0]}" ] && [ "${#debs[@]}" -eq 1 ] || fail "cpack made no single ctim-agent_<version>_amd64.deb"
+  deb="$src/${debs[0]}"
+fi
 version=$(sed -n 's/^project(ctim-agent VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 [ "$(basename "$deb")" = "ctim-agent_${version}_amd64.deb" ] || fail "$(basename "$deb"): not the version of CMakeLists.txt ($version)"
 depends=$(dpkg-deb -f "$deb" Depends)
