@@ -114,12 +114,13 @@ check_installed() {
   [ "$(cut -d: -f6,7 <<<"$got")" = "/var/lib/ctim-agent:/usr/sbin/nologin" ] || fail "$how: user entry '$got'"
   [ "$(cut -d: -f3 <<<"$got")" -lt 1000 ] || fail "$how: ctim-agent is not a system user: $got"
   for d in "" /inbox /processed /failed /outbox; do
-    got=$(stat -c '%a %U:%G' "$root/var/lib/ctim-agent$d") || fail "$how: no /var/lib/ctim-agent$d"
+    got=$(in_root stat -c '%a %U:%G' "/var/lib/ctim-agent$d") || fail "$how: no /var/lib/ctim-agent$d"
     [ "$got" = "700 ctim-agent:ctim-agent" ] || fail "$how: /var/lib/ctim-agent$d is $got"
   done
-  got=$(stat -c '%a %U:%G' "$root/etc/ctim-agent/ctim-agent.toml")
+  # Names as the root's own passwd and group files give them (in_root), not the host's.
+  got=$(in_root stat -c '%a %U:%G' /etc/ctim-agent/ctim-agent.toml)
   [ "$got" = "640 root:ctim-agent" ] || fail "$how: /etc/ctim-agent/ctim-agent.toml is $got"
-  got=$(stat -c '%a %U:%G' "$root/etc/ctim-agent")
+  got=$(in_root stat -c '%a %U:%G' /etc/ctim-agent)
   [ "$got" = "750 root:ctim-agent" ] || fail "$how: /etc/ctim-agent is $got"
   in_root dpkg-query -W -f='${Conffiles}\n' ctim-agent | grep -q "/etc/ctim-agent/ctim-agent.toml" \
     || fail "$how: /etc/ctim-agent/ctim-agent.toml is not a conffile"
