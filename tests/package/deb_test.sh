@@ -30,8 +30,8 @@ if [ "${1:-}" = --in-lab ]; then
   # The root sees the lab's files at the same paths, and this namespace's /etc/hosts (dc1.<realm>).
   mkdir -p "$root$CTIM_LAB_DIR"
   mount --bind "$CTIM_LAB_DIR" "$root$CTIM_LAB_DIR"
-  [ -e "$root/etc/hosts" ] || : > "$root/etc/hosts"  # debootstrap writes none
-  mount --bind /etc/hosts "$root/etc/hosts"
+  # A copy (the root is thrown away): this namespace's /etc/hosts is a bind of a file lab.sh removed.
+  cat /etc/hosts > "$root/etc/hosts"
   mount -t proc proc "$root/proc"
   out=$(timeout 120 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     ctim-agent doctor --no-progress --config "$CTIM_AGENT_CONFIG" 2>&1) && rc=0 || rc=$?
