@@ -217,6 +217,11 @@ Status Journal::LockForWriting() {
   for (std::string_view sql : {"PRAGMA busy_timeout=0", "PRAGMA locking_mode=EXCLUSIVE",
                                "CREATE TABLE IF NOT EXISTS holder(pid INTEGER)", "BEGIN EXCLUSIVE"}) {
     if (Status s = lock->Exec(sql); !s) {
+      // Only a busy lock means another writer; anything else (a lock file this user may not write, a
+      // read-only folder) is reported as it is.
+      if (s.error().code != Errc::kUnavailable) {
+        return std::unexpected(std::move(s.error()).With("lock file"));
+      }
       return Fail(Errc::kUnavailable,
                   "journal " + db_.path() + " is in use by another ctim-agent write or rollback",
                   "wait for it to finish (see `ctim-agent runs`), or use another journal");

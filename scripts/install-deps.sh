@@ -2,12 +2,15 @@
 # Installs every Debian 12 package ctim-agent needs to build, test and run its embedded lab.
 # Idempotent; needs root (or sudo). Never starts a system service: Samba's packages would start
 # smbd/nmbd on every interface, so a policy-rc.d that denies starts is put in place for the
-# duration of the install when the machine has none.
-set -euo pipefail
+# duration of the install when the machine has none (one that is already there is left as it is).
+set -Eeuo pipefail
+trap 'echo "install-deps: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of $0" >&2' ERR
 
 packages=(
-  # build
-  cmake ninja-build g++ pkg-config git
+  # build; ca-certificates lets apt and git verify HTTPS sources on a minimal image
+  cmake ninja-build g++ pkg-config git ca-certificates
+  # the .deb: cpack's dpkg-shlibdeps (dpkg-dev), and what its test in CI uses (debootstrap, systemd-analyze)
+  dpkg-dev file fakeroot debootstrap systemd
   # libraries of the agent
   libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libspdlog-dev libcxxopts-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
@@ -23,7 +26,10 @@ packages=(
 )
 
 SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root, or install sudo and run as a sudoer" >&2; exit 1; }
+  SUDO="sudo"
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -41,7 +47,11 @@ if [ ! -e "$policy" ]; then
   $SUDO chmod 755 "$policy"
   made_policy=1
 fi
-cleanup() { [ "$made_policy" = 1 ] && $SUDO rm -f "$policy"; }
+# An EXIT trap's last status becomes the script's: it must end true when there is nothing to remove.
+cleanup() {
+  if [ "$made_policy" = 1 ]; then $SUDO rm -f "$policy"; fi
+  return 0
+}
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive

@@ -4,9 +4,11 @@
 #   2. builds the CI configuration (warnings as errors, ASan + UBSan) and the libFuzzer targets (clang 16),
 #   3. inside a private network namespace (only loopback; nothing leaves the machine, no port clashes)
 #      starts the embedded lab (Samba AD DC + KDC + cloud emulator) and runs every test:
-#      unit, integration against the lab, and the fuzzers for a bounded time.
+#      unit, integration against the lab, and the fuzzers for a bounded time;
+#   4. builds the .deb and installs it on a throwaway Debian 12 root (tests/package/deb_test.sh).
 # Exit code: 0 when every test passed. A test that cannot reach the lab fails; nothing is skipped.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "test: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of $0" >&2' ERR
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
@@ -18,4 +20,10 @@ cmake --preset fuzz
 cmake --build --preset fuzz -j"$jobs"
 
 export CTIM_LAB_DIR="${CTIM_LAB_DIR:-/tmp/ctim-lab-test}"
-exec tests/lab/lab.sh netns scripts/run-tests-in-lab.sh
+status=0
+# The .deb on a bare Debian 12 root (debootstrap), with doctor against the lab DC from inside it.
+started=$SECONDS
+tests/package/deb_test.sh || status=1
+echo "test: tests/package/deb_test.sh took $((SECONDS - started)) s"
+tests/lab/lab.sh netns scripts/run-tests-in-lab.sh || status=1
+exit "$status"

@@ -1,6 +1,7 @@
 #include "service/cloud_setup.h"
 
 #include "service/logging.h"
+#include "service/posix/file_access.h"
 
 namespace ctim::service {
 
@@ -23,6 +24,12 @@ Result<sync::CloudConfig> ToCloudConfig(const Config& config) {
   if (!c.certificate_file.empty() && c.private_key_file.empty()) {
     return Fail(Errc::kInvalidInput, origin + ": [cloud] certificate_file needs private_key_file",
                 "name the PEM file holding the certificate's private key (it may be the same file)");
+  }
+  if (Status safe = CheckSecretFile(c.private_key_file, "[cloud] private_key_file"); !safe) {
+    return std::unexpected(safe.error());
+  }
+  if (Status safe = CheckSecretFile(c.client_secret_file, "[cloud] client_secret_file"); !safe) {
+    return std::unexpected(safe.error());
   }
   sync::CloudConfig out;
   out.preset = c.preset;

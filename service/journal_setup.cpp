@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "service/posix/file_access.h"
+
 namespace ctim::service {
 
 void AddJournalOption(cxxopts::Options& options, std::string_view group) {
@@ -30,6 +32,7 @@ Result<agent::Journal> OpenJournalForWriting(const std::string& path) {
     }
     std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
   }
+  if (Status writable = CheckJournalWritable(path); !writable) return std::unexpected(writable.error());
   auto journal = agent::Journal::Open(path);
   if (!journal) return std::unexpected(std::move(journal.error()).With("journal " + path));
   return journal;

@@ -3,10 +3,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "service/posix/file_access.h"
+
 namespace ctim::service {
 namespace {
 
 Result<Secret> ReadPasswordFile(const std::string& path) {
+  if (Status safe = CheckSecretFile(path, "[ldap] password_file"); !safe) {
+    return std::unexpected(safe.error());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Fail(Errc::kInvalidInput, "[ldap] password_file " + path + ": cannot be read",
@@ -37,6 +42,7 @@ Result<ldap::ConnectOptions> Options(const LdapSettings& s, std::string url) {
     options.password = std::move(*password);
   } else {
     options.bind = ldap::BindMethod::kGssapi;
+    if (Status safe = CheckSecretFile(s.keytab, "[ldap] keytab"); !safe) return std::unexpected(safe.error());
     options.keytab = s.keytab;
   }
   if (auto valid = ldap::ValidateConnectOptions(options); !valid) {

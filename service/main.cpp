@@ -8,6 +8,7 @@
 #include "service/command.h"
 #include "service/exit_codes.h"
 #include "service/kerberos_env.h"
+#include "service/posix/file_access.h"
 #include "service/posix/signals.h"
 #include "service/usage.h"
 
@@ -15,7 +16,8 @@ int main(int argc, char** argv) {
   using namespace ctim::service;
   PrepareKerberosEnvironment(argc, argv);  // while the process is single-threaded (kerberos_env.h)
   std::stop_source stop;
-  SignalWatcher signals(stop);  // the first thread
+  SignalWatcher signals(stop);  // first, before any other thread exists
+  MakeNewFilesPrivate();        // the journal and its -wal, -shm and .lock files: this user's only
   try {
     Invocation invocation;
     invocation.program = "ctim-agent";

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "core_fixture.h"
@@ -74,6 +75,8 @@ TEST_F(CoreCli, BadInputExitsTwoAndUnreachableOrRefusedAdExitsThree) {
   // A wrong password: the bind is refused.
   const std::string bad_password = tmp_.File("bad.password");
   std::ofstream(bad_password) << "not-the-password\n";
+  std::filesystem::permissions(bad_password,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const std::string refused = ConfigVariant("refused.toml", [&](const std::string& line) -> std::string {
     if (line.starts_with("url =")) return "url = \"" + lab_.ldaps_url + "\"";
     if (line.starts_with("bind =")) {

@@ -26,9 +26,6 @@ class LdapBind : public ::testing::Test {
   LabEnv lab_;
 };
 
-// The system bundle does not contain the lab CA: a wrong CA for this DC.
-constexpr const char* kWrongCa = "/etc/ssl/certs/ca-certificates.crt";
-
 TEST_F(LdapBind, GssapiWithClientKeytab) {
   auto conn = Connection::Open(lab::SvcKeytab(lab_));
   ASSERT_OK(conn);
@@ -109,8 +106,10 @@ TEST_F(LdapBind, WrongPasswordIsUnauthenticatedWithBadPasswordHint) {
 }
 
 TEST_F(LdapBind, WrongCaOverLdapsIsAClearTlsError) {
+  const auto wrong_ca = lab::WrongCa();
+  ASSERT_OK(wrong_ca);
   ConnectOptions o = lab::AdminLdaps(lab_);
-  o.ca_file = kWrongCa;
+  o.ca_file = *wrong_ca;
   OpenStage stage = OpenStage::kDone;
   auto conn = Connection::Open(o, &stage);
   ASSERT_FALSE(conn);
@@ -140,8 +139,10 @@ TEST_F(LdapBind, CertificateNotNamingTheHostIsRefusedWithTheNamesItHolds) {
 }
 
 TEST_F(LdapBind, WrongCaOverStartTlsIsAClearTlsError) {
+  const auto wrong_ca = lab::WrongCa();
+  ASSERT_OK(wrong_ca);
   ConnectOptions o = lab::AdminStartTls(lab_);
-  o.ca_file = kWrongCa;
+  o.ca_file = *wrong_ca;
   OpenStage stage = OpenStage::kDone;
   auto conn = Connection::Open(o, &stage);
   ASSERT_FALSE(conn);

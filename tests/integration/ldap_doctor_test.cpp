@@ -77,8 +77,10 @@ TEST_F(LdapDoctor, NoObjectUnderTheBaseFails) {
 }
 
 TEST_F(LdapDoctor, ConnectionFailuresStopAtTheFailingStep) {
+  const auto wrong_ca_file = lab::WrongCa();
+  ASSERT_OK(wrong_ca_file);
   ConnectOptions wrong_ca = lab::AdminLdaps(lab_);
-  wrong_ca.ca_file = "/etc/ssl/certs/ca-certificates.crt";
+  wrong_ca.ca_file = *wrong_ca_file;
   const ConnectionChecks tls = CheckConnection(wrong_ca);
   EXPECT_EQ(Find(tls.checks, "connect")->state, Check::kPass) << Table(tls.checks);
   EXPECT_EQ(Find(tls.checks, "tls")->state, Check::kFail) << Table(tls.checks);

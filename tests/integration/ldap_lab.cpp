@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -72,6 +73,26 @@ ConnectOptions SvcKeytab(const LabEnv& lab) {
   o.keytab = lab.keytab;
   o.krb5_config = lab.krb5_config;
   return o;
+}
+
+Result<std::string> WrongCa() {
+  static const Result<std::string> made = []() -> Result<std::string> {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / UniqueName("wrong-ca");
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Fail(Errc::kInternal, "cannot create " + dir.string() + ": " + ec.message());
+    const std::string pem = (dir / "wrong-ca.pem").string();
+    const std::string cmd = fmt::format(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=ctim test wrong CA' "
+        "-keyout '{}' -out '{}' >/dev/null 2>&1",
+        (dir / "wrong-ca.key").string(), pem);
+    if (std::system(cmd.c_str()) != 0 || !std::filesystem::exists(pem)) {
+      return Fail(Errc::kInternal, "could not make a throwaway CA with: " + cmd,
+                  "install openssl (scripts/install-deps.sh)");
+    }
+    return pem;
+  }();
+  return made;
 }
 
 std::string UniqueName(const std::string& name) {

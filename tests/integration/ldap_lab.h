@@ -34,6 +34,11 @@ ConnectOptions AdminLdaps(const LabEnv& lab);
 ConnectOptions AdminStartTls(const LabEnv& lab);
 ConnectOptions SvcKeytab(const LabEnv& lab);
 
+// A throwaway self-signed CA certificate (PEM) that did not sign the lab DC's certificate: a wrong CA
+// for this DC. Made once per test process with `openssl req` in a fresh temp folder, so the test does
+// not depend on what the machine's system bundle holds.
+Result<std::string> WrongCa();
+
 // "t-<name>-<8 hex>".
 std::string UniqueName(const std::string& name);
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "verify_fixture.h"
@@ -85,6 +86,8 @@ TEST_F(VerifyLabTest, DebugLogsCarryNoTokenAssertionKeyOrAuthorizationHeader) {
   const std::string secret_file = dir_.File("client-secret");
   const std::string secret = emu_->app()["client_secret"];
   WriteFile(secret_file, secret + "\n");
+  std::filesystem::permissions(secret_file,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::string secret_cloud = emu_->CloudToml();
   secret_cloud.replace(secret_cloud.find("certificate_file"), 0, "client_secret_file = \"" + secret_file + "\"\n#");
   secret_cloud.replace(secret_cloud.find("private_key_file"), 0, "#");

@@ -184,6 +184,9 @@ cmd_destroy() {
 cmd_netns() {
   [ $# -gt 0 ] || die "usage: lab.sh netns CMD..."
   [ "$(id -u)" -eq 0 ] || die "netns: needs root (unshare --net --mount)"
+  # unshare --propagation private fails with "cannot change root filesystem propagation" in a chroot
+  # whose root is not a mount point.
+  mountpoint -q / || die "netns: / is not a mount point (a chroot?): bind-mount the root on itself before chroot (mount --bind ROOT ROOT)"
   local hosts
   hosts=$(mktemp /tmp/ctim-lab-hosts.XXXXXX)
   printf '127.0.0.1\tlocalhost\n127.0.0.1\t%s %s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
