@@ -80,8 +80,8 @@ bool WebhookNotifier::Send(const std::string& text, std::stop_token stop) {
   request.method = sync::HttpMethod::kPost;
   request.url = url_;
   request.headers.push_back({"Content-Type", "application/json"});
-  request.body =
-      nlohmann::json{{"text", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  request.body = Secret(
+      nlohmann::json{{"text", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   auto response = http_->Send(request, stop);
   if (!response) {
     Log()->warn("notify: {}: {}", host_, response.error().ToString());
