@@ -15,6 +15,9 @@ bool StartsWith(std::string_view text, std::size_t at, std::string_view what) {
 
 Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
   State state = State::kCode;
+  // A quote opens a string only where a key or a value may begin; elsewhere (as in `0"…`) toml++ reads it
+  // as part of a bare token, so what follows it is checked like code.
+  char before = '\n';  // the last non-blank character of code on this line ('\n' at its start)
   std::size_t line = 1;
   std::size_t line_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -22,21 +25,27 @@ Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
     if (c == '\n') {
       ++line;
       line_start = i + 1;
+      before = '\n';
       // A single-line string or a comment ends with its line; toml++ reports an unterminated string.
       if (state == State::kComment || state == State::kBasic || state == State::kLiteral) {
         state = State::kCode;
       }
       continue;
     }
+    if (static_cast<unsigned char>(c) >= 0x80 && state != State::kComment) {
+      return Fail(Errc::kInvalidInput,
+                  fmt::format("{}:{}:{}: a character outside ASCII stands outside a comment", origin, line,
+                              i - line_start + 1),
+                  "write it as a \\uXXXX escape inside a \"…\" string (ü is \\u00FC): the TOML reader "
+                  "accepts only ASCII outside comments");
+    }
     switch (state) {
       case State::kCode:
-        if (static_cast<unsigned char>(c) >= 0x80) {
-          return Fail(Errc::kInvalidInput,
-                      fmt::format("{}:{}:{}: a character outside ASCII stands outside a quoted string or a "
-                                  "comment",
-                                  origin, line, i - line_start + 1),
-                      "TOML allows such characters only inside quotes: write the key or value as \"…\"");
+        if ((c == '"' || c == '\'') && std::string_view("\n=[,{.").find(before) == std::string_view::npos) {
+          before = c;
+          break;
         }
+        if (c != ' ' && c != '\t' && c != '\r') before = c;
         if (c == '#') {
           state = State::kComment;
         } else if (StartsWith(text, i, "\"\"\"")) {
@@ -58,10 +67,12 @@ Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
           if (i + 1 < text.size() && text[i + 1] != '\n') ++i;  // an escaped character, never the end
         } else if (c == '"') {
           state = State::kCode;
+          before = '"';  // a value ended: no new string may start before a separator
         }
         break;
       case State::kLiteral:
         if (c == '\'') state = State::kCode;
+        before = '"';  // a value ended: no new string may start before a separator
         break;
       case State::kMultiBasic:
         if (c == '\\') {
@@ -71,6 +82,7 @@ Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
           i += 2;
           while (i + 1 < text.size() && text[i + 1] == '"') ++i;
           state = State::kCode;
+          before = '"';  // a value ended: no new string may start before a separator
         }
         break;
       case State::kMultiLiteral:
@@ -78,6 +90,7 @@ Status CheckTomlCharacters(std::string_view text, std::string_view origin) {
           i += 2;
           while (i + 1 < text.size() && text[i + 1] == '\'') ++i;
           state = State::kCode;
+          before = '"';  // a value ended: no new string may start before a separator
         }
         break;
     }

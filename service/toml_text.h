@@ -1,7 +1,9 @@
-// A check of a TOML text before toml++ parses it. TOML 1.0 allows characters outside ASCII only inside
-// quoted strings and comments (toml.io/en/v1.0.0: bare keys are A-Za-z0-9_-, values outside strings are
-// numbers, booleans and dates). toml++ 3.3 (Debian 12) reaches undefined behaviour on such a character right
-// after a bare key, so the configuration reader refuses it here first, with its line.
+// A check of a TOML text before toml++ parses it. toml++ 3.3 (Debian 12) reaches undefined behaviour on a
+// character outside ASCII in several places (right after a bare key, inside a token such as `0"…`, after a
+// line-ending backslash in a multi-line string: all found by config_fuzz). TOML 1.0 allows such characters
+// only inside strings and comments (toml.io/en/v1.0.0), and a string can carry any of them as a \uXXXX
+// escape, so the configuration reader accepts them only in comments and refuses them elsewhere with their
+// line and column.
 #pragma once
 
 #include <string_view>
@@ -10,8 +12,8 @@
 
 namespace ctim::service {
 
-// Fails when a byte outside ASCII stands outside a quoted string or a comment; the error names
-// origin:line:column and says where such characters may go.
+// Fails when a byte outside ASCII stands outside a comment; the error names origin:line:column and says
+// how to write the character instead.
 Status CheckTomlCharacters(std::string_view text, std::string_view origin);
 
 }  // namespace ctim::service

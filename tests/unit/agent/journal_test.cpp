@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "agent_test_util.h"
@@ -229,8 +230,13 @@ TEST_F(JournalTest, AReaderSeesOneSnapshotWhileAWriterCommits) {
   const ChangeSet cs = SampleChangeSet();
   constexpr int kBatches = 150;
   std::atomic<bool> done{false};
+  std::atomic<bool> reader_started{false};
   std::string writer_error;
   std::thread thread([&] {
+    // The writer starts once the reader has read once, so reads and commits interleave (bounded: 30 s).
+    for (int i = 0; i < 30000 && !reader_started; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     for (int k = 0; k < kBatches && writer_error.empty(); ++k) {
       auto ids = writer.RecordIntents(*run, std::vector<IntentToRecord>{{cs, {}, 1}, {cs, {}, 1}});
       if (!ids) {
@@ -268,6 +274,7 @@ TEST_F(JournalTest, AReaderSeesOneSnapshotWhileAWriterCommits) {
     }
     ASSERT_EQ(with_outcome % 2, 0u) << "half of a committed batch of outcomes";
     last_seen = first->size();
+    reader_started = true;
   }
   thread.join();
   EXPECT_TRUE(writer_error.empty()) << writer_error;
