@@ -21,12 +21,7 @@ constexpr int kEpisodes = 6;
 class CoreKillRollback : public CoreLabTest {};
 
 TEST_F(CoreKillRollback, RollbackKilledAtRandomPointsThenRerunRestoresEveryValueByteIdentical) {
-  std::random_device rd;
-  const char* seed_env = std::getenv("CTIM_KILL_SEED");
-  const unsigned seed =
-      seed_env != nullptr ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : rd();
-  std::mt19937 rng(seed);
-  std::printf("[kill rollback test] CTIM_KILL_SEED=%u\n", seed);
+  std::mt19937 rng(KillSeed("kill rollback test"));
 
   // Reference: write, then an uninterrupted rollback restores the pristine state (and how long it takes).
   std::vector<SeededUser> users = PristineSeeded(kUsers);

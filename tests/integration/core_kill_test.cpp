@@ -147,12 +147,7 @@ class CoreKill : public CoreLabTest {
 };
 
 TEST_F(CoreKill, ConvergesAfterKill9AtRandomPointsAndTheJournalTellsTheTruth) {
-  std::random_device rd;
-  const char* seed_env = std::getenv("CTIM_KILL_SEED");
-  const unsigned seed =
-      seed_env != nullptr ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : rd();
-  std::mt19937 rng(seed);
-  std::printf("[kill test] CTIM_KILL_SEED=%u\n", seed);
+  std::mt19937 rng(KillSeed("kill test"));
 
   // Reference: uninterrupted runs, default batches and batches of 7, from a pristine seeded DC.
   std::vector<SeededUser> users = PristineSeeded(kUsers);

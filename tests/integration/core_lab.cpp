@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -414,6 +416,14 @@ Status WriteOfflineConfig(const Lab& lab, const std::string& path) {
   out.close();
   if (!out) return Fail(Errc::kInternal, "cannot write " + path);
   return {};
+}
+
+unsigned KillSeed(std::string_view test) {
+  const char* seed_env = std::getenv("CTIM_KILL_SEED");
+  const unsigned seed =
+      seed_env != nullptr ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : std::random_device{}();
+  std::printf("[%.*s] CTIM_KILL_SEED=%u\n", static_cast<int>(test.size()), test.data(), seed);
+  return seed;
 }
 
 ProcessResult RunAgent(const std::vector<std::string>& args, std::chrono::seconds timeout) {

@@ -146,6 +146,10 @@ class EmulatorQuiet {
 ProcessResult RunAgent(const std::vector<std::string>& args,
                        std::chrono::seconds timeout = std::chrono::seconds(900));
 
+// The seed of a kill test's random kill points: $CTIM_KILL_SEED when set (to replay a failure), else a fresh
+// one; printed as "[<test>] CTIM_KILL_SEED=<seed>" so a failing run can be repeated.
+[[nodiscard]] unsigned KillSeed(std::string_view test);
+
 // A fresh private directory under /tmp (mode 0700), removed by the destructor.
 class TempDir {
  public:
