@@ -83,6 +83,18 @@ int ExitCodeFor(Errc code) {
   }
 }
 
+std::expected<Prepared, int> Prepare(cxxopts::Options& options, const Invocation& invocation, ConfigNeed need) {
+  auto parsed = ParseArgs(options, invocation);
+  if (!parsed) return std::unexpected(ReportError(invocation, parsed.error()));
+  auto common = SetupCommon(*parsed, need);
+  if (!common) return std::unexpected(ReportError(invocation, common.error()));
+  if (common->help) {
+    std::printf("%s", options.help().c_str());
+    return std::unexpected(kExitOk);
+  }
+  return Prepared{std::move(*parsed), std::move(*common)};
+}
+
 int ReportError(const Invocation& invocation, const Error& error) {
   std::fprintf(stderr, "%s %s: %s\n", invocation.program.c_str(), invocation.name.c_str(),
                error.ToString().c_str());

@@ -5,6 +5,7 @@
 
 #include <cxxopts.hpp>
 
+#include <expected>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,16 @@ Result<cxxopts::ParseResult> ParseArgs(cxxopts::Options& options, const Invocati
 
 // Initialises logging and loads the config file.
 Result<Common> SetupCommon(const cxxopts::ParseResult& parsed, ConfigNeed need);
+
+// What every command starts with: its arguments parsed, logging initialised, the config loaded.
+struct Prepared {
+  cxxopts::ParseResult parsed;
+  Common common;
+};
+
+// ParseArgs + SetupCommon, and --help: the unexpected value is the exit code to return at once (0 after
+// printing the options for --help; the Errc's code after reporting a bad option or config on stderr).
+std::expected<Prepared, int> Prepare(cxxopts::Options& options, const Invocation& invocation, ConfigNeed need);
 
 // Prints "ctim-agent <command>: <error> — <hint>" to stderr and returns the exit code for its Errc.
 int ReportError(const Invocation& invocation, const Error& error);

@@ -13,17 +13,12 @@ Result<sync::CloudConfig> ToCloudConfig(const Config& config) {
                 "add [cloud] with tenant_id, client_id, certificate_file and private_key_file (README.md, "
                 "Configuration)");
   }
-  if (c.tenant_id.empty() || c.client_id.empty()) {
-    return Fail(Errc::kInvalidInput, origin + ": [cloud] tenant_id and client_id are required");
-  }
+  // The same rule as `ctim-agent config` (service/config.h): one definition of a usable [cloud].
+  if (Status valid = ValidateCloud(config); !valid) return std::unexpected(valid.error());
   const auto assertion = sync::ParseAssertionMode(c.assertion);
   if (!assertion) {
     return Fail(Errc::kInvalidInput, origin + ": [cloud] assertion = \"" + c.assertion + "\" is not supported",
                 "use \"PS256\" or \"RS256\"");
-  }
-  if (!c.certificate_file.empty() && c.private_key_file.empty()) {
-    return Fail(Errc::kInvalidInput, origin + ": [cloud] certificate_file needs private_key_file",
-                "name the PEM file holding the certificate's private key (it may be the same file)");
   }
   if (Status safe = CheckSecretFile(c.private_key_file, "[cloud] private_key_file"); !safe) {
     return std::unexpected(safe.error());

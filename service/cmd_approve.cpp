@@ -24,25 +24,21 @@ int RunApprove(const Invocation& invocation) {
   options.parse_positional({"id"});
   options.positional_help("FILE-ID");
   AddJournalOption(options, "approve");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  if (parsed->count("id") == 0) {
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  if (parsed.count("id") == 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "no file id given", std::string(kUsage)});
   }
-  const std::string text = (*parsed)["id"].as<std::string>();
+  const std::string text = parsed["id"].as<std::string>();
   agent::inbox::FileId id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id < 1) {
     return ReportError(
         invocation, {Errc::kInvalidInput, "FILE-ID \"" + text + "\" is not a file id", std::string(kUsage)});
   }
-  auto path = JournalPath(*parsed, common->config);
+  auto path = JournalPath(parsed, common.config);
   if (!path) return ReportError(invocation, path.error());
   if (auto journal = OpenExistingJournal(*path); !journal) return ReportError(invocation, journal.error());
   auto store = agent::inbox::InboxStore::Open(*path);

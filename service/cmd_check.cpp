@@ -4,8 +4,8 @@
 // Exit: 0 every row valid; 1 some rows rejected; 2 the file was refused or unreadable, or a bad option.
 #include <cstdio>
 
-#include "agent/check_report.h"
-#include "agent/reader_options.h"
+#include "agent/reader/check_report.h"
+#include "agent/reader/reader_options.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -24,34 +24,30 @@ int RunCheck(const Invocation& invocation) {
                                "FORMAT")("file", "the identities file", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   options.positional_help("FILE");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  const auto table_or_json = ReadTableOrJson(*parsed);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  const auto table_or_json = ReadTableOrJson(parsed);
   if (!table_or_json) return ReportError(invocation, table_or_json.error());
   const agent::ReportFormat format = ToReportFormat(*table_or_json);
-  if (parsed->count("file") == 0) {
+  if (parsed.count("file") == 0) {
     return ReportError(invocation, Error{Errc::kInvalidInput, "no file given",
                                          "ctim-agent check FILE [--format table|json]"});
   }
 
   agent::ReaderOptions reader;
-  if (common->config) {
-    const std::string& separator = common->config->agent.email_separator;
+  if (common.config) {
+    const std::string& separator = common.config->agent.email_separator;
     if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", separator); !set) {
       return ReportError(
           invocation, Error{Errc::kInvalidInput,
-                            common->config->source.string() + ": [agent] email_separator = \"" + separator +
+                            common.config->source.string() + ": [agent] email_separator = \"" + separator +
                                 "\" is not a separator the reader knows",
                             set.error().hint});
     }
   }
-  const agent::CheckReport report = agent::CheckIdentitiesFile((*parsed)["file"].as<std::string>(), reader);
+  const agent::CheckReport report = agent::CheckIdentitiesFile(parsed["file"].as<std::string>(), reader);
   const std::string text = agent::FormatCheck(report, format);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);

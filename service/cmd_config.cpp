@@ -102,16 +102,11 @@ int RunConfig(const Invocation& invocation) {
       MakeOptions(invocation,
                   "Validate the configuration file, print the effective settings and say which commands it "
                   "supports (a missing [ldap] or [cloud] section limits them; a broken one is an error).");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
+  auto prepared = Prepare(options, invocation, ConfigNeed::kRequired);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  Common& common = prepared->common;
   // A section that is present must be usable; an absent one only limits which commands the file serves.
-  const Config& config = *common->config;
+  const Config& config = *common.config;
   if (config.ldap.configured) {
     if (auto valid = ValidateLdap(config); !valid) return ReportError(invocation, valid.error());
   }

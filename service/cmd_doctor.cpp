@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "agent/attributes.h"
+#include "agent/model/attributes.h"
 #include "ldap/doctor.h"
 #include "ldap/escape.h"
 #include "service/cli.h"
@@ -154,18 +154,14 @@ int RunDoctor(const Invocation& invocation) {
                              "them under each base DN, the Global Catalog answers and the journal is writable.");
   options.add_options("doctor")("format", "table or json", cxxopts::value<std::string>()->default_value("table"),
                                 "FORMAT");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  const auto format = ReadTableOrJson(*parsed);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kRequired);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  const auto format = ReadTableOrJson(parsed);
   if (!format) return ReportError(invocation, format.error());
-  if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
-  const std::vector<Check> checks = RunChecks(*common->config);
+  if (auto valid = ValidateConfig(*common.config); !valid) return ReportError(invocation, valid.error());
+  const std::vector<Check> checks = RunChecks(*common.config);
   if (*format == agent::OutputFormat::kJson) {
     PrintJson(checks);
   } else {

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string>
 
-#include "agent/journal.h"
+#include "agent/journal/journal.h"
 #include "agent/report/plan_summary.h"
 #include "agent/report/powershell_plan.h"
 #include "service/cli.h"
@@ -30,26 +30,22 @@ int RunPlan(const Invocation& invocation) {
   options.add_options("plan")("detail", "table: after the summary, print every row (default: the first " +
                                             std::to_string(agent::report::kDefaultRowsPerReason) +
                                             " rows of each reason; json and csv always list every row)");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
+  auto prepared = Prepare(options, invocation, ConfigNeed::kRequired);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
   auto args = ReadPlanArgs(
-      *parsed, "ctim-agent plan FILE [--format table|json|csv|powershell] [--detail] [--overwrite-guid]",
+      parsed, "ctim-agent plan FILE [--format table|json|csv|powershell] [--detail] [--overwrite-guid]",
       true);
   if (!args) return ReportError(invocation, args.error());
-  auto planned = PlanFile(*common->config, *args, invocation.stop);
+  auto planned = PlanFile(*common.config, *args, invocation.stop);
   if (!planned) return ReportError(invocation, planned.error());
 
   if (args->powershell) {
     std::cout << agent::report::FormatPowerShellPlan(planned->plan, args->file, agent::UtcNow());
   } else if (args->format == agent::OutputFormat::kTable) {
     agent::report::PrintPlanSummaryFirst(
-        planned->plan, parsed->count("detail") > 0 ? 0 : agent::report::kDefaultRowsPerReason, std::cout);
+        planned->plan, parsed.count("detail") > 0 ? 0 : agent::report::kDefaultRowsPerReason, std::cout);
   } else {
     agent::PrintPlan(planned->plan, args->format, agent::UtcNow(), std::cout);
   }

@@ -30,21 +30,17 @@ int RunReport(const Invocation& invocation) {
   AddJournalOption(options, "report");
   options.parse_positional({"run"});
   options.positional_help("RUN");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  auto run = ReadRunId(*parsed, kUsage);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  auto run = ReadRunId(parsed, kUsage);
   if (!run) return ReportError(invocation, run.error());
-  if (parsed->count("output") == 0) {
+  if (parsed.count("output") == 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "no output file given", std::string(kUsage)});
   }
-  const std::string output = (*parsed)["output"].as<std::string>();
-  auto path = JournalPath(*parsed, common->config);
+  const std::string output = parsed["output"].as<std::string>();
+  auto path = JournalPath(parsed, common.config);
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
   if (!journal) return ReportError(invocation, journal.error());

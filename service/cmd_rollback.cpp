@@ -4,16 +4,16 @@
 #include <cstdio>
 #include <iostream>
 
-#include "agent/attributes.h"
-#include "agent/rollback.h"
-#include "agent/run_format.h"
+#include "agent/model/attributes.h"
+#include "agent/apply/rollback.h"
+#include "agent/report/run_format.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/directory_setup.h"
 #include "service/exit_codes.h"
 #include "service/journal_setup.h"
 #include "service/run_args.h"
-#include "service/verify_run.h"
+#include "service/progress_bar.h"
 
 namespace ctim::service {
 namespace {
@@ -56,22 +56,18 @@ int RunRollback(const Invocation& invocation) {
   AddJournalOption(options, "rollback");
   options.parse_positional({"run"});
   options.positional_help("RUN");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  auto run = ReadRunId(*parsed, kUsage);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kRequired);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  auto run = ReadRunId(parsed, kUsage);
   if (!run) return ReportError(invocation, run.error());
-  auto format = ReadTableOrJson(*parsed);
+  auto format = ReadTableOrJson(parsed);
   if (!format) return ReportError(invocation, format.error());
-  const auto batch_size = ReadBatchSize(*parsed);
+  const auto batch_size = ReadBatchSize(parsed);
   if (!batch_size) return ReportError(invocation, batch_size.error());
-  if (auto valid = ValidateConfig(*common->config); !valid) return ReportError(invocation, valid.error());
-  auto journal_path = JournalPath(*parsed, common->config);
+  if (auto valid = ValidateConfig(*common.config); !valid) return ReportError(invocation, valid.error());
+  auto journal_path = JournalPath(parsed, common.config);
   if (!journal_path) return ReportError(invocation, journal_path.error());
   auto journal = OpenExistingJournal(*journal_path);
   if (!journal) return ReportError(invocation, journal.error());
@@ -83,15 +79,15 @@ int RunRollback(const Invocation& invocation) {
         Error{Errc::kInvalidInput, "run " + std::to_string(*run) + " is not in journal " + *journal_path,
               "`ctim-agent runs` lists the runs this journal knows"});
   }
-  auto directory = OpenDirectory(*common->config);
+  auto directory = OpenDirectory(*common.config);
   if (!directory) return ReportError(invocation, directory.error());
 
   agent::RollbackSettings settings;
-  settings.attributes = agent::attr::CandidateAttributes(common->config->agent.anchor.empty()
+  settings.attributes = agent::attr::CandidateAttributes(common.config->agent.anchor.empty()
                                                              ? std::string("mS-DS-ConsistencyGuid")
-                                                             : common->config->agent.anchor);
+                                                             : common.config->agent.anchor);
   settings.batch_size = *batch_size;
-  BarProgress progress(common->progress);
+  BarProgress progress(common.progress);
   auto report = agent::RollbackRun(*run, **directory, *journal, settings, progress, invocation.stop);
   progress.Finish();
   if (!report) {

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "agent/report/runs_csv.h"
-#include "agent/run_format.h"
+#include "agent/report/run_format.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -22,17 +22,13 @@ int RunRuns(const Invocation& invocation) {
   options.add_options("runs")("format", "output: table, json or csv",
                               cxxopts::value<std::string>()->default_value("table"), "FORMAT");
   AddJournalOption(options, "runs");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  auto format = ReadOutputFormat(*parsed);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  auto format = ReadOutputFormat(parsed);
   if (!format) return ReportError(invocation, format.error());
-  auto path = JournalPath(*parsed, common->config);
+  auto path = JournalPath(parsed, common.config);
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
   if (!journal) return ReportError(invocation, journal.error());

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "agent/report/progress_csv.h"
-#include "agent/run_format.h"
+#include "agent/report/run_format.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -26,19 +26,15 @@ int RunShow(const Invocation& invocation) {
   AddJournalOption(options, "show");
   options.parse_positional({"run"});
   options.positional_help("RUN");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  auto run = ReadRunId(*parsed, "ctim-agent show RUN [--format table|json|csv]");
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  auto run = ReadRunId(parsed, "ctim-agent show RUN [--format table|json|csv]");
   if (!run) return ReportError(invocation, run.error());
-  auto format = ReadOutputFormat(*parsed);
+  auto format = ReadOutputFormat(parsed);
   if (!format) return ReportError(invocation, format.error());
-  auto path = JournalPath(*parsed, common->config);
+  auto path = JournalPath(parsed, common.config);
   if (!path) return ReportError(invocation, path.error());
   auto journal = OpenExistingJournal(*path);
   if (!journal) return ReportError(invocation, journal.error());

@@ -68,17 +68,13 @@ int RunStatus(const Invocation& invocation) {
   options.add_options("status")("format", "output: table or json",
                                 cxxopts::value<std::string>()->default_value("table"), "FORMAT");
   AddJournalOption(options, "status");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kOptional);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  auto format = ReadTableOrJson(*parsed);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kOptional);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  auto format = ReadTableOrJson(parsed);
   if (!format) return ReportError(invocation, format.error());
-  auto path = JournalPath(*parsed, common->config);
+  auto path = JournalPath(parsed, common.config);
   if (!path) return ReportError(invocation, path.error());
   if (auto journal = OpenExistingJournal(*path); !journal) return ReportError(invocation, journal.error());
   auto store = agent::inbox::InboxStore::Open(*path);

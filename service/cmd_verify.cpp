@@ -8,12 +8,12 @@
 #include <cstdio>
 
 #include "agent/adapters/cloud_verify_source.h"
-#include "agent/journal.h"
-#include "agent/reader_options.h"
+#include "agent/journal/journal.h"
+#include "agent/reader/reader_options.h"
 #include "agent/report/progress_csv.h"
-#include "agent/verifier.h"
-#include "agent/verify_expectations.h"
-#include "agent/verify_report.h"
+#include "agent/verify/verifier.h"
+#include "agent/verify/verify_expectations.h"
+#include "agent/verify/verify_report.h"
 #include "service/cli.h"
 #include "service/cloud_setup.h"
 #include "service/command.h"
@@ -22,7 +22,10 @@
 #include "service/logging.h"
 #include "service/progress_bar.h"
 #include "service/progress_csv_option.h"
-#include "service/verify_run.h"
+#include "service/progress_bar.h"
+#include "service/reader_setup.h"
+#include "agent/verify/journal_recorder.h"
+#include "agent/verify/run_input.h"
 #include "service/run_args.h"
 
 namespace ctim::service {
@@ -84,28 +87,24 @@ int RunVerify(const Invocation& invocation) {
   AddProgressCsvOption(options, "verify");
   options.parse_positional({"run"});
   options.positional_help("[RUN | --file FILE]");
-  auto parsed = ParseArgs(options, invocation);
-  if (!parsed) return ReportError(invocation, parsed.error());
-  auto common = SetupCommon(*parsed, ConfigNeed::kRequired);
-  if (!common) return ReportError(invocation, common.error());
-  if (common->help) {
-    std::printf("%s", options.help().c_str());
-    return kExitOk;
-  }
-  const Config& config = *common->config;
-  const auto output = ReadOutputFormat(*parsed);
+  auto prepared = Prepare(options, invocation, ConfigNeed::kRequired);
+  if (!prepared) return prepared.error();  // --help printed, or the error reported
+  const cxxopts::ParseResult& parsed = prepared->parsed;
+  Common& common = prepared->common;
+  const Config& config = *common.config;
+  const auto output = ReadOutputFormat(parsed);
   if (!output) return ReportError(invocation, output.error());
   const Format format{ToReportFormat(*output), *output == agent::OutputFormat::kCsv};
-  const auto progress_csv = ReadProgressCsvPath(*parsed);
+  const auto progress_csv = ReadProgressCsvPath(parsed);
   if (!progress_csv) return ReportError(invocation, progress_csv.error());
-  const bool by_file = parsed->count("file") > 0;
-  if (by_file && parsed->count("run") > 0) {
+  const bool by_file = parsed.count("file") > 0;
+  if (by_file && parsed.count("run") > 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "give a RUN or --file FILE, not both", {}});
   }
   agent::VerifyOptions verify;
-  verify.once = parsed->count("once") > 0;
-  const int interval = parsed->count("interval") > 0 ? (*parsed)["interval"].as<int>() : config.agent.verify_interval_seconds;
-  const int deadline = parsed->count("deadline") > 0 ? (*parsed)["deadline"].as<int>() : config.agent.verify_deadline_seconds;
+  verify.once = parsed.count("once") > 0;
+  const int interval = parsed.count("interval") > 0 ? parsed["interval"].as<int>() : config.agent.verify_interval_seconds;
+  const int deadline = parsed.count("deadline") > 0 ? parsed["deadline"].as<int>() : config.agent.verify_deadline_seconds;
   if (interval < 1 || deadline < 1) {
     return ReportError(invocation, {Errc::kInvalidInput, "--interval and --deadline must be at least 1 second", {}});
   }
@@ -117,13 +116,13 @@ int RunVerify(const Invocation& invocation) {
   if (by_file) {
     auto reader = ReaderOptionsFrom(config);
     if (!reader) return ReportError(invocation, reader.error());
-    const std::string file = (*parsed)["file"].as<std::string>();
+    const std::string file = parsed["file"].as<std::string>();
     auto set = agent::ExpectationsFromFile(file, *reader);
     if (!set) return ReportError(invocation, set.error());
     input.subject = {std::nullopt, file, set->skipped, set->rejected_rows};
     input.set = std::move(*set);
   } else {
-    auto path = JournalPath(*parsed, common->config);
+    auto path = JournalPath(parsed, common.config);
     if (!path) return ReportError(invocation, path.error());
     auto opened = OpenExistingJournal(*path);
     if (!opened) {
@@ -132,7 +131,13 @@ int RunVerify(const Invocation& invocation) {
       return ReportError(invocation, e);
     }
     journal.emplace(std::move(*opened));
-    auto run_input = LoadRunInput(*journal, *path, parsed->count("run") > 0 ? (*parsed)["run"].as<std::string>() : "");
+    std::optional<agent::RunId> run;
+    if (parsed.count("run") > 0) {
+      auto id = ReadRunId(parsed, "ctim-agent verify [RUN | --file FILE]");
+      if (!id) return ReportError(invocation, id.error());
+      run = *id;
+    }
+    auto run_input = agent::LoadRunInput(*journal, *path, run);
     if (!run_input) return ReportError(invocation, run_input.error());
     input.set = std::move(run_input->set);
     input.subject = std::move(run_input->subject);
@@ -143,8 +148,8 @@ int RunVerify(const Invocation& invocation) {
   if (!cloud) return ReportError(invocation, cloud.error());
   agent::CloudVerifySource source(**cloud);
   agent::Verifier verifier(source, verify);
-  BarProgress progress(common->progress);
-  std::optional<JournalRecorder> recorder;
+  BarProgress progress(common.progress);
+  std::optional<agent::JournalRecorder> recorder;
   if (journal && input.subject.run) recorder.emplace(*journal, *input.subject.run);
   Logger("service")->info("verify {}: {} objects{}; {}", input.subject.run ? "run " + std::to_string(*input.subject.run)
                                                                            : "file " + input.subject.file,

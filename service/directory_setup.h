@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "agent/adapters/ad_directory.h"
-#include "agent/directory.h"
+#include "agent/model/directory.h"
 #include "common/result.h"
 #include "service/config.h"
 

@@ -6,20 +6,21 @@
 #include <map>
 #include <sstream>
 
-#include "agent/attributes.h"
-#include "agent/identity_file.h"
-#include "agent/journal.h"
-#include "agent/plan_format.h"
+#include "agent/model/attributes.h"
+#include "agent/plan/identity_file.h"
+#include "agent/journal/journal.h"
+#include "agent/report/plan_format.h"
 #include "agent/report/html_report.h"
 #include "agent/report/progress_csv.h"
 #include "agent/report/run_progress.h"
 #include "agent/report/run_report_data.h"
-#include "agent/verify_time.h"
-#include "agent/writer.h"
+#include "agent/verify/verify_time.h"
+#include "agent/apply/writer.h"
 #include "service/file_digest.h"
 #include "service/journal_setup.h"
 #include "service/logging.h"
-#include "service/verify_run.h"
+#include "service/reader_setup.h"
+#include "agent/verify/run_input.h"
 
 namespace ctim::service {
 namespace {
@@ -398,11 +399,11 @@ void InboxPipeline::Write(FileRecord& record, std::optional<PlannedFile> planned
     return;
   }
   if (report->run_state == agent::RunState::kFailed) {
+    const std::string why = report->abort ? report->abort->ToString() : std::string("see the agent's log");
     log->error("inbox file {} ({}): run {} stopped early: {}; trying again in {} s", record.id, record.name,
-               report->run, report->abort_reason, retry_.count());
-    Save(record, FileState::kWriting,
-         fmt::format("run {} stopped early: {}", report->run, report->abort_reason));
-    RetryLater(record, "AD: " + report->abort_reason);
+               report->run, why, retry_.count());
+    Save(record, FileState::kWriting, fmt::format("run {} stopped early: {}", report->run, why));
+    RetryLater(record, "AD: " + why);
     return;
   }
   // The plan's refusals and warnings, for `report RUN` and the final report (they are not intents).
@@ -461,7 +462,7 @@ void InboxPipeline::AfterSweep() {
       if (!opened) return;
       journal.emplace(std::move(*opened));
     }
-    auto input = LoadRunInput(*journal, journal_path_, std::to_string(*record.run_id));
+    auto input = agent::LoadRunInput(*journal, journal_path_, *record.run_id);
     if (!input) {
       log->warn("inbox file {} ({}): run {}: {}", record.id, record.name, *record.run_id,
                 input.error().ToString());
@@ -485,7 +486,7 @@ void InboxPipeline::AfterSweep() {
     record.users_wrong = wrong;
     record.users_pending = pending;
     const std::string counts = fmt::format("{} DONE, {} WRONG, {} PENDING", done, wrong, pending);
-    const auto started = agent::ParseUtcTime(input->run.started_at);
+    const auto started = ParseUtcIso8601(input->run.started_at);
     if (pending == 0) {
       WriteFinalReport(*journal, record);
       record.waits_for.clear();

@@ -2,10 +2,10 @@
 // its state machine (agent/inbox/inbox_store.h), persisting every step in the journal before acting on it:
 //   arrived -> received (in processed/) -> checked (a CTIM file; else failed/ + error file) -> planned
 //   (plan in the outbox) -> awaiting_approval (the policy, agent/inbox/policy.h) -> writing (the same
-//   journaled write as `ctim-agent write`, agent/writer.h) -> verifying (the serve sweep verifies the run)
+//   journaled write as `ctim-agent write`, agent/apply/writer.h) -> verifying (the serve sweep verifies the run)
 //   -> done | expired.
 // A restart resumes every file from its state: a file found "writing" is planned again from AD and written
-// again, and the writer resolves what the killed process left (agent/journaled_apply.h). doc/inbox.md.
+// again, and the writer resolves what the killed process left (agent/apply/journaled_apply.h). doc/inbox.md.
 // Not thread-safe: called from serve's loop only.
 #pragma once
 
@@ -23,7 +23,7 @@
 #include "agent/inbox/layout.h"
 #include "agent/inbox/notifier.h"
 #include "agent/inbox/policy.h"
-#include "agent/progress.h"
+#include "agent/model/progress.h"
 #include "common/result.h"
 #include "service/config.h"
 #include "service/plan_file.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "agent/journal.h"
+#include "agent/journal/journal.h"
 #include "common/result.h"
 #include "service/config.h"
 

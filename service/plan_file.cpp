@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/adapters/graph_cloud.h"
-#include "agent/matcher.h"
-#include "agent/reader_options.h"
+#include "agent/plan/matcher.h"
+#include "agent/reader/reader_options.h"
 #include "common/ascii.h"
 #include "service/cloud_setup.h"
 #include "service/directory_setup.h"
 #include "service/run_args.h"
-#include "service/verify_run.h"
+#include "service/reader_setup.h"
 
 namespace ctim::service {
 namespace {
@@ -94,13 +94,6 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::st
   if (!plan) return std::unexpected(std::move(plan.error()));
   planned.plan = std::move(*plan);
   agent::AddRejectedRows(planned.identities, planned.plan);
-  if (config.ldap.gc_url.empty()) {
-    planned.plan.notes.push_back(
-        agent::Warn(agent::Rule::kR6ProxyElsewhere,
-                    "no Global Catalog configured: X500 uniqueness (R6) was checked in the DC's own domain "
-                    "only, not in the other domains of the forest",
-                    "set [ldap] gc_url (e.g. ldap://dc1.contoso.com:3268) to check the whole forest"));
-  }
   return planned;
 }
 

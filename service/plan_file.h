@@ -10,12 +10,12 @@
 #include <stop_token>
 #include <string>
 
-#include "agent/cloud_resolver.h"
-#include "agent/directory.h"
-#include "agent/identity_file.h"
-#include "agent/plan.h"
-#include "agent/plan_builder.h"
-#include "agent/plan_format.h"
+#include "agent/model/cloud_resolver.h"
+#include "agent/model/directory.h"
+#include "agent/plan/identity_file.h"
+#include "agent/plan/plan.h"
+#include "agent/plan/plan_builder.h"
+#include "agent/report/plan_format.h"
 #include "common/result.h"
 #include "service/config.h"
 #include "sync/cloud_client.h"
@@ -46,7 +46,7 @@ struct PlannedFile {
 
 // Errors: kInvalidInput (config, file refused as a whole: nothing planned), or the AD error (unreachable,
 // bind refused, candidates or Global Catalog unreadable). A cloud that cannot be asked is not an error: the
-// plan uses the offline keys and says so (agent/plan_builder.h). `stop` aborts a Graph lookup in flight.
+// plan uses the offline keys and says so (agent/plan/plan_builder.h). `stop` aborts a Graph lookup in flight.
 [[nodiscard]] Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::stop_token stop);
 
 // {"overwrite_guid": .., "match_order": [..], "anchor": .., "base_dns": [..], "gc_url": .., ...} for the

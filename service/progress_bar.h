@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
+
+#include "agent/model/progress.h"
 
 namespace ctim::service {
 
@@ -36,6 +39,18 @@ class ProgressBar {
   bool active_ = false;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_draw_;
+};
+
+// agent::Progress drawn as a ProgressBar (only when enabled: a terminal, no --no-progress).
+class BarProgress final : public agent::Progress {
+ public:
+  explicit BarProgress(bool enabled) : bar_(enabled) {}
+  void Start(std::size_t total, std::string_view label) override { bar_.Start(total, std::string(label)); }
+  void Advance(std::size_t n) override { bar_.Advance(n); }
+  void Finish() override { bar_.Finish(); }
+
+ private:
+  ProgressBar bar_;
 };
 
 }  // namespace ctim::service

@@ -7,9 +7,9 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "agent/check_report.h"
-#include "agent/journal.h"
-#include "agent/plan_format.h"
+#include "agent/reader/check_report.h"
+#include "agent/journal/journal.h"
+#include "agent/report/plan_format.h"
 #include "common/result.h"
 
 namespace ctim::service {

@@ -81,11 +81,11 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
     if (certificate->NotAfter() < now) {
       parts->warnings.push_back(
           "cloud certificate " + certificate->Thumbprint() + " expired on " +
-          FormatIso8601(certificate->NotAfter()) +
+          FormatUtcIso8601(certificate->NotAfter()) +
           ": Entra will refuse it (AADSTS700027); register a new certificate on the app");
     } else if (certificate->NotAfter() < now + std::chrono::days(30)) {
       parts->warnings.push_back("cloud certificate " + certificate->Thumbprint() + " expires on " +
-                                FormatIso8601(certificate->NotAfter()) +
+                                FormatUtcIso8601(certificate->NotAfter()) +
                                 "; register its successor on the app");
     }
     if (!config.client_secret.empty() || !config.client_secret_file.empty()) {

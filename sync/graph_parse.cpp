@@ -5,7 +5,7 @@ namespace {
 
 std::optional<SysTime> TimeMember(const Json& value, std::string_view key) {
   const auto text = StringMember(value, key);
-  return text ? ParseIso8601(*text) : std::nullopt;
+  return text ? ParseUtcIso8601(*text) : std::nullopt;
 }
 
 Error NotJson(std::string_view what, std::string_view body) {

@@ -3,8 +3,6 @@
 #include <array>
 #include <cstdio>
 
-#include "common/iso8601.h"
-
 namespace ctim::sync {
 namespace {
 
@@ -78,48 +76,5 @@ std::string FormatHttpDate(SysTime t) {
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buf;
 }
-
-std::optional<SysTime> ParseIso8601(std::string_view t) {
-  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') || t[13] != ':' ||
-      t[16] != ':') {
-    return std::nullopt;
-  }
-  const auto year = Digits(t, 0, 4);
-  const auto month = Digits(t, 5, 2);
-  const auto day = Digits(t, 8, 2);
-  const auto hour = Digits(t, 11, 2);
-  const auto minute = Digits(t, 14, 2);
-  const auto second = Digits(t, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
-  auto result = Compose(*year, *month, *day, *hour, *minute, *second);
-  if (!result) return std::nullopt;
-
-  std::size_t pos = 19;
-  if (pos < t.size() && t[pos] == '.') {  // fractional seconds: keep up to microseconds
-    ++pos;
-    std::int64_t micros = 0;
-    int taken = 0;
-    const std::size_t first = pos;
-    for (; pos < t.size() && t[pos] >= '0' && t[pos] <= '9'; ++pos) {
-      if (taken < 6) {
-        micros = micros * 10 + (t[pos] - '0');
-        ++taken;
-      }
-    }
-    if (pos == first) return std::nullopt;
-    for (; taken < 6; ++taken) micros *= 10;
-    *result += std::chrono::microseconds(micros);
-  }
-  const std::string_view zone = t.substr(pos);
-  if (zone == "Z" || zone == "z") return result;
-  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
-  const auto zh = Digits(zone, 1, 2);
-  const auto zm = Digits(zone, 4, 2);
-  if (!zh || !zm || *zh > 23 || *zm > 59) return std::nullopt;
-  const auto offset = hours(*zh) + minutes(*zm);
-  return zone[0] == '+' ? *result - offset : *result + offset;
-}
-
-std::string FormatIso8601(SysTime t) { return FormatUtcIso8601(t); }
 
 }  // namespace ctim::sync

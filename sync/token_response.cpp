@@ -18,7 +18,7 @@ std::string CertificateText(const CredentialFacts& facts, SysTime now) {
   if (facts.certificate_not_after) {
     const bool expired = *facts.certificate_not_after < now;
     text += expired ? ", EXPIRED " : ", valid until ";
-    text += FormatIso8601(*facts.certificate_not_after);
+    text += FormatUtcIso8601(*facts.certificate_not_after);
   }
   return text + ")";
 }

@@ -6,9 +6,9 @@
 #include <unordered_set>
 
 #include "agent/adapters/ad_entry.h"
-#include "agent/attributes.h"
-#include "agent/log.h"
-#include "agent/text_fold.h"
+#include "agent/model/attributes.h"
+#include "agent/model/log.h"
+#include "agent/model/text_fold.h"
 #include "ldap/connection.h"
 #include "ldap/escape.h"
 
@@ -116,6 +116,8 @@ class AdDirectory final : public Directory {
     }
     return owners;
   }
+
+  bool ProxyOwnersForestWide() const override { return options_.gc.has_value(); }
 
   std::vector<Status> ApplyModifies(std::span<const ModifyRequest> requests) override {
     std::vector<ldap::ModifyRequest> ldap_requests;

@@ -6,7 +6,7 @@
 //     whole forest); without a GC, a subtree search of the DC's own domain (and a warning: other domains
 //     of the forest are not checked);
 //   - ApplyModifies: Connection::ModifyPipelined with the configured window, every modify addressed as
-//     <GUID=...> (ad_entry.h ToLdapModify), result codes mapped per the contract in agent/directory.h.
+//     <GUID=...> (ad_entry.h ToLdapModify), result codes mapped per the contract in agent/model/directory.h.
 // Two connections: one to the DC (opened by OpenAdDirectory, so a bad bind fails at once) and one to the
 // GC (opened on the first FindProxyOwners). Not thread-safe. No reconnect: after a lost connection every
 // call fails with kUnavailable and the writer ends the run (the journal says what is unknown).
@@ -17,7 +17,7 @@
 #include <optional>
 #include <string>
 
-#include "agent/directory.h"
+#include "agent/model/directory.h"
 #include "common/result.h"
 #include "ldap/connection.h"
 #include "ldap/options.h"

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "agent/attributes.h"
-#include "agent/text_fold.h"
+#include "agent/model/attributes.h"
+#include "agent/model/text_fold.h"
 #include "ldap/ldap_error.h"
 #include "ldap/sid.h"
 

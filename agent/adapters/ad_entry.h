@@ -1,11 +1,11 @@
 // The pure conversions between ldap/ values and the agent's Directory values, and the mapping of LDAP
-// modify results onto the error-code contract of agent/directory.h. No I/O: unit-tested without a DC.
+// modify results onto the error-code contract of agent/model/directory.h. No I/O: unit-tested without a DC.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-#include "agent/directory.h"
+#include "agent/model/directory.h"
 #include "common/result.h"
 #include "ldap/connection.h"
 #include "ldap/entry.h"

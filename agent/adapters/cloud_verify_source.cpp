@@ -2,9 +2,9 @@
 
 #include <vector>
 
-#include "agent/exchange_license.h"
-#include "agent/log.h"
-#include "agent/text_fold.h"
+#include "agent/verify/exchange_license.h"
+#include "agent/model/log.h"
+#include "agent/model/text_fold.h"
 #include "sync/graph_parse.h"
 
 namespace ctim::agent {

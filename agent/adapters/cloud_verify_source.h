@@ -1,4 +1,4 @@
-// agent/verify_cloud.h over Microsoft Graph and the Exchange Online admin API. One Observe() costs:
+// agent/verify/verify_cloud.h over Microsoft Graph and the Exchange Online admin API. One Observe() costs:
 //   Graph: 1 GET /organization (read FIRST, so a cycle ending during the look can only make the verdict more
 //          cautious) + ceil(ids / 300) $batch calls (users with provisioning errors, licenses, proxies)
 //          + at most max_holder_lookups filters naming the holder of a conflicting proxy (cached);
@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "agent/verify_cloud.h"
+#include "agent/verify/verify_cloud.h"
 #include "sync/cloud_client.h"
 #include "sync/exo_types.h"
 #include "sync/graph_types.h"

@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "agent/exchange_license.h"
-#include "agent/log.h"
+#include "agent/verify/exchange_license.h"
+#include "agent/model/log.h"
 
 namespace ctim::agent {
 namespace {

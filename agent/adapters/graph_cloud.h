@@ -1,7 +1,7 @@
-// agent/cloud_resolver.h over Microsoft Graph (doc/design.md §1, keys 2-3): each
+// agent/model/cloud_resolver.h over Microsoft Graph (doc/design.md §1, keys 2-3): each
 // TargetExternalDirectoryObjectId -> Graph user -> onPremisesSyncEnabled, onPremisesImmutableId,
 // onPremisesSecurityIdentifier, onPremisesDistinguishedName, plus the R9 evidence: an Exchange Online license
-// in assignedLicenses (agent/exchange_license.h) and, when cheap, Exchange Online's RecipientTypeDetails.
+// in assignedLicenses (agent/verify/exchange_license.h) and, when cheap, Exchange Online's RecipientTypeDetails.
 //
 // Cost: Graph $batch of 20 `id in (15 ids)` filters, so 20,000 ids take 67 calls. EXO evidence: per user
 // (Get-MailUser -Identity) for at most `exo_per_user_limit` synced users, else one bulk listing of the dirsynced
@@ -14,7 +14,7 @@
 #include <span>
 #include <stop_token>
 
-#include "agent/cloud_resolver.h"
+#include "agent/model/cloud_resolver.h"
 #include "sync/cloud_client.h"
 #include "sync/graph_types.h"
 

@@ -2,7 +2,7 @@
 // doc/journal-format.md), so a restart or a kill -9 resumes every file where it was:
 //   received -> checked -> planned -> [awaiting_approval] -> writing -> written -> verifying
 //            -> done | failed | expired
-// The write itself goes through agent/writer.h (its own intents and outcomes); this table only says which
+// The write itself goes through agent/apply/writer.h (its own intents and outcomes); this table only says which
 // step a file is at and which run wrote it. Not thread-safe: one InboxStore per thread; other processes
 // (`status`, `approve`) may open the same journal at the same time (WAL).
 #pragma once
@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/journal.h"
-#include "agent/sqlite.h"
+#include "agent/journal/journal.h"
+#include "agent/journal/sqlite.h"
 #include "common/result.h"
 
 namespace ctim::agent::inbox {
@@ -56,7 +56,7 @@ struct FileRecord {
 
 class InboxStore {
  public:
-  // Opens the journal at `path` (creating it and migrating its schema, agent/journal.h), and the inbox table.
+  // Opens the journal at `path` (creating it and migrating its schema, agent/journal/journal.h), and the inbox table.
   [[nodiscard]] static Result<InboxStore> Open(const std::string& path);
 
   // Records a file just taken: state received, or (same SHA-256 as an earlier file) state done with

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/plan.h"
+#include "agent/plan/plan.h"
 
 namespace ctim::agent::inbox {
 

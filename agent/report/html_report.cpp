@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "agent/report/progress.h"
-#include "agent/verify_time.h"
+#include "agent/verify/verify_time.h"
 
 namespace ctim::agent::report {
 namespace {
@@ -184,7 +184,7 @@ void Plot(const RunReportData& d, std::string& out) {
   out += "<h2 id=\"curve\">Verify passes</h2>\n";
   std::vector<std::pair<TimePoint, const VerifyPassRecord*>> passes;
   for (const VerifyPassRecord& p : d.passes) {
-    if (auto t = ParseUtcTime(p.at)) passes.emplace_back(*t, &p);
+    if (auto t = ParseUtcIso8601(p.at)) passes.emplace_back(*t, &p);
   }
   if (passes.empty()) {
     out += "<p class=\"empty\">No verify pass is recorded for this run yet: run <code>ctim-agent verify " +
@@ -193,7 +193,7 @@ void Plot(const RunReportData& d, std::string& out) {
   }
   TimePoint lo = passes.front().first;
   TimePoint hi = passes.back().first;
-  if (auto started = ParseUtcTime(d.run.started_at); started && *started < lo) lo = *started;
+  if (auto started = ParseUtcIso8601(d.run.started_at); started && *started < lo) lo = *started;
   if (hi - lo < std::chrono::minutes(1)) hi = lo + std::chrono::minutes(1);
   std::size_t top = 1;
   for (const auto& [t, p] : passes) top = std::max(top, p->done + p->pending + p->wrong);
@@ -217,15 +217,15 @@ void Plot(const RunReportData& d, std::string& out) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", kL - 6, y(n) + 4, n);
   }
   out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", kL, kH - kB + 16,
-                     HtmlEscape(FormatUtcTime(lo)));
+                     HtmlEscape(FormatUtcIso8601(lo)));
   out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kW - kR, kH - kB + 16,
-                     HtmlEscape(FormatUtcTime(hi)));
+                     HtmlEscape(FormatUtcIso8601(hi)));
   std::set<std::string> syncs;
   for (const auto& [t, p] : passes) {
     if (!p->tenant_last_sync.empty()) syncs.insert(p->tenant_last_sync);
   }
   for (const std::string& s : syncs) {
-    const auto t = ParseUtcTime(s);
+    const auto t = ParseUtcIso8601(s);
     if (!t || *t < lo || *t > hi) continue;
     out += fmt::format(
         "<line class=\"sync\" data-sync=\"{0}\" x1=\"{1:.1f}\" y1=\"{2}\" x2=\"{1:.1f}\" "

@@ -8,7 +8,7 @@
 #include <tuple>
 #include <vector>
 
-#include "agent/plan_format.h"
+#include "agent/report/plan_format.h"
 
 namespace ctim::agent::report {
 namespace {

@@ -2,13 +2,13 @@
 // table leads with counts by action, by refusal rule and by warning (each distinct fix printed once), then
 // the per-user detail: by default the first `limit` rows of each reason, saying how many were left out and
 // that --detail shows them; with limit 0 every row, as the full table prints it. JSON and CSV keep every
-// row (agent/plan_format.h). Pure: writes to `out` only.
+// row (agent/report/plan_format.h). Pure: writes to `out` only.
 #pragma once
 
 #include <cstddef>
 #include <ostream>
 
-#include "agent/plan.h"
+#include "agent/plan/plan.h"
 
 namespace ctim::agent::report {
 

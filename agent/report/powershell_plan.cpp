@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "agent/attributes.h"
-#include "agent/plan_format.h"
+#include "agent/model/attributes.h"
+#include "agent/report/plan_format.h"
 
 namespace ctim::agent::report {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "agent/attributes.h"
-#include "agent/report/verdict_detail.h"
+#include "agent/model/attributes.h"
+#include "agent/verify/verdict_detail.h"
 
 namespace ctim::agent::report {
 namespace {
@@ -245,7 +245,7 @@ std::vector<ProgressRow> ProgressFromVerify(const VerifyReport& report, std::opt
     base.target_object_id = e.target_object_id.ToString();
     base.dn = e.dn;
     base.action = "none";
-    base.at = u.checked_at ? FormatUtcTime(*u.checked_at) : std::string(now);
+    base.at = u.checked_at ? FormatUtcIso8601(*u.checked_at) : std::string(now);
     ProgressStatus user_status = ProgressStatus::kPending;
     switch (u.verdict.status) {
       case VerifyStatus::kDone:

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/journal.h"
-#include "agent/plan.h"
-#include "agent/verifier.h"
+#include "agent/journal/journal.h"
+#include "agent/plan/plan.h"
+#include "agent/verify/verifier.h"
 
 namespace ctim::agent::report {
 

@@ -1,5 +1,5 @@
 // The progress CSV (like CTIM's -ProgressOutputCsvFilePath): a header, then one record per ProgressRow,
-// RFC 4180 with CRLF (agent/csv_writer.h), every cell neutralised for spreadsheets
+// RFC 4180 with CRLF (agent/reader/csv_writer.h), every cell neutralised for spreadsheets
 // (agent/report/spreadsheet_csv.h). The columns are stable; README "Progress CSV" documents them:
 //   Run,Row,SourceExternalDirectoryObjectId,TargetExternalDirectoryObjectId,TargetDN,Attribute,Action,
 //   OldValue,NewValue,Status,Reason,Fix,Timestamp

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/journal.h"
-#include "agent/plan.h"
+#include "agent/journal/journal.h"
+#include "agent/plan/plan.h"
 #include "agent/report/progress.h"
 #include "common/result.h"
 

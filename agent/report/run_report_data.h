@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "agent/journal.h"
-#include "agent/plan.h"
+#include "agent/journal/journal.h"
+#include "agent/plan/plan.h"
 #include "common/result.h"
 
 namespace ctim::agent::report {

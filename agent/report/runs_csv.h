@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "agent/journal.h"
+#include "agent/journal/journal.h"
 
 namespace ctim::agent::report {
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "agent/csv_writer.h"
+#include "agent/reader/csv_writer.h"
 
 namespace ctim::agent::report {
 

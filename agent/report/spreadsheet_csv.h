@@ -3,7 +3,7 @@
 // '+', '-' or '@' as a formula (and one that starts with a tab, CR or NUL may still become one). Following
 // OWASP's CSV injection guidance (doc/report-formats.md), such a cell is prefixed with a single quote, which
 // the spreadsheet takes as "this is text".
-// Quoting itself is agent/csv_writer.h (RFC 4180).
+// Quoting itself is agent/reader/csv_writer.h (RFC 4180).
 #pragma once
 
 #include <span>

@@ -3,7 +3,7 @@
 // Generates one file per row count in $TMPDIR (realistic rows: 9 columns, 4-6 proxies incl. X400 and
 // quoted values), then reads each in a fresh child process (so ru_maxrss is that read's own peak), with and
 // without the cross-row duplicate checks, and prints rows/s and peak memory side by side. The goal
-// (doc/design.md §9) is >= 500,000 rows/s on one core and memory flat in the number of rows (duplicate
+// (doc/design.md §10) is >= 500,000 rows/s on one core and memory flat in the number of rows (duplicate
 // checks aside: they keep 16 bytes per distinct key by design).
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -19,8 +19,8 @@
 #include <variant>
 #include <vector>
 
-#include "agent/csv_writer.h"
-#include "agent/identity_reader.h"
+#include "agent/reader/csv_writer.h"
+#include "agent/reader/identity_reader.h"
 
 namespace {
 

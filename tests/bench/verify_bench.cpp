@@ -5,7 +5,7 @@
 //   3. resolve every target id through Graph (the matcher's CloudResolver);
 //   4. one verify pass before the values are written (everything PENDING);
 //   5. the file's values written into AD (one ldapmodify), one cycle, one verify pass (everything DONE);
-// and prints per pass Graph calls, EXO calls and seconds next to the goals of doc/design.md §9:
+// and prints per pass Graph calls, EXO calls and seconds next to the goals of doc/design.md §10:
 //   <= users/20 Graph calls and <= users/1000 + 1 EXO calls per pass.
 // Run inside `tests/lab/lab.sh netns` after `lab.sh up` and `eval "$(lab.sh env)"`:
 //   build/release/tests/bench/verify_bench [users]
@@ -19,8 +19,8 @@
 
 #include "agent/adapters/cloud_verify_source.h"
 #include "agent/adapters/graph_cloud.h"
-#include "agent/verifier.h"
-#include "agent/verify_expectations.h"
+#include "agent/verify/verifier.h"
+#include "agent/verify/verify_expectations.h"
 #include "common/base64.h"
 #include "sync/cloud_client.h"
 #include "verify_lab.h"

@@ -7,7 +7,9 @@
 // Also (--read-modes) the re-read strategies of the AD adapter for N objects: OR filters on objectGUID vs
 // one <GUID=...> base read each.
 //
-//   write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR]
+//   write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR] [--agent PATH]
+// --agent measures another ctim-agent binary (say, an earlier commit's release build) the same way, so a
+// change's before/after is two runs of the same benchmark.
 // Each size is measured --repeat times (agent and ldapmodify each from a pristine DC, alternating which
 // goes first); the median ratio is the figure, since one run on a shared machine varies by +-0.1x.
 // Run inside `tests/lab/lab.sh netns` after `lab.sh up` and eval "$(tests/lab/lab.sh env)".
@@ -28,7 +30,7 @@
 #include <vector>
 
 #include "agent/adapters/ad_directory.h"
-#include "agent/attributes.h"
+#include "agent/model/attributes.h"
 #include "common/base64.h"
 #include "core_lab.h"
 #include "ldap/options.h"
@@ -191,6 +193,7 @@ int main(int argc, char** argv) {
   bool read_modes = false;
   int repeat = 3;
   std::string keep_logs;  // copy each agent log (JSON lines, ldap=debug) here
+  std::string agent_binary = AgentBinary();  // --agent: another build to measure
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--sizes" && i + 1 < argc) {
@@ -205,11 +208,14 @@ int main(int argc, char** argv) {
       read_modes = true;
     } else if (arg == "--keep-logs" && i + 1 < argc) {
       keep_logs = argv[++i];
+    } else if (arg == "--agent" && i + 1 < argc) {
+      agent_binary = argv[++i];
+      if (access(agent_binary.c_str(), X_OK) != 0) Die("--agent " + agent_binary + ": not an executable file");
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::stoi(argv[++i]);
       if (repeat < 1 || repeat > 99) Die("--repeat wants 1..99");
     } else {
-      Die("usage: write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR]");
+      Die("usage: write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR] [--agent PATH]");
     }
   }
   auto lab = ReadLab();
@@ -228,7 +234,7 @@ int main(int argc, char** argv) {
                                                "LDAPCONF=/dev/null"};
   std::printf(
       "write_bench: ctim-agent %s\n  bind for both: GSSAPI (sign+seal) as svc-ctim with its keytab, %s\n",
-      AgentBinary().c_str(), lab->ldap_url.c_str());
+      agent_binary.c_str(), lab->ldap_url.c_str());
   int failures = 0;
   using State = decltype(Search(*lab, lab->target_ou, "", WrittenAttributes()))::value_type;
   for (const int n : sizes) {
@@ -245,7 +251,7 @@ int main(int argc, char** argv) {
         if (auto s = WriteCtimFile(file, rows); !s) Die(s.error().ToString());
         const std::string journal = tmp.File(fmt::format("journal-{}-{}.db", n, r));
         const std::string agent_log = tmp.File(fmt::format("agent-{}-{}.log", n, r));
-        const Measured m = Timed({AgentBinary(), "write", file, "--config", config, "--journal", journal,
+        const Measured m = Timed({agent_binary, "write", file, "--config", config, "--journal", journal,
                                   "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
                                  {}, agent_log);
         if (m.exit_code != 0) Die(fmt::format("ctim-agent write exited {} (log {})", m.exit_code, agent_log));

@@ -1,4 +1,4 @@
-// libFuzzer target for the CTIM identities reader (agent/identity_reader.h) and the check report.
+// libFuzzer target for the CTIM identities reader (agent/reader/identity_reader.h) and the check report.
 // Asserts, for any input: no crash or sanitizer report (the build has ASan+UBSan), the reader ends
 // (Next() calls bounded by the input size), every rejection names its row (row >= 2, line >= row, at
 // least one problem, every message line starts with "<file>:<row>"), the summary adds up, and the JSON
@@ -12,8 +12,8 @@
 #include <string>
 #include <variant>
 
-#include "agent/check_report.h"
-#include "agent/identity_reader.h"
+#include "agent/reader/check_report.h"
+#include "agent/reader/identity_reader.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // kill -9 during `rollback`, then `rollback` again: AD must hold, byte for byte, what it held before the
 // write, whatever moment the kill hit (before the rollback's intents, with modifies in flight, after the
 // DC applied some but before their outcomes were journaled, while confirming). The second rollback
-// resolves the killed one's intents by re-reading their objects (agent/journaled_apply.h) and restores the
+// resolves the killed one's intents by re-reading their objects (agent/apply/journaled_apply.h) and restores the
 // rest; a change the killed rollback already restored is not restored twice. Real processes, real Samba.
 // CTIM_KILL_SEED=<n> replays a failing sequence of delays.
 #include <chrono>

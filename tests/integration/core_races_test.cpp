@@ -11,10 +11,10 @@
 #include <functional>
 #include <stop_token>
 
-#include "agent/attributes.h"
-#include "agent/journal.h"
-#include "agent/progress.h"
-#include "agent/writer.h"
+#include "agent/model/attributes.h"
+#include "agent/journal/journal.h"
+#include "agent/model/progress.h"
+#include "agent/apply/writer.h"
 #include "common/base64.h"
 #include "core_fixture.h"
 #include "service/config.h"
@@ -40,6 +40,7 @@ class HookBeforeFirstModify final : public agent::Directory {
   Result<std::vector<agent::ProxyOwner>> FindProxyOwners(const std::set<std::string>& values) override {
     return real_.FindProxyOwners(values);
   }
+  bool ProxyOwnersForestWide() const override { return real_.ProxyOwnersForestWide(); }
   std::vector<Status> ApplyModifies(std::span<const agent::ModifyRequest> requests) override {
     if (hook_) {
       auto hook = std::move(hook_);

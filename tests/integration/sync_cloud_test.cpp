@@ -276,7 +276,7 @@ TEST_F(SyncCloudTest, AnExoNotFoundSentAsHttp500MeansNotFoundWithoutRetries) {
 
 TEST_F(SyncCloudTest, TimestampsWithAnOffsetAndSevenDecimalsAreRead) {
   const Json cycle = emu_->Sync();
-  const auto finished = sync::ParseIso8601(cycle.value("finished", ""));
+  const auto finished = ParseUtcIso8601(cycle.value("finished", ""));
   ASSERT_TRUE(finished) << cycle.dump();
   emu_->Control("POST", "/faults/timestamps", {{"form", "offset7"}});
   auto client = Client(Config());

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/journal.h"
-#include "agent/reader_options.h"
-#include "agent/verify_expectations.h"
+#include "agent/journal/journal.h"
+#include "agent/reader/reader_options.h"
+#include "agent/verify/verify_expectations.h"
 #include "verify_lab.h"
 
 namespace ctim::testing {

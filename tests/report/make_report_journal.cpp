@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/attributes.h"
-#include "agent/journal.h"
+#include "agent/model/attributes.h"
+#include "agent/journal/journal.h"
 
 using namespace ctim;
 using namespace ctim::agent;

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/attributes.h"
-#include "agent/directory.h"
-#include "agent/source_identity.h"
+#include "agent/model/attributes.h"
+#include "agent/model/directory.h"
+#include "agent/model/source_identity.h"
 #include "common/guid.h"
 
 namespace ctim::agent::testing {

@@ -8,7 +8,7 @@
 
 #include <unordered_set>
 
-#include "agent/text_fold.h"
+#include "agent/model/text_fold.h"
 #include "scenario.h"
 
 namespace ctim::agent {

@@ -1,6 +1,6 @@
 // Reading a CTIM file for plan/write, and rejected rows folded into the plan as refusals (including the
 // earlier row a rejected duplicate points at).
-#include "agent/identity_file.h"
+#include "agent/plan/identity_file.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "agent/run_format.h"
+#include "agent/report/run_format.h"
 #include "temp_journal.h"
 
 namespace ctim::agent {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "agent/attributes.h"
-#include "agent/text_fold.h"
+#include "agent/model/attributes.h"
+#include "agent/model/text_fold.h"
 
 namespace ctim::agent::testing {
 namespace {

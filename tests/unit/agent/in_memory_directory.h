@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/directory.h"
+#include "agent/model/directory.h"
 
 namespace ctim::agent::testing {
 
@@ -39,11 +39,13 @@ class InMemoryDirectory final : public Directory {
                                                                   std::span<const std::string> attributes) override;
   Result<std::vector<ProxyOwner>> FindProxyOwners(const std::set<std::string>& values) override;
   std::vector<Status> ApplyModifies(std::span<const ModifyRequest> requests) override;
+  bool ProxyOwnersForestWide() const override { return forest_wide; }
 
   // Applies one request with AD semantics, outside any hook or counter (what a concurrent admin does).
   Status ApplyDirect(const ModifyRequest& request);
 
   // --- hooks and counters ---
+  bool forest_wide = true;  // FindProxyOwners answers for the whole forest (a Global Catalog)
   std::function<void(const ModifyRequest&)> before_modify;  // runs before each modify is applied
   std::optional<std::size_t> crash_after_applied;    // throw once this many modifies have been applied
   std::optional<std::size_t> crash_on_modify_call;   // throw at the start of the n-th ApplyModifies call (0-based)

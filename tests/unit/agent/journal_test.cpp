@@ -1,4 +1,4 @@
-#include "agent/journal.h"
+#include "agent/journal/journal.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/matcher.h"
+#include "agent/plan/matcher.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,13 @@
-#include "agent/plan_builder.h"
+#include "agent/plan/plan_builder.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
-#include "agent/plan_format.h"
+#include "agent/report/plan_format.h"
 #include "scenario.h"
 
 namespace ctim::agent {
@@ -95,6 +96,21 @@ TEST(PlanBuilder, SaysWhenTheCloudIsNotUsed) {
   ASSERT_EQ(plan.notes.size(), 2u);
   EXPECT_NE(plan.notes[0].message.find("no cloud resolver"), std::string::npos);
   EXPECT_NE(plan.notes[1].message.find("delivery domain"), std::string::npos);
+}
+
+// Without a Global Catalog the forest query only sees the DC's own domain: the plan says so once (R6), and
+// says nothing when the directory answers for the whole forest.
+TEST(PlanBuilder, SaysWhenX500UniquenessWasCheckedInOneDomainOnly) {
+  Scenario s(2);
+  const Plan forest = s.MakePlan();
+  EXPECT_FALSE(std::any_of(forest.notes.begin(), forest.notes.end(),
+                           [](const Finding& f) { return f.rule == Rule::kR6ProxyElsewhere; }));
+  s.dir.forest_wide = false;
+  const Plan plan = s.MakePlan();
+  const auto r6 = std::count_if(plan.notes.begin(), plan.notes.end(),
+                                [](const Finding& f) { return f.rule == Rule::kR6ProxyElsewhere; });
+  ASSERT_EQ(r6, 1);
+  EXPECT_EQ(plan.Count().change, 2u) << "a warning, not a refusal";
 }
 
 TEST(PlanBuilder, CloudKeysAndCloudOnlyUsers) {

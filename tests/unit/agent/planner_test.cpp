@@ -1,10 +1,10 @@
-#include "agent/planner.h"
+#include "agent/plan/planner.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "agent/elc_flags.h"
+#include "agent/plan/elc_flags.h"
 #include "agent_test_util.h"
 
 namespace ctim::agent {

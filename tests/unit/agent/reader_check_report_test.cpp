@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/check_report.h"
+#include "agent/reader/check_report.h"
 
 namespace ctim::agent {
 namespace {

@@ -1,12 +1,12 @@
-// RFC 4180 records and input decoding (agent/csv_parser.h, agent/csv_input.h).
+// RFC 4180 records and input decoding (agent/reader/csv_parser.h, agent/reader/csv_input.h).
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "agent/csv_input.h"
-#include "agent/csv_parser.h"
+#include "agent/reader/csv_input.h"
+#include "agent/reader/csv_parser.h"
 
 namespace ctim::agent {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/identity_reader_keys.h"
+#include "agent/reader/identity_reader_keys.h"
 #include "common/ad_compare.h"
 #include "reader_test_util.h"
 

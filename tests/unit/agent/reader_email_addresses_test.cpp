@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/identity_reader_proxies.h"
+#include "agent/reader/identity_reader_proxies.h"
 #include "reader_test_util.h"
 
 namespace ctim::agent {

@@ -1,5 +1,5 @@
 // ReaderOptions: the one place for the INFERRED file layout.
-#include "agent/reader_options.h"
+#include "agent/reader/reader_options.h"
 
 #include <gtest/gtest.h>
 

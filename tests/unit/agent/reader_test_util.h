@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "agent/csv_writer.h"
-#include "agent/identity_reader.h"
+#include "agent/reader/csv_writer.h"
+#include "agent/reader/identity_reader.h"
 
 namespace ctim::agent::testing {
 

@@ -1,10 +1,10 @@
-// Text helpers of the reader (agent/identity_reader_text.h): the 8-bytes-at-a-time fast paths must agree
+// Text helpers of the reader (agent/reader/identity_reader_text.h): the 8-bytes-at-a-time fast paths must agree
 // with the byte-by-byte rules at every position of a word.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "agent/identity_reader_text.h"
+#include "agent/reader/identity_reader_text.h"
 #include "common/ascii.h"
 
 namespace ctim::agent {

@@ -1,4 +1,4 @@
-#include "agent/rollback.h"
+#include "agent/apply/rollback.h"
 
 #include <gtest/gtest.h>
 
@@ -107,6 +107,39 @@ TEST(Rollback, RestoreIsACompareAndSwapToo) {
   ASSERT_TRUE(rolled);
   EXPECT_EQ(rolled->objects[2].state, RollbackObjectState::kPartial);
   EXPECT_EQ(s.dir.Find(ObjectGuid(3))->Single("msExchELCMailboxFlags"), "139");
+}
+
+// Rollback runs on the write engine: batches overlapped with the journal, a batch with nothing to restore
+// in the middle sends nothing and still keeps the journal in order, and every intent of the rollback run
+// ends with a final outcome.
+TEST(Rollback, BatchesWithNothingToRestoreInTheMiddleKeepTheJournalWhole) {
+  Scenario s(7);
+  s.batch_size = 2;
+  auto written = s.PlanAndWrite();
+  ASSERT_TRUE(written);
+  // Users 3 and 4 (the rollback's second batch) are restored by hand before the rollback.
+  for (int n : {3, 4}) s.dir.Get(ObjectGuid(n)) = s.initial.at(ObjectGuid(n));
+  const std::size_t before = s.dir.requests_seen;
+  auto rolled = s.Rollback(written->run);
+  ASSERT_TRUE(rolled) << rolled.error().ToString();
+  EXPECT_EQ(rolled->Count(RollbackObjectState::kRestored), 5u) << rolled->Summary();
+  EXPECT_EQ(rolled->Count(RollbackObjectState::kNothingToDo), 2u) << rolled->Summary();
+  EXPECT_EQ(s.dir.requests_seen - before, 5u);
+  EXPECT_EQ(rolled->run_state, RunState::kFinished);
+  EXPECT_FALSE(rolled->abort);
+  EXPECT_EQ(Contents(s.dir.Snapshot()), Contents(s.initial));
+
+  Journal j = s.OpenJournal();
+  auto intents = j.RunIntents(rolled->run);
+  ASSERT_TRUE(intents) << intents.error().ToString();
+  ASSERT_EQ(intents->size(), 5u);
+  for (const IntentView& v : *intents) {
+    EXPECT_TRUE(v.HasOutcome(OutcomeState::kWritten)) << v.change_set.dn;
+    EXPECT_TRUE(v.HasOutcome(OutcomeState::kConfirmed)) << v.change_set.dn;
+  }
+  auto open = j.UnresolvedIntents();
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
 }
 
 IntentView Intent(std::vector<AttributeChange> changes) {

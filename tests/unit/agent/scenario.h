@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/plan_builder.h"
-#include "agent/rollback.h"
-#include "agent/writer.h"
+#include "agent/plan/plan_builder.h"
+#include "agent/apply/rollback.h"
+#include "agent/apply/writer.h"
 #include "agent_test_util.h"
 #include "in_memory_directory.h"
 #include "temp_journal.h"

@@ -1,7 +1,7 @@
-// The poll loop (agent/verifier.h) against a scripted VerifyCloud: a TEST DOUBLE of the narrow cloud
+// The poll loop (agent/verify/verifier.h) against a scripted VerifyCloud: a TEST DOUBLE of the narrow cloud
 // interface that answers a prepared snapshot per pass (the real one is tested against the emulator in
 // tests/integration/verify_*).
-#include "agent/verifier.h"
+#include "agent/verify/verifier.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// The verify rule (agent/verify_classify.h), case by case: sync evidence, value comparison, and every
+// The verify rule (agent/verify/verify_classify.h), case by case: sync evidence, value comparison, and every
 // branch of Classify.
-#include "agent/verify_classify.h"
+#include "agent/verify/verify_classify.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::G;
 
-const TimePoint kWrite = *ParseUtcTime("2026-01-10T12:00:00Z");
+const TimePoint kWrite = *ParseUtcIso8601("2026-01-10T12:00:00Z");
 const Guid kTarget = G("7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c11");
 const Guid kExchange = G("1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8");
 const Guid kArchive = G("ec6e49fa-3933-4fc8-bdb4-eb3a32e1b1b3");
@@ -257,7 +257,7 @@ TEST(VerifyClassify, PendingReasonShowsTheTenantsLastSync) {
   Expectation e = Planned();
   CloudUserState u = Synced(Arrived());
   u.mail_user->exchange_guid.reset();
-  const Verdict v = Classify(e, &u, SyncEvidence::kNotSynced, *ParseUtcTime("2026-01-10T11:30:00Z"));
+  const Verdict v = Classify(e, &u, SyncEvidence::kNotSynced, *ParseUtcIso8601("2026-01-10T11:30:00Z"));
   EXPECT_NE(v.reason.find("tenant last sync 2026-01-10T11:30:00Z"), std::string::npos) << v.reason;
   const Verdict never = Classify(e, &u, SyncEvidence::kNotSynced, std::nullopt);
   EXPECT_NE(never.reason.find("the tenant never synced"), std::string::npos) << never.reason;

@@ -1,5 +1,5 @@
 // What verify expects: from a write run's journal records, and from a CTIM file.
-#include "agent/verify_expectations.h"
+#include "agent/verify/verify_expectations.h"
 
 #include <gtest/gtest.h>
 
@@ -71,7 +71,7 @@ TEST(VerifyExpectationsFromRun, CollectsWhatWasWrittenPerObject) {
   EXPECT_EQ(e.x500s, (std::vector<std::string>{"X500:/o=A/cn=one", "X500:/o=A/cn=two", "X500:/o=A/cn=three"}));
   EXPECT_EQ(e.external_email, "SMTP:lara@fabrikam.com");
   ASSERT_TRUE(e.written_at);
-  EXPECT_EQ(FormatUtcTime(*e.written_at), "2026-01-10T12:00:03Z");
+  EXPECT_EQ(FormatUtcIso8601(*e.written_at), "2026-01-10T12:00:03Z");
   EXPECT_NE(e.label.find("CN=Lara"), std::string::npos);
   EXPECT_TRUE(set->skipped.empty());
 }

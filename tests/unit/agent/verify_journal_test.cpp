@@ -2,8 +2,8 @@
 // before it existed), and the verification records.
 #include <gtest/gtest.h>
 
-#include "agent/journal.h"
-#include "agent/sqlite.h"
+#include "agent/journal/journal.h"
+#include "agent/journal/sqlite.h"
 #include "agent_test_util.h"
 #include "temp_journal.h"
 

@@ -1,4 +1,4 @@
-#include "agent/verify_report.h"
+#include "agent/verify/verify_report.h"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ VerifyReport Sample() {
   r.passes = {{3, 2, 1, std::chrono::milliseconds(40), false}};
   r.calls.graph = 2;
   r.calls.exo = 1;
-  r.tenant_last_sync = *ParseUtcTime("2026-01-10T12:00:00Z");
+  r.tenant_last_sync = *ParseUtcIso8601("2026-01-10T12:00:00Z");
   r.deadline_passed = true;
   return r;
 }

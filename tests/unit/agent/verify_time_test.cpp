@@ -1,8 +1,8 @@
-#include "agent/verify_time.h"
+#include "agent/verify/verify_time.h"
 
 #include <gtest/gtest.h>
 
-#include "agent/exchange_license.h"
+#include "agent/verify/exchange_license.h"
 
 namespace ctim::agent {
 namespace {
@@ -10,30 +10,30 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(VerifyTime, ParsesTheJournalAndGraphForms) {
-  const auto graph = ParseUtcTime("2026-11-24T20:03:01Z");
+  const auto graph = ParseUtcIso8601("2026-11-24T20:03:01Z");
   ASSERT_TRUE(graph);
-  EXPECT_EQ(FormatUtcTime(*graph), "2026-11-24T20:03:01Z");
-  const auto journal = ParseUtcTime("2026-11-24T20:03:01.789Z");
+  EXPECT_EQ(FormatUtcIso8601(*graph), "2026-11-24T20:03:01Z");
+  const auto journal = ParseUtcIso8601("2026-11-24T20:03:01.789Z");
   ASSERT_TRUE(journal);
   EXPECT_EQ(*journal - *graph, 789ms);
-  const auto seven = ParseUtcTime("2026-11-24T20:03:01.1234567Z");
+  const auto seven = ParseUtcIso8601("2026-11-24T20:03:01.1234567Z");
   ASSERT_TRUE(seven);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::microseconds>(*seven - *graph), 123456us);
-  EXPECT_EQ(ParseUtcTime("2026-11-24T22:03:01+02:00"), graph);
-  EXPECT_EQ(ParseUtcTime("2026-11-24T18:03:01-02:00"), graph);
+  EXPECT_EQ(ParseUtcIso8601("2026-11-24T22:03:01+02:00"), graph);
+  EXPECT_EQ(ParseUtcIso8601("2026-11-24T18:03:01-02:00"), graph);
 }
 
 TEST(VerifyTime, RefusesEverythingElse) {
   for (const char* bad : {"", "2026-11-24", "2026-11-24T20:03:01", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
                           "2026-11-24T24:00:00Z", "2026-11-24T20:03:01.Z", "2026-11-24T20:03:01Zjunk",
                           "2026-11-24T20:03:01+0200", "x026-11-24T20:03:01Z"}) {
-    EXPECT_FALSE(ParseUtcTime(bad)) << bad;
+    EXPECT_FALSE(ParseUtcIso8601(bad)) << bad;
   }
 }
 
 TEST(VerifyTime, FormatsWholeSecondsBeforeAndAfterTheEpoch) {
-  EXPECT_EQ(FormatUtcTime(TimePoint{}), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(FormatUtcTime(*ParseUtcTime("1969-12-31T23:59:59.500Z")), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatUtcIso8601(TimePoint{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtcIso8601(*ParseUtcIso8601("1969-12-31T23:59:59.500Z")), "1969-12-31T23:59:59Z");
 }
 
 TEST(ExchangeLicense, KnownSkusAnyCaseEmptyAndUnknown) {

@@ -1,11 +1,11 @@
-#include "agent/writer.h"
+#include "agent/apply/writer.h"
 
 #include <gtest/gtest.h>
 
 #include <unordered_set>
 
-#include "agent/overlapped_apply.h"
-#include "agent/text_fold.h"
+#include "agent/apply/overlapped_apply.h"
+#include "agent/model/text_fold.h"
 #include "scenario.h"
 
 namespace ctim::agent {

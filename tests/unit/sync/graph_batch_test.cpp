@@ -130,7 +130,7 @@ TEST(GraphBatch, DocumentedItemShapesWithAnnotationsAndFractionalRetryAfter) {
   ASSERT_EQ(page->users.size(), 1U);
   EXPECT_EQ(page->users[0].id, "u1");
   ASSERT_TRUE(page->users[0].on_premises_last_sync);
-  EXPECT_EQ(FormatIso8601(*page->users[0].on_premises_last_sync), "2026-12-07T03:41:29Z");
+  EXPECT_EQ(FormatUtcIso8601(*page->users[0].on_premises_last_sync), "2026-12-07T03:41:29Z");
   const auto wait = ParseRetryAfter((*items)[1].response.Header("retry-after").value_or(""), SysTime{});
   EXPECT_EQ(wait, std::chrono::milliseconds(2128));
 }

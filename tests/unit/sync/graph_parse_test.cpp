@@ -30,7 +30,7 @@ TEST(GraphParse, UserWithEveryProperty) {
   EXPECT_EQ(user->on_premises_immutable_id, "x1nAHpaDC02vTta9TBKo2A==");
   EXPECT_EQ(user->on_premises_security_identifier, "S-1-5-21-1-2-3-1104");
   EXPECT_EQ(user->on_premises_distinguished_name, "CN=Bob,OU=Staff,DC=contoso,DC=com");
-  EXPECT_EQ(user->on_premises_last_sync, ParseIso8601("2025-03-14T12:00:00Z"));
+  EXPECT_EQ(user->on_premises_last_sync, ParseUtcIso8601("2025-03-14T12:00:00Z"));
   ASSERT_EQ(user->provisioning_errors.size(), 1U);
   EXPECT_EQ(user->provisioning_errors[0],
             (ProvisioningError{"PropertyConflict", "ProxyAddress", "smtp:bob@fabrikam.com",
@@ -61,7 +61,7 @@ TEST(GraphParse, OrganizationHeartbeat) {
   ASSERT_TRUE(org) << org.error().message;
   EXPECT_EQ(org->tenant_id, "72f988bf-86f1-41af-91ab-2d7cd011db47");
   EXPECT_EQ(org->on_premises_sync_enabled, true);
-  EXPECT_EQ(org->on_premises_last_sync, ParseIso8601("2025-03-14T11:30:00Z"));
+  EXPECT_EQ(org->on_premises_last_sync, ParseUtcIso8601("2025-03-14T11:30:00Z"));
   auto never = ParseOrganization(
       R"({"value":[{"id":"t","onPremisesSyncEnabled":null,"onPremisesLastSyncDateTime":null}]})");
   ASSERT_TRUE(never);

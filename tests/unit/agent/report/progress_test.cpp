@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "agent/report/progress_csv.h"
-#include "agent/report/verdict_detail.h"
+#include "agent/verify/verdict_detail.h"
 #include "report_fixture.h"
 
 namespace ctim::agent::report {
@@ -113,7 +113,7 @@ TEST(ProgressFromVerify, OneRowPerPlannedValueNamedByItsAdAttribute) {
       {"X500", "X500:/o=Fabrikam/cn=u01", "X500:/o=Fabrikam/cn=u01", ValueState::kArrived},
       {"ExternalEmailAddress", "SMTP:u01@fabrikam.example", "SMTP:u01@fabrikam.example",
        ValueState::kArrived}};
-  done.checked_at = *ParseUtcTime("2026-12-06T07:00:00Z");
+  done.checked_at = *ParseUtcIso8601("2026-12-06T07:00:00Z");
   UserResult wrong = done;
   wrong.expected.row = 3;
   wrong.verdict.status = VerifyStatus::kWrong;

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "agent/attributes.h"
-#include "agent/journal.h"
-#include "agent/plan.h"
-#include "agent/verifier.h"
+#include "agent/model/attributes.h"
+#include "agent/journal/journal.h"
+#include "agent/plan/plan.h"
+#include "agent/verify/verifier.h"
 #include "common/guid.h"
 
 namespace ctim::agent::report::testing {

@@ -1,0 +1,25 @@
+// Records every verify pass's verdicts of a write run in the journal (tables verifications and
+// verify_passes, doc/journal-format.md), so `show RUN`, the reports and the next verify see them. Used by
+// `verify` and by the service's sweep.
+#pragma once
+
+#include <span>
+
+#include "agent/journal/journal.h"
+#include "agent/verify/verifier.h"
+
+namespace ctim::agent {
+
+class JournalRecorder final : public VerifyObserver {
+ public:
+  JournalRecorder(Journal& journal, RunId run) : journal_(journal), run_(run) {}
+  // A failure to record is logged once; the verdicts themselves stand.
+  void OnPass(const VerifyReport& report, std::span<const std::size_t> changed) override;
+
+ private:
+  Journal& journal_;
+  RunId run_;
+  bool warned_ = false;
+};
+
+}  // namespace ctim::agent

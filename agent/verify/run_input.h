@@ -1,0 +1,31 @@
+// What a verify pass of one journaled write run starts from: the run, what it wrote (its expectations), and
+// what earlier passes saw. Read in one journal snapshot, so a concurrent write never mixes two moments.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/journal/journal.h"
+#include "agent/verify/verifier.h"
+#include "agent/verify/verify_expectations.h"
+#include "agent/verify/verify_report.h"
+#include "agent/verify/verify_time.h"
+
+namespace ctim::agent {
+
+struct RunInput {
+  RunRecord run;
+  ExpectationSet set;
+  VerifySubject subject;
+  std::vector<TimePoint> known_sync_times;  // first sync after the write, from earlier verifies
+  std::vector<VerificationRecord> earlier;  // the verdicts recorded so far
+};
+
+// The latest write run of `journal` (named `label` in messages), for `verify` without RUN.
+[[nodiscard]] Result<RunRecord> LatestWriteRun(Journal& journal, const std::string& label);
+
+// The input of write run `run` (nullopt: the latest write run).
+[[nodiscard]] Result<RunInput> LoadRunInput(Journal& journal, const std::string& label, std::optional<RunId> run);
+
+}  // namespace ctim::agent
