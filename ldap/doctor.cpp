@@ -50,6 +50,23 @@ Check Resolve(const LdapUrl& url) {
   return Row("resolve", Check::kPass, fmt::format("{} -> {}", url.host, addresses));
 }
 
+// Which Kerberos principal bound, and why that one (Open() already checked a configured one).
+Check PrincipalRow(const ConnectOptions& options, const SessionInfo& info) {
+  const std::string used = info.bind_name.empty() ? std::string("(unknown)") : info.bind_name;
+  if (!options.principal.empty()) {
+    return Row("principal", Check::kPass,
+               fmt::format("{} as configured; the server's identity matches it", used));
+  }
+  if (!options.keytab.empty()) {
+    return Row("principal", Check::kPass,
+               fmt::format("{}: none configured, so the first principal of keytab {}", used, options.keytab));
+  }
+  return Row(
+      "principal", Check::kPass,
+      fmt::format("{}: none configured, so the principal of the credential cache {}", used,
+                  options.ccache.empty() ? std::string("(KRB5CCNAME or the default)") : options.ccache));
+}
+
 void SkipRest(std::vector<Check>& rows, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names)
     rows.push_back(Row(std::string(n), Check::kSkip, "not checked: an earlier step failed"));
@@ -144,6 +161,7 @@ ConnectionChecks CheckConnection(const ConnectOptions& options) {
         Row("identity", Check::kPass,
             fmt::format("{} (from {})", who->authz_id.empty() ? "anonymous" : who->authz_id, who->source)));
   }
+  if (info.bind == BindMethod::kGssapi) rows.push_back(PrincipalRow(options, info));
   out.connection = std::move(*conn);
   return out;
 }

@@ -16,7 +16,8 @@ namespace ctim::ldap {
 
 struct Check {
   enum State { kPass, kFail, kSkip };
-  std::string name;  // "resolve", "connect", "tls", "bind", "identity", "schema: mail", "write: mail"
+  std::string name;  // "resolve", "connect", "tls", "bind", "identity", "principal" (GSSAPI), "schema: mail",
+                     // "write: mail"
   State state = kSkip;
   std::string detail;  // what was found, or the error message
   std::string hint;    // what to do, on failure

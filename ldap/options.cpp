@@ -162,6 +162,7 @@ std::string Describe(const ConnectOptions& options) {
     case BindMethod::kSimple:
       return fmt::format("{} as {} (simple)", text, options.bind_dn);
     case BindMethod::kGssapi:
+      if (!options.principal.empty()) text += " as " + options.principal;
       if (!options.keytab.empty()) return fmt::format("{} (GSSAPI, keytab {})", text, options.keytab);
       if (!options.ccache.empty()) return fmt::format("{} (GSSAPI, ccache {})", text, options.ccache);
       return text + " (GSSAPI)";

@@ -35,6 +35,11 @@ struct ConnectOptions {
   // (set them before other threads start). With a keytab and no ccache, a private MEMORY: cache is
   // used so a stray default ticket cache cannot change who we bind as. The variables stay set after
   // Open() returns (Kerberos may read them again when the ticket is renewed).
+  // The client principal to bind as (svc-ctim@CONTOSO.COM). With a keytab, Open() gets a ticket for
+  // exactly this principal from it (POSIX builds) and refuses when the keytab holds no key for it; with
+  // or without one, Open() then checks the identity the server sees against it (ldap/bound_principal.h).
+  // Empty = whatever the keytab holds first, or the credential cache's principal.
+  std::string principal;
   std::string keytab;       // client keytab (MIT client-keytab initiation); empty = use the ccache
   std::string ccache;       // e.g. FILE:/var/lib/ctim/krb5cc; empty = the default cache
   std::string krb5_config;  // path of krb5.conf; empty = leave KRB5_CONFIG as it is

@@ -12,7 +12,7 @@ packages=(
   # the .deb: cpack's dpkg-shlibdeps (dpkg-dev), and what its test in CI uses (debootstrap, systemd-analyze)
   dpkg-dev file fakeroot debootstrap systemd
   # libraries of the agent
-  libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libspdlog-dev libcxxopts-dev
+  libldap-dev libsasl2-dev libsasl2-modules-gssapi-mit libkrb5-dev libspdlog-dev libcxxopts-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev time sqlite3

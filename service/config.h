@@ -19,7 +19,7 @@ struct LdapSettings {
   bool configured = false;         // the [ldap] section is present
   std::string url;                 // ldap://dc1.contoso.com (GSSAPI, sign+seal) or ldaps://...
   std::string bind = "gssapi";     // gssapi | simple
-  std::string principal;           // gssapi: svc-ctim@CONTOSO.COM (with keytab)
+  std::string principal;           // gssapi: bind as exactly this (doc/kerberos-principal.md); "" = the first in keytab
   std::string keytab;              // gssapi: client keytab; empty = the current credential cache
   std::string krb5_config;         // KRB5_CONFIG for the process; empty = the system's
   std::string bind_dn;             // simple: DN or UPN to bind as (TLS required)

@@ -3,9 +3,10 @@
 // MIT Kerberos reads KRB5_CONFIG, KRB5_CLIENT_KTNAME and KRB5CCNAME from the environment when the GSSAPI
 // bind acquires credentials, and the LDAP layer sets them with setenv() just before it binds. By then the
 // signal thread (and in `write` the journal thread) runs, and setenv() while another thread reads the
-// environment is a data race; adding a variable may even move glibc's environment array. Setting the same
-// values here, while the process is still single-threaded, leaves the later setenv() only replacing the
-// value of a variable that already exists with the same text.
+// environment is a data race; adding a variable may even move glibc's environment array. With the same
+// values set here, while the process is still single-threaded, the bind finds them already in place and
+// does not write the environment at all. The ticket for [ldap] principal is fetched at bind time into
+// the cache KRB5CCNAME names here (doc/kerberos-principal.md).
 #pragma once
 
 #include <string>

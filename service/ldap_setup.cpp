@@ -44,6 +44,7 @@ Result<ldap::ConnectOptions> Options(const LdapSettings& s, std::string url) {
     options.bind = ldap::BindMethod::kGssapi;
     if (Status safe = CheckSecretFile(s.keytab, "[ldap] keytab"); !safe) return std::unexpected(safe.error());
     options.keytab = s.keytab;
+    options.principal = s.principal;
   }
   if (auto valid = ldap::ValidateConnectOptions(options); !valid) {
     return std::unexpected(std::move(valid.error()).With("[ldap]"));
@@ -53,7 +54,9 @@ Result<ldap::ConnectOptions> Options(const LdapSettings& s, std::string url) {
 
 }  // namespace
 
-Result<ldap::ConnectOptions> DcConnectOptions(const LdapSettings& settings) { return Options(settings, settings.url); }
+Result<ldap::ConnectOptions> DcConnectOptions(const LdapSettings& settings) {
+  return Options(settings, settings.url);
+}
 
 Result<ldap::ConnectOptions> GcConnectOptions(const LdapSettings& settings) {
   if (settings.gc_url.empty()) {

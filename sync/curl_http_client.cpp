@@ -9,6 +9,7 @@
 
 #include "common/ascii.h"
 #include "common/c_free.h"
+#include "common/wipe.h"
 #include "sync/http_client.h"
 
 namespace ctim::sync {
@@ -62,7 +63,8 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     t->too_large = true;
     return 0;  // makes curl fail the transfer with CURLE_WRITE_ERROR
   }
-  t->response.body.append(data, n);
+  // A body may carry a secret (the token endpoint's reply): no copy is left in a freed buffer.
+  AppendWiping(t->response.body, std::string_view(data, n));
   return n;
 }
 

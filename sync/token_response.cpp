@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/wipe.h"
 #include "sync/json_fields.h"
 
 namespace ctim::sync {
@@ -112,14 +113,30 @@ std::string AadstsHint(long code, const CredentialFacts& facts, SysTime now) {
   }
 }
 
+namespace {
+
+// The access_token member moved out of the parsed document into a Secret, and the document's copy
+// zeroed, so the token is not left in memory the Json frees. Empty when absent or not a string.
+Secret TakeAccessToken(Json& body) {
+  if (!body.is_object()) return Secret();
+  const auto it = body.find("access_token");
+  if (it == body.end() || !it->is_string()) return Secret();
+  std::string& text = it->get_ref<std::string&>();
+  Secret token(std::move(text));
+  WipeString(text);  // a short (in-place) string was copied, not moved: zero what stayed
+  return token;
+}
+
+}  // namespace
+
 Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now,
                                        const CredentialFacts& facts) {
-  const auto body = ParseJson(response.body);
+  auto body = ParseJson(response.body);
   if (response.status == 200) {
-    const auto token = body ? StringMember(*body, "access_token") : std::nullopt;
+    Secret token = body ? TakeAccessToken(*body) : Secret();
     const auto type = body ? StringMember(*body, "token_type") : std::nullopt;
     const auto expires_in = body ? ExpiresIn(*body) : std::nullopt;
-    if (!token || token->empty() || !expires_in || *expires_in <= 0) {
+    if (token.empty() || !expires_in || *expires_in <= 0) {
       return Fail(Errc::kInternal, "token endpoint " + facts.token_url +
                                        " replied 200 without access_token/expires_in (request-id " +
                                        std::string(response.Header("x-ms-request-id").value_or("-")) + ")");
@@ -130,7 +147,7 @@ Result<AccessToken> ParseTokenResponse(const HttpResponse& response, SysTime now
     // Entra access tokens live at most a day; a larger expires_in (cloud_parse_fuzz found one that
     // overflowed the time point) is shortened to a day: the token is then only refreshed sooner.
     constexpr std::int64_t kMaxLifetimeSeconds = 24 * 60 * 60;
-    return AccessToken{Secret(*token),
+    return AccessToken{std::move(token),
                        now + std::chrono::seconds(std::min(*expires_in, kMaxLifetimeSeconds))};
   }
 

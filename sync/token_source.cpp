@@ -1,5 +1,6 @@
 #include "sync/token_source.h"
 
+#include "common/wipe.h"
 #include "sync/client_assertion.h"
 #include "sync/random_id.h"
 
@@ -55,6 +56,7 @@ Result<Secret> ClientCredentialsTokenSource::Token(std::string_view scope, Deadl
   if (!response) return std::unexpected(std::move(response.error()).With(where));
   const SysTime now = std::chrono::system_clock::now();
   auto token = ParseTokenResponse(*response, now, facts_);
+  WipeString(response->body);  // it held the token (the body was received with AppendWiping)
   if (!token) return std::unexpected(std::move(token.error()).With(where));
   Secret value = token->value;
   cache_.Put(scope, std::move(*token), now);

@@ -1,12 +1,16 @@
 // Binds for libldap: simple (only ever over TLS: ValidateConnectOptions refused the rest) and SASL
-// GSSAPI with Cyrus SASL, whose Kerberos credentials come from the process environment.
+// GSSAPI with Cyrus SASL, whose Kerberos credentials come from the credential cache KRB5CCNAME names.
+// With a keytab and a principal, that cache is first filled with a ticket for exactly that principal
+// (ldap/krb5/keytab_credentials.h); see doc/kerberos-principal.md.
 #include <fmt/format.h>
 #include <sasl/sasl.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <mutex>
 
+#include "ldap/krb5/keytab_credentials.h"
 #include "ldap/openldap/session.h"
 
 namespace ctim::ldap {
@@ -22,15 +26,25 @@ int Interact(LDAP* /*ld*/, unsigned /*flags*/, void* /*defaults*/, void* prompts
   return LDAP_SUCCESS;
 }
 
+// Binds re-initialise the shared in-memory cache; one at a time, so none reads it half-filled.
+std::mutex& GssapiBindMutex() {
+  static std::mutex m;
+  return m;
+}
+
 Status SetEnv(const char* name, const std::string& value) {
+  // main() set these before any thread started (service/kerberos_env.h): leave an equal value alone
+  // rather than write the environment while other threads may read it.
+  if (const char* current = std::getenv(name); current != nullptr && value == current) return {};
   if (::setenv(name, value.c_str(), 1) != 0) {
     return Fail(Errc::kInternal, fmt::format("ldap bind: cannot set {} in the environment", name));
   }
   return {};
 }
 
-// MIT Kerberos reads these when Cyrus SASL's GSSAPI plugin acquires credentials.
-Status PrepareKerberosEnvironment(const ConnectOptions& o) {
+// MIT Kerberos reads these when Cyrus SASL's GSSAPI plugin acquires credentials. With a keytab and a
+// principal, the cache gets a ticket for that principal before the bind.
+Status PrepareKerberos(const ConnectOptions& o) {
   if (!o.krb5_config.empty()) {
     if (Status st = SetEnv("KRB5_CONFIG", o.krb5_config); !st) return st;
   }
@@ -41,7 +55,10 @@ Status PrepareKerberosEnvironment(const ConnectOptions& o) {
     const std::string ccache = o.ccache.empty()
                                    ? fmt::format("MEMORY:ctim-ldap-{:x}", std::hash<std::string>{}(o.keytab))
                                    : o.ccache;
-    return SetEnv("KRB5CCNAME", ccache);
+    if (Status st = SetEnv("KRB5CCNAME", ccache); !st) return st;
+    // Without a principal, MIT's client-keytab initiation takes the keytab's first principal.
+    if (!o.principal.empty()) return kerberos::GetKeytabCredentials(o.keytab, o.principal, ccache);
+    return {};
   }
   if (!o.ccache.empty()) return SetEnv("KRB5CCNAME", o.ccache);
   return {};
@@ -67,9 +84,15 @@ Status SimpleBind(Connection::Impl& s) {
 }
 
 Status GssapiBind(Connection::Impl& s) {
-  if (Status st = PrepareKerberosEnvironment(s.options); !st) return st;
-  const int rc = ldap_sasl_interactive_bind_s(s.get(), nullptr, "GSSAPI", nullptr, nullptr, LDAP_SASL_QUIET,
-                                              Interact, nullptr);
+  int rc = LDAP_SUCCESS;
+  {
+    const std::lock_guard lock(GssapiBindMutex());
+    if (Status st = PrepareKerberos(s.options); !st) {
+      return std::unexpected(std::move(st.error()).With(fmt::format("ldap bind {}", BindTarget(s))));
+    }
+    rc = ldap_sasl_interactive_bind_s(s.get(), nullptr, "GSSAPI", nullptr, nullptr, LDAP_SASL_QUIET, Interact,
+                                      nullptr);
+  }
   if (rc != LDAP_SUCCESS) return std::unexpected(s.CallError(Operation::kBind, BindTarget(s), rc));
   ber_len_t ssf = 0;  // libldap writes a ber_len_t here, not a sasl_ssf_t
   if (ldap_get_option(s.get(), LDAP_OPT_X_SASL_SSF, &ssf) == LDAP_OPT_SUCCESS) {

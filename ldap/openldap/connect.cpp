@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "ldap/bound_principal.h"
 #include "ldap/openldap/session.h"
 
 namespace ctim::ldap {
@@ -163,14 +164,22 @@ Result<Connection> Connection::Open(const ConnectOptions& options, OpenStage* st
   stage = OpenStage::kBind;
   if (Status bound = BindSession(*impl); !bound) return std::unexpected(std::move(bound.error()));
   impl->options.password = Secret();  // not needed after the bind
-  stage = OpenStage::kDone;
 
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   Log().debug("ldap connected {} tls={} {} bind={} as {} ssf={} in {} ms", options.url,
               TlsModeName(impl->info.tls), impl->info.tls_version, BindMethodName(options.bind),
               impl->info.bind_name, impl->info.sasl_ssf, ms.count());
-  return Connection(std::move(impl));
+  Connection conn(std::move(impl));
+  // The server's view, not the SASL layer's: a credential cache holding another account's ticket is
+  // caught here, still as a failure of the bind stage (doc/kerberos-principal.md).
+  if (options.bind == BindMethod::kGssapi && !options.principal.empty()) {
+    if (Status st = CheckBoundPrincipal(conn, options.principal); !st) {
+      return std::unexpected(std::move(st.error()));
+    }
+  }
+  stage = OpenStage::kDone;
+  return conn;
 }
 
 }  // namespace ctim::ldap

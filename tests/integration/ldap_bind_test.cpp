@@ -42,6 +42,123 @@ TEST_F(LdapBind, GssapiWithClientKeytab) {
   EXPECT_EQ(root->First("defaultNamingContext"), lab_.base_dn);
 }
 
+// A copy of the lab's svc-ctim keytab with Administrator's key added after it (ktutil; -f asks the lab
+// KDC for the salt), in a fresh folder that is removed with the object.
+class TwoPrincipalKeytab {
+ public:
+  explicit TwoPrincipalKeytab(const LabEnv& lab)
+      : dir_(std::filesystem::temp_directory_path() / lab::UniqueName("keytab")) {
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "two.keytab").string();
+    const std::string cmd = fmt::format("KRB5_CONFIG='{}' ktutil >/dev/null 2>&1", lab.krb5_config);
+    FILE* ktutil = ::popen(cmd.c_str(), "w");
+    if (ktutil == nullptr) return;
+    std::fputs(fmt::format("rkt {}\naddent -password -p Administrator@{} -k 1 -e aes256-cts-hmac-sha1-96 -f\n"
+                           "{}\nwkt {}\nquit\n",
+                           lab.keytab, lab.realm, lab.admin_password.Reveal(), path_)
+                   .c_str(),
+               ktutil);
+    ok_ = ::pclose(ktutil) == 0 && std::filesystem::exists(path_);
+  }
+  ~TwoPrincipalKeytab() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  TwoPrincipalKeytab(const TwoPrincipalKeytab&) = delete;
+  TwoPrincipalKeytab& operator=(const TwoPrincipalKeytab&) = delete;
+  [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string path_;
+  bool ok_ = false;
+};
+
+// Without a principal the keytab's first one binds (MIT client-keytab initiation); with one, exactly
+// that one, and the server's identity (WhoAmI) is checked against it.
+TEST_F(LdapBind, PrincipalChoosesTheSecondEntryOfTheKeytab) {
+  const TwoPrincipalKeytab keytab(lab_);
+  ASSERT_TRUE(keytab.ok()) << "ktutil could not write " << keytab.path();
+  ConnectOptions o = lab::SvcKeytab(lab_);
+  o.keytab = keytab.path();
+  {
+    auto first = Connection::Open(o);
+    ASSERT_OK(first);
+    EXPECT_EQ(first->Info().bind_name, lab_.svc_principal) << "no principal: the keytab's first";
+  }
+  o.principal = "Administrator@" + lab_.realm;
+  auto conn = Connection::Open(o);
+  ASSERT_OK(conn);
+  EXPECT_EQ(conn->Info().bind_name, o.principal);
+  EXPECT_GE(conn->Info().sasl_ssf, 56u);
+  auto who = conn->WhoAmI();
+  ASSERT_OK(who);
+  EXPECT_NE(who->authz_id.find("CN=Administrator,"), std::string::npos) << who->authz_id;
+
+  o.principal = lab_.svc_principal;  // and back to the first, in the same process and cache
+  auto svc = Connection::Open(o);
+  ASSERT_OK(svc);
+  EXPECT_EQ(svc->Info().bind_name, lab_.svc_principal);
+}
+
+TEST_F(LdapBind, PrincipalNotInTheKeytabIsRefusedNamingWhatItHolds) {
+  const TwoPrincipalKeytab keytab(lab_);
+  ASSERT_TRUE(keytab.ok()) << "ktutil could not write " << keytab.path();
+  ConnectOptions o = lab::SvcKeytab(lab_);
+  o.keytab = keytab.path();
+  o.principal = "svc-nobody@" + lab_.realm;
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(stage, OpenStage::kBind);
+  EXPECT_EQ(conn.error().code, Errc::kInvalidInput) << conn.error().ToString();
+  const std::string& m = conn.error().message;
+  EXPECT_NE(m.find("keytab " + keytab.path() + " holds no key for principal svc-nobody@" + lab_.realm),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("it holds keys for: " + lab_.svc_principal + ", Administrator@" + lab_.realm),
+            std::string::npos)
+      << m;
+  EXPECT_NE(conn.error().hint.find("exportkeytab"), std::string::npos) << conn.error().hint;
+}
+
+// A credential cache holding another account's ticket binds fine at the SASL level; the check of the
+// server's identity against the configured principal refuses it, naming both.
+TEST_F(LdapBind, BoundIdentityOtherThanThePrincipalIsRefused) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / lab::UniqueName("ccache");
+  std::filesystem::create_directories(dir);
+  const std::string ccache = "FILE:" + (dir / "krb5cc").string();
+  const std::string admin = "Administrator@" + lab_.realm;
+  {
+    const std::string cmd = fmt::format("KRB5CCNAME='{}' kinit '{}' >/dev/null", ccache, admin);
+    FILE* kinit = ::popen(cmd.c_str(), "w");
+    ASSERT_NE(kinit, nullptr);
+    std::fputs((lab_.admin_password.Reveal() + "\n").c_str(), kinit);
+    ASSERT_EQ(::pclose(kinit), 0) << "kinit " << admin << " into " << ccache;
+  }
+  ConnectOptions o;
+  o.url = lab_.ldap_url;
+  o.bind = BindMethod::kGssapi;
+  o.ccache = ccache;
+  o.krb5_config = lab_.krb5_config;
+  o.principal = lab_.svc_principal;
+  OpenStage stage = OpenStage::kDone;
+  auto conn = Connection::Open(o, &stage);
+  o.principal = admin;
+  auto matching = Connection::Open(o);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(conn) << "bound with Administrator's ticket although the principal is " << lab_.svc_principal;
+  EXPECT_EQ(stage, OpenStage::kBind);
+  EXPECT_EQ(conn.error().code, Errc::kUnauthenticated) << conn.error().ToString();
+  EXPECT_NE(conn.error().message.find("CN=Administrator,CN=Users," + lab_.base_dn), std::string::npos)
+      << conn.error().message;
+  EXPECT_NE(conn.error().message.find("not as the configured principal " + lab_.svc_principal),
+            std::string::npos)
+      << conn.error().message;
+  ASSERT_OK(matching);  // the same cache with its own principal configured
+}
+
 TEST_F(LdapBind, GssapiWithKinitFileCcache) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / lab::UniqueName("ccache");
   std::filesystem::create_directories(dir);

@@ -32,10 +32,19 @@ const std::vector<std::string> kAttributes = {"msExchMailboxGuid", "msExchArchiv
 TEST_F(LdapDoctor, PassesOnTheLabWithGssapi) {
   ConnectionChecks conn = CheckConnection(lab::SvcKeytab(lab_));
   ASSERT_TRUE(AllPassed(conn.checks)) << Table(conn.checks);
-  ASSERT_EQ(conn.checks.size(), 5u);
+  ASSERT_EQ(conn.checks.size(), 6u);
   ASSERT_TRUE(conn.connection);
   EXPECT_NE(Find(conn.checks, "bind")->detail.find("GSSAPI as svc-ctim@"), std::string::npos);
   EXPECT_NE(Find(conn.checks, "identity")->detail.find("svc-ctim"), std::string::npos);
+  EXPECT_EQ(Find(conn.checks, "principal")->detail,
+            lab_.svc_principal + ": none configured, so the first principal of keytab " + lab_.keytab);
+
+  ConnectOptions chosen = lab::SvcKeytab(lab_);
+  chosen.principal = lab_.svc_principal;
+  const ConnectionChecks checked = CheckConnection(chosen);
+  ASSERT_TRUE(AllPassed(checked.checks)) << Table(checked.checks);
+  EXPECT_EQ(Find(checked.checks, "principal")->detail,
+            lab_.svc_principal + " as configured; the server's identity matches it");
   const auto schema = CheckSchemaAttributes(*conn.connection, kAttributes);
   EXPECT_TRUE(AllPassed(schema)) << Table(schema);
   EXPECT_EQ(schema.size(), kAttributes.size());

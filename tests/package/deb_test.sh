@@ -62,6 +62,7 @@ version=$(sed -n 's/^project(ctim-agent VERSION \([0-9.]*\).*/\1/p' CMakeLists.t
 [ "$(basename "$deb")" = "ctim-agent_${version}_amd64.deb" ] || fail "$(basename "$deb"): not the version of CMakeLists.txt ($version)"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q "libldap-2.5-0" <<<"$depends" || fail "Depends has no libldap (shlibdeps did not run?): $depends"
+grep -q "libkrb5-3" <<<"$depends" || fail "Depends has no libkrb5-3 (the keytab code links it): $depends"
 step "built $(basename "$deb"); Depends: $depends"
 
 # --- a throwaway Debian 12 root from the mirror apt uses ---------------------------------------------

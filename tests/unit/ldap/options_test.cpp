@@ -129,6 +129,15 @@ TEST(ConnectionOpen, RefusesPlainSimpleBindBeforeConnecting) {
   EXPECT_NE(conn.error().message.find("clear text"), std::string::npos) << conn.error().message;
 }
 
+TEST(Describe, NamesTheGssapiPrincipalAndKeytab) {
+  ConnectOptions o;
+  o.url = "ldap://dc1";
+  o.keytab = "/etc/ctim-agent/svc.keytab";
+  EXPECT_EQ(Describe(o), "ldap://dc1 (GSSAPI, keytab /etc/ctim-agent/svc.keytab)");
+  o.principal = "svc-ctim@CONTOSO.COM";
+  EXPECT_EQ(Describe(o), "ldap://dc1 as svc-ctim@CONTOSO.COM (GSSAPI, keytab /etc/ctim-agent/svc.keytab)");
+}
+
 TEST(Describe, NeverShowsThePassword) {
   ConnectOptions o = Simple("ldaps://dc1");
   o.password = Secret("Sup3r-Secret!");
