@@ -1,5 +1,5 @@
-// The public headers of ldap/ carry no libldap, lber, SASL or OpenSSL type, so a Wldap32
-// implementation can sit behind the same API (README.md, Layout). Only ldap/openldap/ may include them.
+// The public headers of ldap/ carry no libldap, lber, SASL, OpenSSL or Wldap32 type, so either implementation
+// sits behind the same API (README.md, Layout). Only ldap/openldap/ and ldap/windows/ may include them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -25,7 +25,12 @@ TEST(LdapPublicHeaders, ContainNoLibraryTypes) {
                              "sasl_interact_t",
                              "sasl_ssf_t",
                              "X509",
-                             "#include \"ldap/openldap/"};
+                             "#include \"ldap/openldap/",
+                             "<winldap.h>",
+                             "<winber.h>",
+                             "LDAPControlW",
+                             "LDAPModW",
+                             "#include \"ldap/windows/"};
   int headers = 0;
   for (const auto& file : std::filesystem::directory_iterator(dir)) {
     if (file.path().extension() != ".h") continue;
