@@ -1,20 +1,13 @@
 // The doctor checks, written against the public Connection API only (so they serve any implementation).
 #include "ldap/doctor.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netdb.h>
-#include <sys/socket.h>
 
-#include <memory>
-
-#include "common/c_free.h"
 #include "ldap/escape.h"
+#include "ldap/host_addresses.h"
 
 namespace ctim::ldap {
 namespace {
-
-using AddrInfo = std::unique_ptr<addrinfo, CFree<&freeaddrinfo>>;
 
 Check Row(std::string name, Check::State state, std::string detail, std::string hint = {}) {
   return Check{std::move(name), state, std::move(detail), std::move(hint)};
@@ -25,29 +18,12 @@ Check FromError(std::string name, const Error& e) {
 }
 
 Check Resolve(const LdapUrl& url) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* raw = nullptr;
-  const int rc = ::getaddrinfo(url.host.c_str(), nullptr, &hints, &raw);
-  const AddrInfo list(raw);
-  if (rc != 0) {
-    return Row("resolve", Check::kFail, fmt::format("{}: {}", url.host, gai_strerror(rc)),
+  auto addresses = HostAddresses(url.host);
+  if (!addresses) {
+    return Row("resolve", Check::kFail, addresses.error().message,
                "check the DC's name (DNS or hosts file), or give its address");
   }
-  std::string addresses;
-  for (const addrinfo* a = list.get(); a != nullptr; a = a->ai_next) {
-    char text[INET6_ADDRSTRLEN] = {};
-    const void* where =
-        a->ai_family == AF_INET
-            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
-    if (inet_ntop(a->ai_family, where, text, sizeof text) == nullptr) continue;
-    if (addresses.find(text) != std::string::npos) continue;
-    if (!addresses.empty()) addresses += ", ";
-    addresses += text;
-  }
-  return Row("resolve", Check::kPass, fmt::format("{} -> {}", url.host, addresses));
+  return Row("resolve", Check::kPass, fmt::format("{} -> {}", url.host, *addresses));
 }
 
 // Which Kerberos principal bound, and why that one (Open() already checked a configured one).

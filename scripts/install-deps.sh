@@ -23,6 +23,9 @@ packages=(
   samba-dsdb-modules samba-vfs-modules openssl bc iproute2 util-linux mount procps
   # the cloud emulator (Debian's python3, not a pyenv one)
   python3 python3-ldap python3-cryptography
+  # the Windows build (doc/windows.md): mingw-w64 GCC 12 with the posix thread model, Wine 8 to run its
+  # tests (winbind above gives Wine's NTLM its ntlm_auth), wixl + msitools for the MSI
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 wine wixl msitools
 )
 
 SUDO=""
@@ -35,6 +38,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the pinned SQLite source for the Windows build (scripts/get-sqlite-amalgamation.sh). Debian's
+# npm only when there is none: a NodeSource nodejs carries its own npm and conflicts with Debian's.
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0

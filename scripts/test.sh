@@ -5,7 +5,9 @@
 #   3. inside a private network namespace (only loopback; nothing leaves the machine, no port clashes)
 #      starts the embedded lab (Samba AD DC + KDC + cloud emulator) and runs every test:
 #      unit, integration against the lab, and the fuzzers for a bounded time;
-#   4. builds the .deb and installs it on a throwaway Debian 12 root (tests/package/deb_test.sh).
+#   4. builds the .deb and installs it on a throwaway Debian 12 root (tests/package/deb_test.sh),
+#   5. cross-builds for Windows and runs those tests under Wine, unit and against the lab
+#      (scripts/windows-test.sh).
 # Exit code: 0 when every test passed. A test that cannot reach the lab fails; nothing is skipped.
 set -Eeuo pipefail
 trap 'echo "test: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of $0" >&2' ERR
@@ -26,4 +28,8 @@ started=$SECONDS
 tests/package/deb_test.sh || status=1
 echo "test: tests/package/deb_test.sh took $((SECONDS - started)) s"
 tests/lab/lab.sh netns scripts/run-tests-in-lab.sh || status=1
+# The Windows build under Wine, after the Linux lab tests (its own lab dir and namespace; doc/windows.md).
+started=$SECONDS
+scripts/windows-test.sh || status=1
+echo "test: scripts/windows-test.sh took $((SECONDS - started)) s"
 exit "$status"

@@ -1,19 +1,29 @@
 // A journal file in a fresh temporary directory, removed (with its -wal/-shm) when the test ends.
 #pragma once
 
-#include <stdlib.h>
-
 #include <filesystem>
+#include <random>
 #include <string>
 
 namespace ctim::agent::testing {
 
+// A new, empty directory "<prefix>-<random>" in the system's temp folder, or "" when none could be made.
+// std::filesystem only (no mkdtemp): these tests run on Windows too.
+inline std::string MakeTempDir(const std::string& prefix) {
+  std::error_code ec;
+  const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) return {};
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::filesystem::path dir = base / (prefix + "-" + std::to_string(random()));
+    if (std::filesystem::create_directory(dir, ec)) return dir.string();  // false: it existed, or failed
+  }
+  return {};
+}
+
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ctim-core-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
+  TempDir() : path_(MakeTempDir("ctim-core")) {}
   ~TempDir() {
     std::error_code ec;
     if (!path_.empty()) std::filesystem::remove_all(path_, ec);

@@ -1,6 +1,6 @@
-// The public headers of ldap/ carry no libldap, lber, SASL or OpenSSL type, so a Wldap32
-// implementation can sit behind the same API (README.md, Layout). Only ldap/openldap/ may include them
-// (and only ldap/krb5/ MIT krb5's).
+// The public headers of ldap/ carry no libldap, lber, SASL, OpenSSL, MIT krb5 or Wldap32 type, so either
+// implementation sits behind the same API (README.md, Layout). Only ldap/openldap/ and ldap/windows/ may
+// include them (and only ldap/krb5/ MIT krb5's).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -28,7 +28,12 @@ TEST(LdapPublicHeaders, ContainNoLibraryTypes) {
                              "X509",
                              "#include \"ldap/openldap/",
                              "<krb5",  // MIT krb5 is POSIX-only: ldap/krb5/ keeps it
-                             "#include \"ldap/krb5/"};
+                             "#include \"ldap/krb5/",
+                             "<winldap.h>",
+                             "<winber.h>",
+                             "LDAPControlW",
+                             "LDAPModW",
+                             "#include \"ldap/windows/"};
   int headers = 0;
   for (const auto& file : std::filesystem::directory_iterator(dir)) {
     if (file.path().extension() != ".h") continue;

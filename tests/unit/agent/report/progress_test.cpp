@@ -8,6 +8,7 @@
 
 #include "agent/report/progress_csv.h"
 #include "agent/verify/verdict_detail.h"
+#include "../temp_journal.h"
 #include "report_fixture.h"
 
 namespace ctim::agent::report {
@@ -161,10 +162,7 @@ std::string ReadAll(const std::filesystem::path& p) {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ctim-report-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
+  TempDir() : path_(ctim::agent::testing::MakeTempDir("ctim-report")) {}
   ~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
