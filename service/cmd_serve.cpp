@@ -5,7 +5,7 @@
 //     service's own and those an admin wrote by hand) gets one verify pass every verify_interval_seconds,
 //     until verify_deadline_seconds after the run started. Each user's change of state is one log line (JSON
 //     lines under systemd); verdicts go to the journal, so `show RUN` and `verify RUN` see them.
-// One serve per state directory (service/posix/state_lock.h). The systemd watchdog is pinged from the loop
+// One serve per state directory (service/state_lock.h). The systemd watchdog is pinged from the loop
 // and from inside writes and verify passes (WatchdogProgress). SIGTERM/SIGINT: the current write batch or
 // HTTP request finishes, the journal records how far it got, exit 0; the next start resumes.
 #include <fmt/format.h>
@@ -27,8 +27,8 @@
 #include "service/inbox_pipeline.h"
 #include "service/inbox_watcher.h"
 #include "service/logging.h"
-#include "service/posix/sd_notify.h"
-#include "service/posix/state_lock.h"
+#include "service/sd_notify.h"
+#include "service/state_lock.h"
 #include "service/verify_run.h"
 
 namespace ctim::service {
