@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "service/default_paths.h"
 #include "service/exit_codes.h"
 #include "service/logging.h"
 
@@ -13,7 +14,7 @@ namespace ctim::service {
 cxxopts::Options MakeOptions(const Invocation& invocation, std::string_view description) {
   cxxopts::Options options(fmt::format("{} {}", invocation.program, invocation.name), std::string(description));
   options.add_options("global")
-      ("config", "configuration file (default: $CTIM_AGENT_CONFIG, then /etc/ctim-agent/ctim-agent.toml)",
+      ("config", "configuration file (default: $CTIM_AGENT_CONFIG, then " + Defaults().config_file + ")",
        cxxopts::value<std::string>()->default_value(""), "FILE")
       ("log-level", "trace, debug, info, warn, error or off", cxxopts::value<std::string>()->default_value("info"),
        "LEVEL")

@@ -1,7 +1,7 @@
 #include "service/cloud_setup.h"
 
 #include "service/logging.h"
-#include "service/posix/file_access.h"
+#include "service/file_access.h"
 
 namespace ctim::service {
 

@@ -3,7 +3,7 @@
 //     held or written by the policy ([service] write), and followed until verified; reports in the outbox;
 //   - the verify sweep (agent/verify/verify_sweep.h) every verify_interval_seconds: every write run whose
 //     users are not all DONE or WRONG yet gets one verify pass, until verify_deadline_seconds after it started.
-// One serve per state directory (service/posix/state_lock.h). The systemd watchdog is pinged from the loop
+// One serve per state directory (service/state_lock.h). The systemd watchdog is pinged from the loop
 // and from inside writes and verify passes (WatchdogProgress). SIGTERM/SIGINT: the current write batch or
 // HTTP request finishes, the journal records how far it got, exit 0; the next start resumes.
 #include <fmt/format.h>
@@ -20,8 +20,8 @@
 #include "service/inbox_pipeline.h"
 #include "service/inbox_watcher.h"
 #include "service/logging.h"
-#include "service/posix/sd_notify.h"
-#include "service/posix/state_lock.h"
+#include "service/sd_notify.h"
+#include "service/state_lock.h"
 
 namespace ctim::service {
 namespace {

@@ -164,7 +164,7 @@ std::optional<std::filesystem::path> ConfigPath(const std::string& explicit_path
   if (const char* env = std::getenv("CTIM_AGENT_CONFIG"); env != nullptr && *env != '\0') {
     return std::filesystem::path(env);
   }
-  std::filesystem::path system_default = "/etc/ctim-agent/ctim-agent.toml";
+  const std::filesystem::path system_default = Defaults().config_file;
   std::error_code ec;
   if (std::filesystem::exists(system_default, ec)) return system_default;
   return std::nullopt;

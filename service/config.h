@@ -2,7 +2,8 @@
 // values. Every key is documented in README.md ("Configuration"); an unknown key is an error naming it,
 // so a typo on a migration weekend is caught before anything runs.
 //
-// Lookup: --config FILE, else $CTIM_AGENT_CONFIG, else /etc/ctim-agent/ctim-agent.toml.
+// Lookup: --config FILE, else $CTIM_AGENT_CONFIG, else the OS default (service/default_paths.h):
+// /etc/ctim-agent/ctim-agent.toml, or %ProgramData%\ctim-agent\ctim-agent.toml on Windows.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "service/default_paths.h"
 
 #include "common/result.h"
 
@@ -53,7 +56,7 @@ struct CloudSettings {
 };
 
 struct AgentSettings {
-  std::string journal = "/var/lib/ctim-agent/journal.db";
+  std::string journal = Defaults().journal;
   std::string target_delivery_domain;  // <tenant>.mail.onmicrosoft.com: readiness warning when absent
   std::vector<std::string> match_order;  // resolution chain order (empty = built-in default)
   std::string anchor;                    // sourceAnchor attribute (empty = mS-DS-ConsistencyGuid, then objectGUID)
@@ -67,7 +70,7 @@ struct AgentSettings {
 // `serve`'s inbox and its policy. The state directory is the inbox's parent: processed/, failed/ and
 // outbox/ are the inbox's siblings there (doc/inbox.md).
 struct ServiceSettings {
-  std::string inbox = "/var/lib/ctim-agent/inbox";
+  std::string inbox = Defaults().inbox;
   int settle_seconds = 10;          // unchanged size and mtime this long = a file copied in place is complete
   std::string write = "approve";    // approve | auto
   int max_changes = 1000;           // auto: hold a file that would change more users

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "service/posix/file_access.h"
+#include "service/file_access.h"
 
 namespace ctim::service {
 

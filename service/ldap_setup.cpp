@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "service/posix/file_access.h"
+#include "service/file_access.h"
 
 namespace ctim::service {
 namespace {

@@ -1,5 +1,6 @@
 // ctim-agent: one binary, one command per invocation. main() only translates the outside world
-// (argv, signals) into an Invocation and a stop token; the commands live in service/cmd_*.cpp.
+// (argv, signals or the Service Control Manager) into an Invocation and a stop token; the commands live in
+// service/cmd_*.cpp.
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -7,17 +8,16 @@
 
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/file_access.h"
 #include "service/kerberos_env.h"
-#include "service/posix/file_access.h"
-#include "service/posix/signals.h"
+#include "service/process_shell.h"
 #include "service/usage.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv, const std::stop_source& stop) {
   using namespace ctim::service;
-  PrepareKerberosEnvironment(argc, argv);  // while the process is single-threaded (kerberos_env.h)
-  std::stop_source stop;
-  SignalWatcher signals(stop);  // first, before any other thread exists
-  MakeNewFilesPrivate();        // the journal and its -wal, -shm and .lock files: this user's only
+  MakeNewFilesPrivate();  // the journal and its -wal, -shm and .lock files: this user's only
   try {
     Invocation invocation;
     invocation.program = "ctim-agent";
@@ -53,4 +53,13 @@ int main(int argc, char** argv) {
                  "ctim-agent: internal error (unknown exception) — please report this with the log\n");
     return kExitInternal;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ctim::service;
+  PrepareKerberosEnvironment(argc, argv);  // while the process is single-threaded (kerberos_env.h)
+  std::stop_source stop;
+  return RunProcess(argc, argv, stop, [&]() -> int { return Run(argc, argv, stop); });
 }

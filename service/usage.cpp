@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "service/command.h"
+#include "service/default_paths.h"
 
 namespace ctim::service {
 
@@ -15,7 +16,7 @@ std::string Usage() {
     text += fmt::format("  {:<10} {}\n", command.name, command.summary);
   }
   text +=
-      "\nConfiguration: --config FILE, else $CTIM_AGENT_CONFIG, else /etc/ctim-agent/ctim-agent.toml\n"
+      "\nConfiguration: --config FILE, else $CTIM_AGENT_CONFIG, else " + Defaults().config_file + "\n"
       "\nExit codes:\n"
       "  0  done: every row written/verified, or nothing to do\n"
       "  1  finished, but some rows need attention (refused, failed, pending or wrong)\n"

@@ -1,5 +1,5 @@
 // The app registration's certificate and its private key, loaded once from PEM, used to sign client
-// assertions. OpenSSL stays in client_certificate.cpp (a CNG implementation would be a second .cpp).
+// assertions. OpenSSL stays in sync/posix/client_certificate.cpp, CNG in sync/windows/client_certificate.cpp.
 // Immutable after loading; copies share the key; safe to use from several threads.
 // The private key never leaves this object: callers get signatures and public facts only.
 #pragma once
@@ -33,6 +33,10 @@ class ClientCertificate {
   static Result<ClientCertificate> Load(const std::filesystem::path& certificate_file,
                                         const std::filesystem::path& private_key_file);
   static Result<ClientCertificate> FromPem(std::string_view certificate_pem, const Secret& private_key_pem);
+  // Windows: the certificate in LocalMachine\My with this SHA-1 thumbprint (hex; spaces allowed), signing
+  // with its private key inside its key storage provider (a non-exportable key works). kInvalidInput when
+  // it is not there, is not RSA, or its key cannot be used by this account. Elsewhere: kInvalidInput.
+  static Result<ClientCertificate> FromSystemStore(std::string_view thumbprint);
 
   // Raw digests of the certificate's DER encoding (what x5t / x5t#S256 carry, base64url-encoded).
   [[nodiscard]] const std::string& Sha1Digest() const;

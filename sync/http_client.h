@@ -1,10 +1,11 @@
 // HTTPS as plain values. HttpClient is the seam between the cloud clients and the platform's HTTP stack:
-// curl_http_client.cpp implements it with libcurl; a WinHTTP implementation would be a second .cpp behind
-// the same NewHttpClient(). No library type appears here.
+// sync/posix/curl_http_client.cpp implements it with libcurl, sync/windows/winhttp_client.cpp with WinHTTP,
+// each behind the same NewHttpClient(). No library type appears here.
 //
 // Security defaults that no option turns off: TLS peer and host verification always on (trust either the
-// system store or ca_file), https:// only, TLS 1.2 or newer, redirects never followed (a 3xx comes back as
-// a response for the caller to judge), a connect and a total timeout on every call.
+// system store or ca_file; on Windows the Windows store only, and ca_file is refused), https:// only,
+// TLS 1.2 or newer, redirects never followed (a 3xx comes back as a response for the caller to judge), a
+// connect and a total timeout on every call.
 #pragma once
 
 #include <chrono>

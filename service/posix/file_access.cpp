@@ -1,4 +1,4 @@
-#include "service/posix/file_access.h"
+#include "service/file_access.h"
 
 #include <fmt/format.h>
 #include <grp.h>

@@ -1,4 +1,4 @@
-#include "service/posix/sd_notify.h"
+#include "service/sd_notify.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>

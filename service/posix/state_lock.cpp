@@ -1,4 +1,4 @@
-#include "service/posix/state_lock.h"
+#include "service/state_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -39,7 +39,7 @@ Result<StateLock> StateLock::Acquire(const std::filesystem::path& lock_file) {
 }
 
 StateLock::~StateLock() {
-  if (fd_ >= 0) close(fd_);
+  if (native_ >= 0) close(static_cast<int>(native_));
 }
 
 }  // namespace ctim::service

@@ -1,7 +1,7 @@
-// The POSIX rules for secret files and the journal (service/posix/file_access.h): modes, owners, the
+// The POSIX rules for secret files and the journal (service/file_access.h): modes, owners, the
 // chmod/chown the error asks for, and umask 077. Runs as root (scripts/test.sh does): giving a file to
 // another user and acting as another user need it.
-#include "service/posix/file_access.h"
+#include "service/file_access.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "service/posix/state_lock.h"
+#include "service/state_lock.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

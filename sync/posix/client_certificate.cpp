@@ -8,7 +8,6 @@
 #include <openssl/x509.h>
 
 #include <array>
-#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -73,18 +72,6 @@ struct ClientCertificate::Impl {
   SysTime not_after;
 };
 
-std::optional<AssertionMode> ParseAssertionMode(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper == "PS256") return AssertionMode::kPs256;
-  if (upper == "RS256") return AssertionMode::kRs256;
-  return std::nullopt;
-}
-
-std::string_view AssertionModeName(AssertionMode mode) {
-  return mode == AssertionMode::kPs256 ? "PS256" : "RS256";
-}
-
 Result<ClientCertificate> ClientCertificate::Load(const std::filesystem::path& certificate_file,
                                                   const std::filesystem::path& private_key_file) {
   auto cert_pem = ReadFile(certificate_file, "certificate_file");
@@ -148,6 +135,13 @@ Result<ClientCertificate> ClientCertificate::FromPem(std::string_view certificat
   impl->not_before = ToSysTime(X509_get0_notBefore(impl->cert.get()));
   impl->not_after = ToSysTime(X509_get0_notAfter(impl->cert.get()));
   return ClientCertificate(std::move(impl));
+}
+
+Result<ClientCertificate> ClientCertificate::FromSystemStore(std::string_view thumbprint) {
+  return Fail(
+      Errc::kInvalidInput,
+      "certificate_thumbprint " + std::string(thumbprint) + " names a Windows certificate store entry",
+      "on Linux give certificate_file and private_key_file (PEM) instead");
 }
 
 const std::string& ClientCertificate::Sha1Digest() const { return impl_->sha1; }

@@ -1,5 +1,6 @@
-// POSIX ownership and mode rules for the files the agent reads secrets from or writes its journal to
-// (doc/secret-files.md).
+// Who may read the files the agent reads secrets from or writes its journal to (doc/secret-files.md):
+// ownership and mode bits on POSIX (service/posix/file_access.cpp), the file's DACL on Windows
+// (service/windows/file_access.cpp, doc/windows.md).
 #pragma once
 
 #include <string>
@@ -10,8 +11,9 @@
 namespace ctim::service {
 
 // Refuses a secret file (keytab, private key, password file, client secret) that its group or others may
-// read or write, or that belongs to a user other than the one this process runs as (or root). `what`
-// names the setting ("[ldap] keytab"). The hint gives the exact chmod/chown to run. A path that cannot
+// read or write, or that belongs to a user other than the one this process runs as (or root); on Windows,
+// one whose DACL lets Everyone, Users or Authenticated Users read it. `what` names the setting
+// ("[ldap] keytab"). The hint gives the exact chmod/chown (icacls) to run. A path that cannot
 // be examined at all (missing, a folder without search rights) passes: the reader that opens it next
 // says why in its own words.
 Status CheckSecretFile(const std::string& path, std::string_view what);
@@ -25,8 +27,9 @@ std::string DescribeAccess(const std::string& path);
 // folder does not let this user create them. The message says who owns what, with which mode.
 Status CheckJournalWritable(const std::string& path);
 
-// Sets the process umask to 077, so every file the agent creates (the journal and its -wal, -shm and
-// .lock files) is readable and writable by its own user only.
+// POSIX: sets the process umask to 077, so every file the agent creates (the journal and its -wal, -shm and
+// .lock files) is readable and writable by its own user only. Windows: nothing; new files inherit the
+// ACL of %ProgramData%\ctim-agent, which the installer limits (packaging/windows/).
 void MakeNewFilesPrivate();
 
 }  // namespace ctim::service

@@ -1,5 +1,7 @@
-// systemd's readiness protocol (sd_notify(3)) without libsystemd: one datagram to $NOTIFY_SOCKET
-// ("READY=1", "STATUS=...", "STOPPING=1", "WATCHDOG=1"). A no-op when not started by systemd.
+// The service manager's readiness protocol, in systemd's words (sd_notify(3)): "READY=1", "STATUS=...",
+// "STOPPING=1", "WATCHDOG=1". POSIX: one datagram to $NOTIFY_SOCKET, without libsystemd; a no-op when not
+// started by systemd. Windows: READY=1 and STOPPING=1 become SERVICE_RUNNING and SERVICE_STOP_PENDING for
+// the Service Control Manager (service/windows/scm.cpp); a no-op in console mode.
 #pragma once
 
 #include <chrono>

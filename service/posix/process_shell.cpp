@@ -1,0 +1,12 @@
+#include "service/process_shell.h"
+
+#include "service/posix/signals.h"
+
+namespace ctim::service {
+
+int RunProcess(int, char**, std::stop_source stop, const std::function<int()>& body) {
+  SignalWatcher signals(std::move(stop));  // first, before any other thread exists
+  return body();
+}
+
+}  // namespace ctim::service
