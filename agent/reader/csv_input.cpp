@@ -26,7 +26,9 @@ std::string_view TextEncodingName(TextEncoding encoding) {
 }
 
 CsvInput::CsvInput(std::istream& in, std::size_t chunk_bytes)
-    : in_(&in), chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)), raw_(chunk_bytes_) {}
+    : in_(&in),
+      chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)),
+      raw_(std::make_unique_for_overwrite<char[]>(chunk_bytes_)) {}
 
 std::size_t CsvInput::Fill(char* dst, std::size_t max) {
   if (eof_ || failed_) return 0;
@@ -92,9 +94,9 @@ std::string_view CsvInput::Read() {
     if (!decoded.empty()) return decoded;
   }
   for (;;) {
-    const std::size_t got = Fill(raw_.data(), raw_.size());
-    if (!utf16) return std::string_view(raw_.data(), got);
-    const std::string_view decoded = DecodeUtf16(std::string_view(raw_.data(), got), got == 0);
+    const std::size_t got = Fill(raw_.get(), chunk_bytes_);
+    if (!utf16) return std::string_view(raw_.get(), got);
+    const std::string_view decoded = DecodeUtf16(std::string_view(raw_.get(), got), got == 0);
     if (!decoded.empty() || got == 0) return decoded;
   }
 }

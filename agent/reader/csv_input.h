@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,7 +49,9 @@ class CsvInput {
   bool failed_ = false;
   bool eof_ = false;
   std::string pending_;  // bytes read while sniffing the BOM, handed out by the first Read()
-  std::vector<char> raw_;
+  // The chunk buffer, not zero-filled: a small file touches only the bytes it fills (the reader is made per
+  // file, and 64 KiB of zeroes was most of the cost of a short one).
+  std::unique_ptr<char[]> raw_;
   std::string out_;  // transcoded UTF-8 (UTF-16 input only)
   // UTF-16 decoding state carried across chunks.
   int odd_byte_ = -1;  // a first byte of a code unit whose second byte is in the next chunk
