@@ -4,10 +4,8 @@
 #include <cstdio>
 
 namespace ctim {
-namespace {
 
-// Reads exactly `width` decimal digits at text[pos].
-std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t width) {
+std::optional<int> ParseFixedDigits(std::string_view text, std::size_t pos, std::size_t width) {
   if (pos + width > text.size()) return std::nullopt;
   int value = 0;
   for (std::size_t i = pos; i < pos + width; ++i) {
@@ -17,20 +15,18 @@ std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t wi
   return value;
 }
 
-}  // namespace
-
 std::optional<std::chrono::system_clock::time_point> ParseUtcIso8601(std::string_view t) {
   using namespace std::chrono;
   if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') ||
       t[13] != ':' || t[16] != ':') {
     return std::nullopt;
   }
-  const auto y = Digits(t, 0, 4);
-  const auto mo = Digits(t, 5, 2);
-  const auto d = Digits(t, 8, 2);
-  const auto h = Digits(t, 11, 2);
-  const auto mi = Digits(t, 14, 2);
-  const auto s = Digits(t, 17, 2);
+  const auto y = ParseFixedDigits(t, 0, 4);
+  const auto mo = ParseFixedDigits(t, 5, 2);
+  const auto d = ParseFixedDigits(t, 8, 2);
+  const auto h = ParseFixedDigits(t, 11, 2);
+  const auto mi = ParseFixedDigits(t, 14, 2);
+  const auto s = ParseFixedDigits(t, 17, 2);
   if (!y || !mo || !d || !h || !mi || !s) return std::nullopt;
   if (*y < 1678 || *y > 2261) return std::nullopt;
   const year_month_day date{year(*y), month(static_cast<unsigned>(*mo)), day(static_cast<unsigned>(*d))};
@@ -56,8 +52,8 @@ std::optional<std::chrono::system_clock::time_point> ParseUtcIso8601(std::string
   const std::string_view zone = t.substr(pos);
   if (zone != "Z" && zone != "z") {
     if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
-    const auto zh = Digits(zone, 1, 2);
-    const auto zm = Digits(zone, 4, 2);
+    const auto zh = ParseFixedDigits(zone, 1, 2);
+    const auto zm = ParseFixedDigits(zone, 4, 2);
     if (!zh || !zm || *zh > 23 || *zm > 59) return std::nullopt;
     const auto offset = hours(*zh) + minutes(*zm);
     result = zone[0] == '+' ? result - offset : result + offset;

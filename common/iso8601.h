@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +23,9 @@ enum class UtcPrecision { kSeconds, kMilliseconds, kMicroseconds };
 // else, and for a year outside 1678..2261: the 64-bit nanosecond clock cannot hold it (Graph writes
 // "0001-01-01T00:00:00Z" for "never").
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> ParseUtcIso8601(std::string_view text);
+
+// Exactly `width` decimal digits at text[pos], as a number; nullopt when the text is shorter or one is not a
+// digit. The fixed-width fields of timestamps: ISO 8601 here, the HTTP-date in sync/http_date.cpp.
+[[nodiscard]] std::optional<int> ParseFixedDigits(std::string_view text, std::size_t pos, std::size_t width);
 
 }  // namespace ctim

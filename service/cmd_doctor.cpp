@@ -1,7 +1,7 @@
 // `ctim-agent doctor`: what an admin checks before a migration weekend, against the configured DC:
 // reach it, TLS, bind (mechanism and identity), the schema has every attribute the agent needs, the bound
-// account may write them under each base DN (allowedAttributesEffective: nothing is changed), the Global
-// Catalog answers, and the journal's directory is writable. A PASS/FAIL table; exit 1 if any check failed.
+// account may write them under each base DN, the Global Catalog answers (agent/adapters/ad_doctor.h), and
+// the journal's directory is writable. A PASS/FAIL table; exit 1 if any check failed.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -9,9 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "agent/model/attributes.h"
+#include "agent/adapters/ad_doctor.h"
 #include "ldap/doctor.h"
-#include "ldap/escape.h"
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
@@ -31,31 +30,6 @@ Check FromError(std::string name, const Error& error) { return Row(std::move(nam
 
 void Append(std::vector<Check>& out, std::vector<Check> more) {
   for (Check& c : more) out.push_back(std::move(c));
-}
-
-// The Global Catalog is where forest-wide X500 uniqueness (refusal R6) is checked.
-Check GlobalCatalogCheck(const LdapSettings& settings) {
-  auto options = GcConnectOptions(settings);
-  if (!options) {
-    if (options.error().code == Errc::kNotFound) {
-      return Row("global catalog", Check::kFail, options.error().message, options.error().hint);
-    }
-    return FromError("global catalog", options.error());
-  }
-  ldap::ConnectionChecks gc = ldap::CheckConnection(*options);
-  for (const Check& c : gc.checks) {
-    if (c.state == Check::kFail) return Row("global catalog", Check::kFail, c.name + ": " + c.detail, c.hint);
-  }
-  if (!gc.connection) return Row("global catalog", Check::kFail, "no session", "");
-  ldap::SearchRequest probe;
-  probe.base = "";
-  probe.scope = ldap::Scope::kSubtree;
-  probe.filter = "(proxyAddresses=" + ldap::EscapeFilterValue("X500:/o=ctim-agent-doctor-probe") + ")";
-  probe.attributes = {"1.1"};
-  probe.page_size = 0;
-  auto found = gc.connection->Search(probe);
-  if (!found) return FromError("global catalog", found.error());
-  return Row("global catalog", Check::kPass, fmt::format("{}: forest-wide proxyAddresses search answers", settings.gc_url));
 }
 
 Check JournalCheck(const AgentSettings& settings) {
@@ -89,31 +63,8 @@ std::vector<Check> RunChecks(const Config& config) {
     return checks;
   }
   checks.push_back(Row("config", Check::kPass, config.source.string() + ": " + ldap::Describe(*options)));
-  ldap::ConnectionChecks dc = ldap::CheckConnection(*options);
-  Append(checks, std::move(dc.checks));
-  if (dc.connection) {
-    ldap::Connection& conn = *dc.connection;
-    std::vector<Check> schema = ldap::CheckSchemaAttributes(conn, agent::attr::RequiredSchemaAttributes());
-    for (Check& c : schema) {
-      // The Exchange attributes come with Exchange's schema extension, not with AD itself.
-      if (c.state == Check::kFail && (c.name.starts_with("schema: msExch") || c.name == "schema: targetAddress")) {
-        c.hint = "extend the schema with Exchange Server setup (Setup.exe /PrepareSchema "
-                 "/IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF), then let it replicate";
-      }
-    }
-    Append(checks, std::move(schema));
-    for (const std::string& base : config.ldap.base_dns) {
-      auto entry = conn.Read(base, {"1.1"});
-      if (!entry) {
-        checks.push_back(FromError("base " + base, entry.error()));
-        continue;
-      }
-      checks.push_back(Row("base " + base, Check::kPass, "exists"));
-      Append(checks, ldap::CheckWritableAttributes(conn, base, "(&(objectCategory=person)(objectClass=user))",
-                                                   agent::attr::WrittenAttributes()));
-    }
-  }
-  checks.push_back(GlobalCatalogCheck(config.ldap));
+  Append(checks, agent::CheckDomainController(*options, config.ldap.base_dns));
+  checks.push_back(agent::CheckGlobalCatalog(GcConnectOptions(config.ldap), config.ldap.gc_url));
   checks.push_back(JournalCheck(config.agent));
   return checks;
 }

@@ -4,7 +4,8 @@ namespace ctim::service {
 
 Result<agent::ReaderOptions> ReaderOptionsFrom(const Config& config) {
   agent::ReaderOptions reader;
-  if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", config.agent.email_separator); !set) {
+  if (auto set = agent::ApplyReaderOption(reader, "email_addresses_separator", config.agent.email_separator);
+      !set) {
     return Fail(Errc::kInvalidInput,
                 config.source.string() + ": [agent] email_separator = \"" + config.agent.email_separator +
                     "\" is not a separator the reader knows",

@@ -15,17 +15,6 @@ constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr"
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-// Reads exactly `width` decimal digits at text[pos].
-std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t width) {
-  if (pos + width > text.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = pos; i < pos + width; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
 // SysTime counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. A date outside whole years of that
 // range (a fuzzed "2994-05-01T10:20:30Z", Graph's "0001-01-01T00:00:00Z" placeholder) is not a time we can
 // hold: nullopt, instead of a signed overflow.
@@ -55,11 +44,11 @@ std::optional<SysTime> ParseHttpDate(std::string_view t) {
   for (std::size_t i = 0; i < kMonths.size(); ++i) {
     if (t.substr(8, 3) == kMonths[i]) month = static_cast<int>(i) + 1;
   }
-  const auto day = Digits(t, 5, 2);
-  const auto year = Digits(t, 12, 4);
-  const auto hour = Digits(t, 17, 2);
-  const auto minute = Digits(t, 20, 2);
-  const auto second = Digits(t, 23, 2);
+  const auto day = ParseFixedDigits(t, 5, 2);
+  const auto year = ParseFixedDigits(t, 12, 4);
+  const auto hour = ParseFixedDigits(t, 17, 2);
+  const auto minute = ParseFixedDigits(t, 20, 2);
+  const auto second = ParseFixedDigits(t, 23, 2);
   if (!weekday_ok || month == 0 || !day || !year || !hour || !minute || !second) return std::nullopt;
   return Compose(*year, month, *day, *hour, *minute, *second);
 }

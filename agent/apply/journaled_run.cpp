@@ -14,8 +14,14 @@ class Engine {
  public:
   Engine(Journal& journal, Directory& directory, RunContent& content, const RunSettings& settings,
          Progress& progress, RunOutcome& outcome)
-      : journal_(journal), directory_(directory), content_(content), settings_(settings), progress_(progress), outcome_(outcome),
-        apply_(journal, directory, outcome.run), sent_(content.size()),
+      : journal_(journal),
+        directory_(directory),
+        content_(content),
+        settings_(settings),
+        progress_(progress),
+        outcome_(outcome),
+        apply_(journal, directory, outcome.run),
+        sent_(content.size()),
         batch_size_(std::max<std::size_t>(settings.batch_size, 1)) {}
 
   // Every batch, first attempts only. Batch k's modifies are in flight while the journal thread records
@@ -76,11 +82,13 @@ class Engine {
     std::vector<std::size_t> conflicts = std::move(conflicts_);
     for (int attempt = 1; !conflicts.empty(); ++attempt) {
       if (outcome_.abort) {
-        for (std::size_t key : conflicts) content_.OnGaveUp(key, GiveUpReason::kRunAborted, &*outcome_.abort, attempt);
+        for (std::size_t key : conflicts)
+          content_.OnGaveUp(key, GiveUpReason::kRunAborted, &*outcome_.abort, attempt);
         return {};
       }
       if (attempt > settings_.max_replans) {
-        for (std::size_t key : conflicts) content_.OnGaveUp(key, GiveUpReason::kKeptChanging, nullptr, attempt);
+        for (std::size_t key : conflicts)
+          content_.OnGaveUp(key, GiveUpReason::kKeptChanging, nullptr, attempt);
         return {};
       }
       std::vector<Guid> guids;
@@ -114,8 +122,8 @@ class Engine {
     if (items.empty()) return;
     auto confirmed = ConfirmByReading(journal_, directory_, outcome_.run, items, batch_size_, progress_);
     if (!confirmed) {
-      Log()->error("run {}: could not re-read the written objects: {} (the next run resolves them)", outcome_.run,
-                   confirmed.error().ToString());
+      Log()->error("run {}: could not re-read the written objects: {} (the next run resolves them)",
+                   outcome_.run, confirmed.error().ToString());
       if (!outcome_.abort) outcome_.abort = confirmed.error();
       outcome_.state = RunState::kFailed;
       return;
@@ -133,8 +141,12 @@ class Engine {
       sent_[a.key] = item.change_set;
       intent_of_[a.key] = a.intent;
       switch (a.status) {
-        case ApplyStatus::kWritten: to_confirm_[a.key] = true; break;
-        case ApplyStatus::kConflict: conflicts_.push_back(a.key); break;
+        case ApplyStatus::kWritten:
+          to_confirm_[a.key] = true;
+          break;
+        case ApplyStatus::kConflict:
+          conflicts_.push_back(a.key);
+          break;
         case ApplyStatus::kFailed:
           if (AbortsRun(a.error)) Abort(a.error);
           break;
@@ -162,7 +174,7 @@ class Engine {
   Progress& progress_;
   RunOutcome& outcome_;
   OverlappedApply apply_;
-  std::vector<std::optional<ChangeSet>> sent_;   // per key: the last change set sent
+  std::vector<std::optional<ChangeSet>> sent_;  // per key: the last change set sent
   std::vector<IntentId> intent_of_ = std::vector<IntentId>(sent_.size(), 0);
   std::vector<std::optional<bool>> to_confirm_ = std::vector<std::optional<bool>>(sent_.size());  // written?
   std::vector<std::size_t> conflicts_;
@@ -171,8 +183,9 @@ class Engine {
 
 }  // namespace
 
-Result<RunOutcome> JournaledRun(Journal& journal, Directory& directory, const RunInfo& info, RunContent& content,
-                                const RunSettings& settings, Progress& progress, std::stop_token stop) {
+Result<RunOutcome> JournaledRun(Journal& journal, Directory& directory, const RunInfo& info,
+                                RunContent& content, const RunSettings& settings, Progress& progress,
+                                std::stop_token stop) {
   RunOutcome outcome;
   auto run = journal.BeginRun(info);
   if (!run) return std::unexpected(std::move(run.error()));
@@ -186,8 +199,8 @@ Result<RunOutcome> JournaledRun(Journal& journal, Directory& directory, const Ru
   };
 
   // Never change AD over changes whose fate is unknown: their re-read is what makes this run's plan truthful.
-  auto resolved = ResolveInterrupted(journal, directory, outcome.run, std::max<std::size_t>(settings.batch_size, 1),
-                                     progress);
+  auto resolved = ResolveInterrupted(journal, directory, outcome.run,
+                                     std::max<std::size_t>(settings.batch_size, 1), progress);
   if (!resolved) return fail(std::move(resolved.error()));
   outcome.resolved = *resolved;
   if (Status s = content.Prepare(outcome.run); !s) return fail(std::move(s.error()));

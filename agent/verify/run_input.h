@@ -26,6 +26,7 @@ struct RunInput {
 [[nodiscard]] Result<RunRecord> LatestWriteRun(Journal& journal, const std::string& label);
 
 // The input of write run `run` (nullopt: the latest write run).
-[[nodiscard]] Result<RunInput> LoadRunInput(Journal& journal, const std::string& label, std::optional<RunId> run);
+[[nodiscard]] Result<RunInput> LoadRunInput(Journal& journal, const std::string& label,
+                                            std::optional<RunId> run);
 
 }  // namespace ctim::agent

@@ -62,9 +62,10 @@ bool VerifySweep::VerifyRun(Journal& journal, const RunRecord& run, std::stop_to
   const auto started = ParseUtcIso8601(run.started_at);
   if (started && std::chrono::system_clock::now() - *started > options_.deadline) {
     if (!reported_.contains(run.id)) {
-      Log()->error("serve: run {}: {} user(s) still not verified {} s after the write; giving up on them "
-                   "(ctim-agent show {} lists them; ctim-agent verify {} --once checks again)",
-                   run.id, open.size(), options_.deadline.count(), run.id, run.id);
+      Log()->error(
+          "serve: run {}: {} user(s) still not verified {} s after the write; giving up on them "
+          "(ctim-agent show {} lists them; ctim-agent verify {} --once checks again)",
+          run.id, open.size(), options_.deadline.count(), run.id, run.id);
     }
     reported_.insert(run.id);
     return false;

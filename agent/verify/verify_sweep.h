@@ -17,9 +17,9 @@
 namespace ctim::agent {
 
 struct SweepOptions {
-  std::string journal;                     // the journal file (it may not exist yet)
-  std::chrono::seconds interval{300};      // between sweeps: only said in log lines here
-  std::chrono::seconds deadline{86400};    // after a run started, its unverified users are given up
+  std::string journal;                   // the journal file (it may not exist yet)
+  std::chrono::seconds interval{300};    // between sweeps: only said in log lines here
+  std::chrono::seconds deadline{86400};  // after a run started, its unverified users are given up
 };
 
 class VerifySweep {

@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto date = ParseHttpDate(text)) {
     Require(ParseHttpDate(FormatHttpDate(*date)) == *date, "an HTTP-date round-trips", text);
   }
-  if (const auto t = ParseUtcIso8601(text)) (void)FormatUtcIso8601(*t);
+  if (const auto t = ctim::ParseUtcIso8601(text)) (void)ctim::FormatUtcIso8601(*t);
 
   const auto after = ParseRetryAfter(text, now);
   if (after) Require(*after >= milliseconds(0), "Retry-After is never negative", text);
