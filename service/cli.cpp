@@ -8,6 +8,7 @@
 #include "service/default_paths.h"
 #include "service/exit_codes.h"
 #include "service/logging.h"
+#include "service/process_shell.h"
 
 namespace ctim::service {
 
@@ -97,7 +98,7 @@ std::expected<Prepared, int> Prepare(cxxopts::Options& options, const Invocation
 }
 
 int ReportError(const Invocation& invocation, const Error& error) {
-  std::fprintf(stderr, "%s %s: %s\n", invocation.program.c_str(), invocation.name.c_str(),
+  std::fprintf(DiagnosticStream(), "%s %s: %s\n", invocation.program.c_str(), invocation.name.c_str(),
                error.ToString().c_str());
   return ExitCodeFor(error.code);
 }

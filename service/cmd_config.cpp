@@ -14,11 +14,12 @@
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/toml_text.h"
 
 namespace ctim::service {
 namespace {
 
-std::string Quote(const std::string& s) { return fmt::format("\"{}\"", s); }
+std::string Quote(const std::string& s) { return TomlBasicString(s); }
 
 std::string QuoteList(const std::vector<std::string>& list) {
   std::vector<std::string> quoted;

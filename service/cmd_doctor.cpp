@@ -4,7 +4,6 @@
 // the journal's directory is writable. A PASS/FAIL table; exit 1 if any check failed.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include "service/cli.h"
 #include "service/command.h"
 #include "service/exit_codes.h"
+#include "service/file_access.h"
 #include "service/ldap_setup.h"
 #include "service/run_args.h"
 
@@ -32,27 +32,21 @@ void Append(std::vector<Check>& out, std::vector<Check> more) {
   for (Check& c : more) out.push_back(std::move(c));
 }
 
+// The journal's folder exists and this account may create or write the journal's files there: the same
+// check `write` makes before SQLite is asked (service/file_access.h, POSIX modes or the Windows DACL).
 Check JournalCheck(const AgentSettings& settings) {
   namespace fs = std::filesystem;
   const fs::path journal(settings.journal);
   const fs::path dir = journal.has_parent_path() ? journal.parent_path() : fs::path(".");
   std::error_code ec;
-  if (fs::exists(journal, ec)) {
-    if (access(journal.c_str(), R_OK | W_OK) != 0) {
-      return Row("journal", Check::kFail, journal.string() + " exists but is not readable and writable",
-                 "run as the account that owns it, or fix its permissions");
-    }
-    return Row("journal", Check::kPass, journal.string() + " (exists)");
-  }
-  if (!fs::is_directory(dir, ec)) {
+  const bool exists = fs::exists(journal, ec);
+  if (!exists && !fs::is_directory(dir, ec)) {
     return Row("journal", Check::kFail, "directory " + dir.string() + " does not exist",
                "create it (e.g. /var/lib/ctim-agent, mode 0700) or set [agent] journal");
   }
-  if (access(dir.c_str(), W_OK) != 0) {
-    return Row("journal", Check::kFail, "directory " + dir.string() + " is not writable",
-               "give the service account write access or set [agent] journal");
-  }
-  return Row("journal", Check::kPass, journal.string() + " (will be created by the first write)");
+  if (auto writable = CheckJournalWritable(settings.journal); !writable) return FromError("journal", writable.error());
+  return Row("journal", Check::kPass,
+             journal.string() + (exists ? " (exists)" : " (will be created by the first write)"));
 }
 
 std::vector<Check> RunChecks(const Config& config) {

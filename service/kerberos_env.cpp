@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <functional>
 #include <string_view>
 
@@ -33,20 +32,6 @@ std::vector<std::pair<std::string, std::string>> KerberosEnvironment(const LdapS
                       fmt::format("MEMORY:ctim-ldap-{:x}", std::hash<std::string>{}(ldap.keytab)));
   }
   return vars;
-}
-
-void PrepareKerberosEnvironment(int argc, char** argv) noexcept {
-  try {
-    const auto path = ConfigPath(ConfigArgument(argc, argv));
-    if (!path) return;
-    const auto config = LoadConfig(*path);
-    if (!config) return;
-    for (const auto& [name, value] : KerberosEnvironment(config->ldap)) {
-      ::setenv(name.c_str(), value.c_str(), 1);  // a failure (ENOMEM) leaves it to the bind, as before
-    }
-  } catch (...) {
-    // Out of memory while reading the configuration: the command reads it again and reports.
-  }
 }
 
 }  // namespace ctim::service

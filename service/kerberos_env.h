@@ -25,9 +25,10 @@ namespace ctim::service {
 // private in-memory KRB5CCNAME derived from the keytab path. Empty for a simple bind.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> KerberosEnvironment(const LdapSettings& ldap);
 
-// Reads the configuration the command will read (same lookup) and sets KerberosEnvironment() in the
-// environment. Does nothing when there is no configuration or it does not load: the command reports
-// that itself. REQUIRES: no other thread runs yet.
+// POSIX (service/posix/kerberos_env_setup.cpp): reads the configuration the command will read (same
+// lookup) and sets KerberosEnvironment() in the environment. Does nothing when there is no configuration
+// or it does not load: the command reports that itself. Windows (service/windows/): nothing, Negotiate
+// reads none of these variables. REQUIRES: no other thread runs yet.
 void PrepareKerberosEnvironment(int argc, char** argv) noexcept;
 
 }  // namespace ctim::service

@@ -1,18 +1,40 @@
 #include "service/logging.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
+#include <mutex>
 #include <string>
 
 #include "service/json_line_formatter.h"
+#include "service/process_shell.h"
 #include "service/terminal.h"
 
 namespace ctim::service {
 namespace {
 
 constexpr std::array<std::string_view, 4> kLayers = {"agent", "ldap", "sync", "service"};
+
+// Each line written and flushed at once to the process's diagnostic stream (stderr, or a Windows service's
+// log file: service/process_shell.h), so that a killed process loses no line it logged.
+class DiagnosticSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  DiagnosticSink() : stream_(DiagnosticStream()) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::fwrite(line.data(), 1, line.size(), stream_);
+    std::fflush(stream_);
+  }
+  void flush_() override { std::fflush(stream_); }
+
+ private:
+  std::FILE* stream_;
+};
 
 }  // namespace
 
@@ -35,17 +57,17 @@ Result<spdlog::level::level_enum> ParseLogLevel(std::string_view text) {
 }
 
 Status InitLogging(const LogSettings& settings) {
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool tty = isatty(fileno(DiagnosticStream())) != 0;
   const bool json = settings.format == LogFormat::kJson || (settings.format == LogFormat::kAuto && !tty);
   spdlog::sink_ptr sink;
   if (json) {
-    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    sink = std::make_shared<DiagnosticSink>();
     sink->set_formatter(std::make_unique<JsonLineFormatter>());
   } else if (tty) {
     sink = std::make_shared<TerminalSink>();  // shares the line with the progress bar
     sink->set_pattern("%H:%M:%S %-5l %n: %v");
   } else {
-    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    sink = std::make_shared<DiagnosticSink>();
     sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %-5l %n: %v");
   }
   for (std::string_view name : kLayers) {

@@ -8,6 +8,7 @@
 //     Ctrl+C, Ctrl+Break and console close -> stop.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <stop_token>
 
@@ -15,5 +16,9 @@ namespace ctim::service {
 
 // REQUIRES: called once, from main(), before any other thread exists. Returns body's exit code.
 int RunProcess(int argc, char** argv, std::stop_source stop, const std::function<int()>& body);
+
+// Where log lines and error messages go: stderr; on Windows, in `serve` started by the SCM, the service's
+// log file (a service has no console, and its C runtime may have no stderr to reopen: Wine's has none).
+[[nodiscard]] std::FILE* DiagnosticStream();
 
 }  // namespace ctim::service

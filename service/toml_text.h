@@ -6,6 +6,7 @@
 // line and column.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -15,5 +16,11 @@ namespace ctim::service {
 // Fails when a byte outside ASCII stands outside a comment; the error names origin:line:column and says
 // how to write the character instead.
 Status CheckTomlCharacters(std::string_view text, std::string_view origin);
+
+// `value` as a TOML basic string, quotes included, that this reader takes back unchanged: `"` and `\`
+// escaped, control characters and every character outside ASCII as \uXXXX (\UXXXXXXXX above U+FFFF), a
+// byte that is not UTF-8 as \uFFFD. For `config`, whose output is meant to be saved as a configuration
+// (a Windows path is full of backslashes; a DN may hold quotes).
+[[nodiscard]] std::string TomlBasicString(std::string_view value);
 
 }  // namespace ctim::service

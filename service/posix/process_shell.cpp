@@ -9,4 +9,6 @@ int RunProcess(int, char**, std::stop_source stop, const std::function<int()>& b
   return body();
 }
 
+std::FILE* DiagnosticStream() { return stderr; }
+
 }  // namespace ctim::service

@@ -2,6 +2,7 @@
 // file that Everyone, Users or Authenticated Users may read is refused, with the icacls command that
 // gives it to SYSTEM, Administrators and the service's account only.
 #include "service/file_access.h"
+#include "service/windows/dacl_rule.h"
 
 // clang-format off
 #include <windows.h>
@@ -54,9 +55,15 @@ std::string ThisAccount() {
   return GetUserNameW(name, &size) ? Utf8(name) : std::string("this account");
 }
 
-// True when an allow ACE of the DACL gives one of the broad groups read access to the object itself.
-// A NULL DACL grants everyone everything.
-std::string BroadReader(PACL dacl) {
+std::string IcaclsHint(const std::string& path) {
+  return fmt::format(
+      "run: icacls \"{}\" /inheritance:r /grant:r SYSTEM:F /grant:r Administrators:F /grant:r \"{}:R\"", path,
+      ThisAccount());
+}
+
+}  // namespace
+
+std::string BroadReader(const ACL* dacl) {
   if (dacl == nullptr) return "Everyone (the file has no DACL)";
   for (WELL_KNOWN_SID_TYPE type : {WinWorldSid, WinBuiltinUsersSid, WinAuthenticatedUserSid}) {
     BYTE buffer[SECURITY_MAX_SID_SIZE];
@@ -64,7 +71,7 @@ std::string BroadReader(PACL dacl) {
     if (!CreateWellKnownSid(type, nullptr, buffer, &size)) continue;
     for (DWORD i = 0; i < dacl->AceCount; ++i) {
       void* ace = nullptr;
-      if (!GetAce(dacl, i, &ace)) continue;
+      if (!GetAce(const_cast<ACL*>(dacl), i, &ace)) continue;
       const auto* header = static_cast<const ACE_HEADER*>(ace);
       if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE) != 0) continue;
       auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
@@ -74,14 +81,6 @@ std::string BroadReader(PACL dacl) {
   }
   return "";
 }
-
-std::string IcaclsHint(const std::string& path) {
-  return fmt::format(
-      "run: icacls \"{}\" /inheritance:r /grant:r SYSTEM:F /grant:r Administrators:F /grant:r \"{}:R\"", path,
-      ThisAccount());
-}
-
-}  // namespace
 
 Status CheckSecretFile(const std::string& path, std::string_view what) {
   if (path.empty()) return {};

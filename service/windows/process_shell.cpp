@@ -4,7 +4,10 @@
 #include "service/process_shell.h"
 
 #include <windows.h>
+#include <share.h>
+#include <tlhelp32.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -56,7 +59,7 @@ DWORD WINAPI OnServiceControl(DWORD control, DWORD, void*, void*) {
     case SERVICE_CONTROL_SHUTDOWN:
     case SERVICE_CONTROL_PRESHUTDOWN:
       ScmReport(SERVICE_STOP_PENDING, kStopWaitHint);
-      std::fprintf(stderr,
+      std::fprintf(DiagnosticStream(),
                    "{\"level\":\"warning\",\"logger\":\"service\",\"msg\":\"%s from the Service Control "
                    "Manager, stopping after the current step\"}\n",
                    control == SERVICE_CONTROL_STOP ? "stop" : "shutdown");
@@ -69,16 +72,21 @@ DWORD WINAPI OnServiceControl(DWORD control, DWORD, void*, void*) {
   }
 }
 
-// A service has no console: stderr (the log sink's stream, JSON lines since it is not a terminal) goes to
-// %ProgramData%\ctim-agent\logs\ctim-agent.log, appended to.
+// A service has no console: log lines (JSON lines, since the stream is not a terminal) and error messages
+// go to %ProgramData%\ctim-agent\logs\ctim-agent.log, appended to, opened as a stream of our own rather
+// than by reopening stderr: a service's C runtime may have no stderr stream at all (Wine's _wfreopen then
+// fails), and other programs may read the file while the service writes it.
+std::atomic<std::FILE*> g_log_file{nullptr};  // set once by ServiceMain; read by the control handler too
+
 std::string RedirectLogs() {
   const std::filesystem::path dir = Defaults().log_dir;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::filesystem::path file = dir / "ctim-agent.log";
-  if (_wfreopen(file.wstring().c_str(), L"a", stderr) == nullptr) return "";
-  std::setvbuf(stderr, nullptr, _IONBF, 0);
-  _wfreopen(L"NUL", L"w", stdout);
+  std::FILE* stream = _wfsopen(file.wstring().c_str(), L"a", _SH_DENYNO);
+  if (stream == nullptr) return "";
+  std::setvbuf(stream, nullptr, _IONBF, 0);
+  g_log_file = stream;
   return file.string();
 }
 
@@ -88,7 +96,8 @@ void ShellLine(const char* level, const std::string& text) {
     if (c == '"' || c == '\\') escaped.push_back('\\');
     if (static_cast<unsigned char>(c) >= 0x20) escaped.push_back(c);
   }
-  std::fprintf(stderr, "{\"level\":\"%s\",\"logger\":\"service\",\"msg\":\"%s\"}\n", level, escaped.c_str());
+  std::fprintf(DiagnosticStream(), "{\"level\":\"%s\",\"logger\":\"service\",\"msg\":\"%s\"}\n", level,
+               escaped.c_str());
 }
 
 void ReportAndLog(EventSeverity severity, const std::string& text) {
@@ -136,20 +145,57 @@ void WINAPI ServiceMain(DWORD argc, wchar_t** argv) {
     ReportAndLog(EventSeverity::kError, "ctim-agent serve ended with exit code " + std::to_string(code) +
                                             "; the lines before this one in " + log_file + " say why");
   }
-  std::fflush(stderr);
+  std::fflush(DiagnosticStream());
   ScmReport(SERVICE_STOPPED, {}, code);
 }
 
+// True when this process's parent is services.exe, i.e. the Service Control Manager started it (the test
+// .NET's WindowsServiceHelpers.IsWindowsService makes). Asked before StartServiceCtrlDispatcherW, so that
+// `serve` in a console does not depend on how the dispatcher fails outside the SCM (Windows documents
+// ERROR_FAILED_SERVICE_CONTROLLER_CONNECT; Wine 8's connects to the SCM first).
+bool StartedByServiceControlManager() {
+  const DWORD self = GetCurrentProcessId();
+  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return false;
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof(entry);
+  DWORD parent = 0;
+  bool found = false;
+  for (BOOL more = Process32FirstW(snapshot, &entry); more && !found; more = Process32NextW(snapshot, &entry)) {
+    if (entry.th32ProcessID == self) {
+      parent = entry.th32ParentProcessID;
+      found = true;
+    }
+  }
+  bool by_scm = false;
+  if (found) {
+    entry.dwSize = sizeof(entry);
+    for (BOOL more = Process32FirstW(snapshot, &entry); more; more = Process32NextW(snapshot, &entry)) {
+      if (entry.th32ProcessID == parent) {
+        by_scm = _wcsicmp(entry.szExeFile, L"services.exe") == 0;
+        break;
+      }
+    }
+  }
+  CloseHandle(snapshot);
+  return by_scm;
+}
+
 }  // namespace
+
+std::FILE* DiagnosticStream() {
+  std::FILE* log = g_log_file.load();
+  return log != nullptr ? log : stderr;
+}
 
 int RunProcess(int argc, char** argv, std::stop_source stop, const std::function<int()>& body) {
   static Shell shell;
   shell.stop = std::move(stop);
   shell.body = &body;
   g_shell = &shell;
-  // Only `serve` is ever a service (packaging/windows/ registers "ctim-agent.exe serve"). The dispatcher
-  // returns ERROR_FAILED_SERVICE_CONTROLLER_CONNECT at once when the SCM did not start this process.
-  if (argc >= 2 && std::string_view(argv[1]) == "serve") {
+  // Only `serve` is ever a service (packaging/windows/ registers "ctim-agent.exe serve"), and only when
+  // services.exe started it; `serve` typed in a console runs in the console.
+  if (argc >= 2 && std::string_view(argv[1]) == "serve" && StartedByServiceControlManager()) {
     SERVICE_TABLE_ENTRYW table[] = {{const_cast<wchar_t*>(L"ctim-agent"), &ServiceMain}, {nullptr, nullptr}};
     if (StartServiceCtrlDispatcherW(table)) return shell.exit_code;
     if (const DWORD err = GetLastError(); err != ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
@@ -157,7 +203,11 @@ int RunProcess(int argc, char** argv, std::stop_source stop, const std::function
                    ctim::windows::SystemMessage(err).c_str());
       return kExitInternal;
     }
+    // Started by services.exe but not as a service (e.g. a helper it spawned): run in the console.
   }
+  // C says stderr is not fully buffered; msvcrt buffers it when it is a file or a pipe, so a line would
+  // sit in the buffer until exit. Unbuffered, as on Linux.
+  std::setvbuf(stderr, nullptr, _IONBF, 0);
   SetConsoleCtrlHandler(&OnConsoleControl, TRUE);
   return body();
 }

@@ -1,7 +1,10 @@
 #include "service/config.h"
+#include "service/default_paths.h"
+#include "service/toml_text.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,13 +120,15 @@ TEST(ConfigTest, NonAsciiOnlyInComments) {
 TEST(Config, ServiceSectionHasSafeDefaultsAndIsChecked) {
   auto config = ParseConfig(kLab, "lab.toml");
   ASSERT_TRUE(config);
-  EXPECT_EQ(config->service.inbox, "/var/lib/ctim-agent/inbox");
+  EXPECT_EQ(config->service.inbox, Defaults().inbox);  // /var/lib/ctim-agent/inbox | %ProgramData%\ctim-agent\inbox
   EXPECT_EQ(config->service.write, "approve");
   EXPECT_EQ(config->service.settle_seconds, 10);
 
   std::string text(kLab);
-  text += "[service]\ninbox = \"/srv/ctim/inbox\"\nwrite = \"auto\"\nmax_changes = 5\nmax_refused_percent = 0\n"
-          "max_file_age = 3600\nsettle_seconds = 2\n";
+  // An absolute path on this OS (a Windows build reads "/srv/ctim/inbox" as relative to the current drive).
+  const std::string other_inbox = (std::filesystem::path(Defaults().inbox).parent_path() / "other-inbox").string();
+  text += "[service]\ninbox = " + TomlBasicString(other_inbox) +
+          "\nwrite = \"auto\"\nmax_changes = 5\nmax_refused_percent = 0\nmax_file_age = 3600\nsettle_seconds = 2\n";
   config = ParseConfig(text, "lab.toml");
   ASSERT_TRUE(config) << config.error().ToString();
   EXPECT_EQ(config->service.write, "auto");
@@ -199,6 +204,28 @@ TEST(ConfigSupport, AnUnusableSectionIsNamedAndAnEmptyFileServesTheLocalCommands
   EXPECT_EQ(Missing(local, "check"), "");
   EXPECT_EQ(Missing(local, "show"), "");
   EXPECT_EQ(Missing(local, "serve"), "no [ldap], no [cloud]");
+}
+
+}  // namespace
+}  // namespace ctim::service
+
+namespace ctim::service {
+namespace {
+
+// What `config` prints is read back unchanged: a Windows path, a DN with quotes, text outside ASCII, a tab.
+TEST(Config, TomlBasicStringIsReadBackUnchanged) {
+  for (const std::string& value : {std::string("C:\\ProgramData\\ctim-agent\\journal\\journal.db"),
+                                  std::string("OU=\"Zo\",DC=x"), std::string("Z\xc3\xbcrich \xf0\x9f\x93\xa6"),
+                                  std::string("a\tb")}) {
+    const std::string text = "[agent]\njournal = " + TomlBasicString(value) + "\n";
+    auto config = ParseConfig(text, "t.toml");
+    ASSERT_TRUE(config) << text << config.error().ToString();
+    EXPECT_EQ(config->agent.journal, value) << text;
+  }
+  EXPECT_EQ(TomlBasicString("C:\\x\"y"), "\"C:\\\\x\\\"y\"");
+  EXPECT_EQ(TomlBasicString("\xc3\xbc\xf0\x9f\x93\xa6"), "\"\\u00FC\\U0001F4E6\"");
+  EXPECT_EQ(TomlBasicString("a\xff" "b"), "\"a\\uFFFDb\"");  // not UTF-8
+  EXPECT_EQ(TomlBasicString("\xed\xa0\x80"), "\"\\uFFFD\\uFFFD\\uFFFD\"");  // a surrogate is not UTF-8
 }
 
 }  // namespace

@@ -2,31 +2,40 @@
 #include "service/directory_setup.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <string>
 
+#include "private_file.h"
 #include "service/file_digest.h"
 
 namespace ctim::service {
 namespace {
 
+// std::filesystem only (no mkdtemp): these tests run on Windows too.
 class TempDir {
  public:
   TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "ctim-svc-XXXXXX").string();
-    if (mkdtemp(t.data()) != nullptr) path_ = t;
+    std::error_code ec;
+    const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+    std::random_device random;
+    for (int attempt = 0; !ec && attempt < 100 && path_.empty(); ++attempt) {
+      const std::filesystem::path dir = base / ("ctim-svc-" + std::to_string(random()));
+      if (std::filesystem::create_directory(dir, ec)) path_ = dir.string();
+    }
   }
   ~TempDir() {
     std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
   }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   std::string File(const std::string& name, const std::string& content) const {
-    const std::string p = path_ + "/" + name;
+    const std::string p = (std::filesystem::path(path_) / name).string();
     std::ofstream(p, std::ios::binary) << content;
-    ::chmod(p.c_str(), 0600);
+    EXPECT_TRUE(testing::MakeOwnerOnly(p)) << p;
     return p;
   }
 

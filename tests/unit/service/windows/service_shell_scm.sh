@@ -27,7 +27,9 @@ cleanup() { sc stop $name >/dev/null; sc delete $name >/dev/null; sc delete $nam
 trap cleanup EXIT
 rm -f "$log"
 
-sc create $name binPath= "$winexe serve" | grep -q SUCCESS || fail "sc create"
+# Wine's sc prints nothing on success (Windows prints "[SC] CreateService SUCCESS"): ask for the service.
+sc create $name binPath= "$winexe serve" >/dev/null
+[ "$(state $name)" = STOPPED ] || fail "sc create: $(sc query $name)"
 sc start $name >/dev/null
 wait_state $name RUNNING 15 || fail "not RUNNING after 15 s: $(sc query $name)"
 sc stop $name >/dev/null
@@ -37,7 +39,8 @@ for line in "started by the Service Control Manager as service $name" "event log
   grep -qF "$line" "$log" || fail "log has no '$line': $(cat "$log")"
 done
 
-sc create $name-fail binPath= "$winexe serve fail" | grep -q SUCCESS || fail "sc create (fail)"
+sc create $name-fail binPath= "$winexe serve fail" >/dev/null
+[ "$(state $name-fail)" = STOPPED ] || fail "sc create (fail): $(sc query $name-fail)"
 sc start $name-fail >/dev/null
 wait_state $name-fail STOPPED 15 || fail "failing body: not STOPPED: $(sc query $name-fail)"
 grep -qF "ctim-agent serve ended with exit code 3" "$log" || fail "no exit code in the log: $(cat "$log")"

@@ -18,6 +18,7 @@
 #include "service/inbox_watcher.h"
 #include "service/sd_notify.h"
 #include "service/state_lock.h"
+#include "service/windows/dacl_rule.h"
 
 namespace ctim::service {
 namespace {
@@ -30,20 +31,16 @@ std::filesystem::path TempDir(const char* name) {
   return dir;
 }
 
-// Replaces the file's DACL with the one in `sddl` (protected: nothing inherited).
+// Replaces the file's DACL with the one in `sddl` ("D:P...": protected, nothing inherited).
+// SetFileSecurityW, not SetNamedSecurityInfoW: Wine 8 returns success from the latter and keeps the old
+// DACL (measured). Wine keeps no DACL of its own either: it maps the DACL onto the Unix mode (owner,
+// Everyone) and maps the mode back when asked, so what the check reads under Wine is that mapping.
 void SetDacl(const std::filesystem::path& file, const wchar_t* sddl) {
   PSECURITY_DESCRIPTOR sd = nullptr;
   ASSERT_TRUE(ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, nullptr));
-  BOOL present = FALSE;
-  BOOL defaulted = FALSE;
-  PACL dacl = nullptr;
-  ASSERT_TRUE(GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted));
-  std::wstring path = file.wstring();
-  const DWORD rc = SetNamedSecurityInfoW(path.data(), SE_FILE_OBJECT,
-                                         DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                                         nullptr, nullptr, dacl, nullptr);
+  const BOOL set = SetFileSecurityW(file.wstring().c_str(), DACL_SECURITY_INFORMATION, sd);
   LocalFree(sd);
-  ASSERT_EQ(rc, static_cast<DWORD>(ERROR_SUCCESS));
+  ASSERT_TRUE(set) << GetLastError();
 }
 
 TEST(WindowsStateLock, SecondHolderIsRefusedWithThePidAndTheLockIsFreedOnRelease) {
@@ -63,25 +60,49 @@ TEST(WindowsStateLock, SecondHolderIsRefusedWithThePidAndTheLockIsFreedOnRelease
   EXPECT_TRUE(again) << again.error().message;
 }
 
-TEST(WindowsFileAccess, SecretReadableByUsersOrEveryoneIsRefusedWithIcacls) {
+// The rule on DACLs built in memory: every broad group, inherit-only entries, deny entries, no DACL.
+std::string BroadReaderOf(const wchar_t* sddl) {
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, nullptr)) return "?";
+  BOOL present = FALSE;
+  BOOL defaulted = FALSE;
+  PACL dacl = nullptr;
+  std::string reader = "?";
+  if (GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) reader = BroadReader(present ? dacl : nullptr);
+  LocalFree(sd);
+  return reader;
+}
+
+TEST(WindowsFileAccess, DaclRuleNamesTheBroadGroupThatMayRead) {
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;OW)"), "");
+  EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;FR;;;WD)"), "");
+  EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;FR;;;BU)"), "");
+  EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;GR;;;AU)"), "");
+  EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;GA;;;BU)"), "");
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;IO;FR;;;WD)"), "");   // inherit-only: not for the file itself
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(D;;FR;;;WD)"), "");     // a deny entry grants nothing
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;0x100000;;;WD)"), "");  // SYNCHRONIZE only: no read
+  EXPECT_EQ(BroadReader(nullptr), "Everyone (the file has no DACL)");  // a NULL DACL
+}
+
+// On a file: what Wine can show (it maps the DACL to the Unix mode's owner and Everyone bits, so a Users or
+// Authenticated Users entry does not survive; tests/windows/real-host-checks.ps1 checks those on Windows).
+TEST(WindowsFileAccess, SecretFileReadableByEveryoneIsRefusedWithIcacls) {
   const auto dir = TempDir("acl");
   const auto file = dir / "secret.txt";
   std::ofstream(file) << "s";
   // SYSTEM and Administrators full control, the owner full control: accepted.
   SetDacl(file, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;OW)");
-  EXPECT_TRUE(CheckSecretFile(file.string(), "[cloud] client_secret_file"));
-  for (const wchar_t* sddl :
-       {L"D:P(A;;FA;;;SY)(A;;FR;;;WD)", L"D:P(A;;FA;;;SY)(A;;FR;;;BU)", L"D:P(A;;FA;;;SY)(A;;GR;;;AU)"}) {
-    SetDacl(file, sddl);
-    auto checked = CheckSecretFile(file.string(), "[cloud] client_secret_file");
-    ASSERT_FALSE(checked);
-    EXPECT_EQ(checked.error().code, Errc::kInvalidInput);
-    EXPECT_NE(checked.error().message.find("may be read by"), std::string::npos) << checked.error().message;
-    EXPECT_NE(checked.error().hint.find("icacls"), std::string::npos) << checked.error().hint;
+  {
+    auto accepted = CheckSecretFile(file.string(), "[cloud] client_secret_file");
+    EXPECT_TRUE(accepted) << accepted.error().message;
   }
-  // An inherit-only entry does not apply to the file itself.
-  SetDacl(file, L"D:P(A;;FA;;;SY)(A;IO;FR;;;WD)");
-  EXPECT_TRUE(CheckSecretFile(file.string(), "[cloud] client_secret_file"));
+  SetDacl(file, L"D:P(A;;FA;;;SY)(A;;FA;;;OW)(A;;FR;;;WD)");
+  auto checked = CheckSecretFile(file.string(), "[cloud] client_secret_file");
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code, Errc::kInvalidInput);
+  EXPECT_NE(checked.error().message.find("may be read by"), std::string::npos) << checked.error().message;
+  EXPECT_NE(checked.error().hint.find("icacls"), std::string::npos) << checked.error().hint;
   SetDacl(file, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;OW)");
   EXPECT_TRUE(CheckSecretFile((dir / "missing").string(), "x"));  // the reader says why
   EXPECT_NE(DescribeAccess(file.string()).find("this process runs as"), std::string::npos);

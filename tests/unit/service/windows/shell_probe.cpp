@@ -16,15 +16,16 @@ int main(int argc, char** argv) {
   std::stop_source stop;
   return ctim::service::RunProcess(argc, argv, stop, [&]() -> int {
     if (argc >= 3 && std::string_view(argv[2]) == "fail") {
-      std::fputs("probe: failing on purpose\n", stderr);
+      std::fputs("probe: failing on purpose\n", ctim::service::DiagnosticStream());
       return 3;
     }
     ctim::service::SdNotify("READY=1");
-    std::fputs("probe: running\n", stderr);
+    std::fputs("probe: running\n", ctim::service::DiagnosticStream());
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!stop.stop_requested() && std::chrono::steady_clock::now() < until) Sleep(50);
     ctim::service::SdNotify("STOPPING=1");
-    std::fputs(stop.stop_requested() ? "probe: stopped by request\n" : "probe: gave up waiting\n", stderr);
+    std::fputs(stop.stop_requested() ? "probe: stopped by request\n" : "probe: gave up waiting\n",
+               ctim::service::DiagnosticStream());
     return stop.stop_requested() ? 0 : 1;
   });
 }
