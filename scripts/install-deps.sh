@@ -24,8 +24,8 @@ packages=(
   # the cloud emulator (Debian's python3, not a pyenv one)
   python3 python3-ldap python3-cryptography
   # the Windows build (doc/windows.md): mingw-w64 GCC 12 with the posix thread model, Wine 8 to run its
-  # tests (winbind above gives Wine's NTLM its ntlm_auth), wixl + msitools for the MSI
-  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 wine wixl msitools
+  # tests (winbind above gives Wine's NTLM its ntlm_auth), wixl + msitools for the MSI, osslsigncode to sign it
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 wine wixl msitools osslsigncode
 )
 
 SUDO=""
