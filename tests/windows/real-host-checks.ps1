@@ -6,16 +6,18 @@
 
 .EXAMPLE
   .\real-host-checks.ps1 -Msi .\ctim-agent.msi -NewerMsi .\ctim-agent-next.msi `
-      -Config .\lab.toml -UntrustedLdapsUrl ldaps://dc-with-untrusted-cert.contoso.com
+      -Config .\lab.toml -UntrustedLdapsUrl ldaps://dc-with-untrusted-cert.contoso.com -CtimFile .\test-users.csv
   -Config is a working ctim-agent.toml for this domain ([ldap] with Negotiate, [cloud]); it is copied to
   %ProgramData%\ctim-agent\ctim-agent.toml. Each check prints PASS, FAIL or NOT RUN with the reason; the
-  exit code is the number of FAILs.
+  exit code is the number of FAILs. -CtimFile is a CTIM identities file for test users of this domain only
+  (check 4b writes it and rolls it back).
 #>
 param(
   [Parameter(Mandatory)] [string] $Msi,
   [string] $NewerMsi = "",
   [Parameter(Mandatory)] [string] $Config,
-  [string] $UntrustedLdapsUrl = ""
+  [string] $UntrustedLdapsUrl = "",
+  [string] $CtimFile = ""
 )
 $ErrorActionPreference = "Stop"
 $failures = 0
@@ -62,6 +64,19 @@ Result "secret.acl_refused" ($LASTEXITCODE -ne 0 -and $out -match "icacls") ($ou
 # 4. Kerberos Negotiate with sign and seal (the [ldap] of -Config): `doctor` reports the mechanism.
 $out = & $exe doctor --format json 2>&1 | Out-String
 Result "ldap.negotiate_sign_seal" ($LASTEXITCODE -eq 0 -and $out -match '(?i)negotiate|kerberos') "doctor exit $LASTEXITCODE"
+
+# 4b. plan, write and rollback against the DC (Wine 8's Wldap32 stalls on LDAPS answers of more than a few
+#     entries, so they are not run under Wine): write, then rollback restores every value.
+if ($CtimFile) {
+  $out = & $exe plan $CtimFile --no-progress 2>&1 | Out-String
+  Result "cli.plan" ($LASTEXITCODE -le 1) "plan exit $LASTEXITCODE"
+  $out = & $exe write $CtimFile --no-progress 2>&1 | Out-String
+  Result "cli.write" ($LASTEXITCODE -le 1) "write exit $LASTEXITCODE"
+  $runs = & $exe runs --format json | ConvertFrom-Json
+  $run = ($runs.runs | Where-Object { $_.kind -eq "write" } | Select-Object -Last 1).id
+  $out = & $exe rollback $run --no-progress 2>&1 | Out-String
+  Result "cli.rollback" ($LASTEXITCODE -eq 0) "rollback $run exit $LASTEXITCODE"
+} else { NotRun "cli.plan_write_rollback" "give -CtimFile (a CTIM file for test users of this domain)" }
 
 # 5. LDAPS certificate validation: a DC whose certificate does not chain to a trusted CA must be refused.
 if ($UntrustedLdapsUrl) {

@@ -6,6 +6,7 @@ $batch can dispatch an inner request through the same `handle`."""
 
 import json
 import logging
+import os
 import socket
 import ssl
 import time
@@ -174,6 +175,16 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug(fmt, *args)
 
 
+def url_host():
+    """The name the emulator's URLs carry (its listeners always bind 127.0.0.1): 127.0.0.1, or localhost with
+    CTIM_EMU_HOST=localhost, for a client that matches no IP-address SAN (Wine's WinHTTP, doc/windows.md).
+    Anything else is refused: the emulator is only ever reached on loopback."""
+    host = os.environ.get("CTIM_EMU_HOST") or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost"):
+        raise SystemExit(f"emulator: CTIM_EMU_HOST={host!r}: only 127.0.0.1 or localhost")
+    return host
+
+
 class Server(ThreadingHTTPServer):
     """One listener on 127.0.0.1. With an SSL context the TLS handshake runs in the connection's own
     thread, so a client that stalls the handshake cannot block the accept loop."""
@@ -187,7 +198,7 @@ class Server(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         super().__init__(("127.0.0.1", port), _Handler)
         scheme = "https" if ssl_context else "http"
-        self.base_url = f"{scheme}://127.0.0.1:{self.server_address[1]}"
+        self.base_url = f"{scheme}://{url_host()}:{self.server_address[1]}"
 
     def get_request(self):
         sock, addr = super().get_request()
