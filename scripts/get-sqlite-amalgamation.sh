@@ -17,7 +17,12 @@ fi
 command -v npm >/dev/null || { echo "get-sqlite-amalgamation: npm is missing (Debian: apt-get install npm)" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack sqlite3@6.0.1 --silent >/dev/null)
+# npm's own message (a proxy, a TLS interception, no registry) is shown when the download fails.
+if ! (cd "$work" && npm pack sqlite3@6.0.1 >"$work/npm.log" 2>&1); then
+  tail -20 "$work/npm.log" >&2
+  echo "get-sqlite-amalgamation: npm could not fetch sqlite3@6.0.1 from its registry (the lines above say why)" >&2
+  exit 1
+fi
 tar -xzf "$work/sqlite3-6.0.1.tgz" -C "$work" "package/deps/$tarball_name.tar.gz"
 tarball="$work/package/deps/$tarball_name.tar.gz"
 if ! echo "$tarball_sha256  $tarball" | sha256sum -c --quiet; then

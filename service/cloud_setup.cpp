@@ -32,6 +32,7 @@ Result<sync::CloudConfig> ToCloudConfig(const Config& config) {
   out.client_id = c.client_id;
   out.certificate_file = c.certificate_file;
   out.private_key_file = c.private_key_file;
+  out.certificate_thumbprint = c.certificate_thumbprint;
   out.assertion = *assertion;
   out.client_secret_file = c.client_secret_file;
   out.login_url = c.login_url;

@@ -52,8 +52,9 @@ void Print(const Config& c) {
     std::printf("\n[cloud]\npreset = %s\ntenant_id = %s\nclient_id = %s\ncertificate_file = %s\n",
                 Quote(k.preset).c_str(), Quote(k.tenant_id).c_str(), Quote(k.client_id).c_str(),
                 Quote(k.certificate_file).c_str());
-    std::printf("private_key_file = %s\nclient_secret_file = %s\nassertion = %s\n",
-                Quote(k.private_key_file).c_str(), Quote(k.client_secret_file).c_str(), Quote(k.assertion).c_str());
+    std::printf("private_key_file = %s\ncertificate_thumbprint = %s\nclient_secret_file = %s\nassertion = %s\n",
+                Quote(k.private_key_file).c_str(), Quote(k.certificate_thumbprint).c_str(),
+                Quote(k.client_secret_file).c_str(), Quote(k.assertion).c_str());
     std::printf("login_url = %s\ngraph_url = %s\nexo_url = %s\nca_file = %s\ntimeout_seconds = %d\n",
                 Quote(k.login_url).c_str(), Quote(k.graph_url).c_str(), Quote(k.exo_url).c_str(),
                 Quote(k.ca_file).c_str(), k.timeout_seconds);

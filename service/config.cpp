@@ -122,6 +122,7 @@ Status ReadCloud(TableReader& r, CloudSettings& s) {
   CTIM_TRY(r.Read("client_id", s.client_id));
   CTIM_TRY(r.Read("certificate_file", s.certificate_file));
   CTIM_TRY(r.Read("private_key_file", s.private_key_file));
+  CTIM_TRY(r.Read("certificate_thumbprint", s.certificate_thumbprint));
   CTIM_TRY(r.Read("client_secret_file", s.client_secret_file));
   CTIM_TRY(r.Read("assertion", s.assertion));
   CTIM_TRY(r.Read("login_url", s.login_url));
@@ -267,9 +268,11 @@ Status ValidateCloud(const Config& config) {
   if (k.assertion != "PS256" && k.assertion != "RS256") {
     return bad("[cloud] assertion = \"" + k.assertion + "\" is not supported", "use \"PS256\" or \"RS256\"");
   }
-  if (k.certificate_file.empty() == k.client_secret_file.empty() ||
-      k.certificate_file.empty() != k.private_key_file.empty()) {
-    return bad("[cloud] give either certificate_file + private_key_file, or client_secret_file",
+  const int credentials = (k.certificate_file.empty() ? 0 : 1) + (k.certificate_thumbprint.empty() ? 0 : 1) +
+                          (k.client_secret_file.empty() ? 0 : 1);
+  if (credentials != 1 || k.certificate_file.empty() != k.private_key_file.empty()) {
+    return bad("[cloud] give one of: certificate_file + private_key_file, certificate_thumbprint (Windows: "
+               "the certificate in LocalMachine\\My), or client_secret_file",
                "a certificate is recommended");
   }
   return {};

@@ -46,6 +46,7 @@ struct CloudSettings {
   std::string client_id;
   std::string certificate_file;    // the app's registered certificate (PEM)
   std::string private_key_file;    // its private key (PEM); never logged
+  std::string certificate_thumbprint;  // Windows: instead of the files, the app's certificate in LocalMachine\My
   std::string client_secret_file;  // accepted, warned about: prefer a certificate
   std::string assertion = "PS256";  // PS256 (x5t#S256) | RS256 (x5t)
   std::string login_url;           // overrides of the preset's endpoint roots

@@ -116,7 +116,11 @@ std::string TomlBasicString(std::string_view value) {
       continue;
     }
     // A control character, or the lead byte of a UTF-8 sequence: its code point as an escape.
-    std::size_t length = byte < 0x80 ? 1 : byte >= 0xf0 && byte < 0xf5 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 0;
+    std::size_t length = byte < 0x80                   ? 1
+                         : byte >= 0xf0 && byte < 0xf5 ? 4
+                         : byte >= 0xe0                ? 3
+                         : byte >= 0xc2                ? 2
+                                                       : 0;
     char32_t code = length == 1 ? byte : length == 2 ? byte & 0x1f : length == 3 ? byte & 0x0f : byte & 0x07;
     for (std::size_t k = 1; k < length; ++k) {
       const auto next = i + k < value.size() ? static_cast<unsigned char>(value[i + k]) : 0;

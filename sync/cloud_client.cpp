@@ -74,8 +74,10 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
   credential.client_id = config.client_id;
   credential.token_url = TokenUrl(parts->endpoints, config.tenant_id);
   credential.assertion_mode = config.assertion;
-  if (!config.certificate_file.empty()) {
-    auto certificate = ClientCertificate::Load(config.certificate_file, config.private_key_file);
+  if (!config.certificate_file.empty() || !config.certificate_thumbprint.empty()) {
+    auto certificate = config.certificate_thumbprint.empty()
+                           ? ClientCertificate::Load(config.certificate_file, config.private_key_file)
+                           : ClientCertificate::FromSystemStore(config.certificate_thumbprint);
     if (!certificate) return std::unexpected(std::move(certificate.error()).With("cloud certificate"));
     const auto now = std::chrono::system_clock::now();
     if (certificate->NotAfter() < now) {
@@ -89,7 +91,7 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
                                 "; register its successor on the app");
     }
     if (!config.client_secret.empty() || !config.client_secret_file.empty()) {
-      parts->warnings.push_back("cloud client secret is ignored because certificate_file is set; remove it");
+      parts->warnings.push_back("cloud client secret is ignored because a certificate is set; remove it");
     }
     credential.certificate = std::move(*certificate);
   } else if (!config.client_secret.empty() || !config.client_secret_file.empty()) {

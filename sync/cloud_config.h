@@ -35,6 +35,9 @@ struct CloudConfig {
   std::string client_id;  // the app registration's application (client) id
   std::filesystem::path certificate_file;
   std::filesystem::path private_key_file;  // empty: the key is in certificate_file
+  // Windows, instead of the files: the certificate in LocalMachine\My with this SHA-1 thumbprint, its key
+  // used inside its key storage provider (ClientCertificate::FromSystemStore).
+  std::string certificate_thumbprint;
   AssertionMode assertion = AssertionMode::kPs256;
   // Discouraged (a warning says so); used only when no certificate_file is set. The file holds the
   // secret's value on its first line; client_secret is the same value given in memory.

@@ -2,6 +2,7 @@
 // file that Everyone, Users or Authenticated Users may read is refused, with the icacls command that
 // gives it to SYSTEM, Administrators and the service's account only.
 #include "service/file_access.h"
+
 #include "service/windows/dacl_rule.h"
 
 // clang-format off

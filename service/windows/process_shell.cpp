@@ -3,9 +3,11 @@
 // Ctrl+Break and console close, request the stop that SIGTERM and SIGINT request on Linux.
 #include "service/process_shell.h"
 
+// clang-format off
 #include <windows.h>
 #include <share.h>
 #include <tlhelp32.h>
+// clang-format on
 
 #include <atomic>
 #include <chrono>
@@ -161,7 +163,8 @@ bool StartedByServiceControlManager() {
   entry.dwSize = sizeof(entry);
   DWORD parent = 0;
   bool found = false;
-  for (BOOL more = Process32FirstW(snapshot, &entry); more && !found; more = Process32NextW(snapshot, &entry)) {
+  for (BOOL more = Process32FirstW(snapshot, &entry); more && !found;
+       more = Process32NextW(snapshot, &entry)) {
     if (entry.th32ProcessID == self) {
       parent = entry.th32ParentProcessID;
       found = true;

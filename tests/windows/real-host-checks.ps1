@@ -86,8 +86,12 @@ if ($UntrustedLdapsUrl) {
   Result "ldaps.untrusted_refused" ($LASTEXITCODE -ne 0) ($out.Trim() -split "`n" | Select-Object -Last 1)
 } else { NotRun "ldaps.untrusted_refused" "give -UntrustedLdapsUrl (a DC or proxy with a certificate from an untrusted CA)" }
 
-# 6. Signing with a certificate in LocalMachine\My (NCrypt, non-exportable key).
-NotRun "cloud.cert_store_signing" "[cloud] has no key naming a store certificate yet (doc/windows.md)"
+# 6. Signing with a certificate in LocalMachine\My (NCrypt, non-exportable key): with -Config's [cloud]
+#    naming certificate_thumbprint, Entra accepts the assertion (verify gets a token: exit 0 or 1, not 3).
+if ((Get-Content $Config -Raw) -match '(?m)^certificate_thumbprint\s*=' -and $CtimFile) {
+  $out = & $exe verify --file $CtimFile --interval 5 --deadline 30 --no-progress 2>&1 | Out-String
+  Result "cloud.cert_store_signing" ($LASTEXITCODE -le 1) "verify exit $LASTEXITCODE $(($out.Trim() -split "`n" | Select-Object -Last 1))"
+} else { NotRun "cloud.cert_store_signing" "give -CtimFile and a -Config whose [cloud] has certificate_thumbprint" }
 
 # 7. The service under the SCM: start, the Event Log entries, a stop within the wait hint, the log file.
 $since = Get-Date

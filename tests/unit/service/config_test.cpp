@@ -80,7 +80,15 @@ TEST(Config, ValidationRefusesUnsafeOrIncompleteCombinations) {
       {"cert without key",
        "[ldap]\nurl=\"ldap://dc\"\nbase_dns=[\"OU=x\"]\n[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\n"
        "certificate_file=\"c\"\n",
-       "either certificate_file + private_key_file"},
+       "give one of: certificate_file + private_key_file"},
+      {"files and a thumbprint",
+       "[ldap]\nurl=\"ldap://dc\"\nbase_dns=[\"OU=x\"]\n[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\n"
+       "certificate_file=\"c\"\nprivate_key_file=\"k\"\ncertificate_thumbprint=\"ab\"\n",
+       "certificate_thumbprint (Windows"},
+      {"thumbprint and a secret",
+       "[ldap]\nurl=\"ldap://dc\"\nbase_dns=[\"OU=x\"]\n[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\n"
+       "certificate_thumbprint=\"ab\"\nclient_secret_file=\"s\"\n",
+       "give one of"},
   };
   for (const auto& c : cases) {
     auto config = ParseConfig(c.text, "t.toml");
@@ -89,6 +97,16 @@ TEST(Config, ValidationRefusesUnsafeOrIncompleteCombinations) {
     ASSERT_FALSE(status) << c.name;
     EXPECT_NE(status.error().message.find(c.expected), std::string::npos) << c.name << ": " << status.error().message;
   }
+}
+
+// A certificate in the Windows store, by thumbprint, is a credential of its own; `config` prints it.
+TEST(Config, CertificateThumbprintIsACredential) {
+  auto config = ParseConfig(
+      "[cloud]\ntenant_id=\"t\"\nclient_id=\"c\"\ncertificate_thumbprint=\"3A 7F 00 11\"\n", "t.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->cloud.certificate_thumbprint, "3A 7F 00 11");
+  const Status valid = ValidateCloud(*config);
+  EXPECT_TRUE(valid) << valid.error().message;
 }
 
 // toml++ 3.3 reaches undefined behaviour on characters outside ASCII in several places (found by

@@ -57,6 +57,20 @@ TEST_F(CloudClientTest, CreatesWithCertificateAndStartsWithZeroCounts) {
   EXPECT_EQ((*client)->endpoints().graph_url, "https://graph.microsoft.com");
 }
 
+// certificate_thumbprint takes the certificate from the Windows store instead of the files; a thumbprint that
+// names no certificate there (and any thumbprint on Linux) is refused, naming it.
+TEST_F(CloudClientTest, CertificateThumbprintIsLookedUpInTheStoreInsteadOfTheFiles) {
+  CloudConfig c = Config();
+  c.certificate_file.clear();
+  c.private_key_file.clear();
+  c.certificate_thumbprint = "00112233445566778899aabbccddeeff00112233";
+  auto client = CloudClient::Create(c);
+  ASSERT_FALSE(client);
+  EXPECT_EQ(client.error().code, Errc::kInvalidInput);
+  EXPECT_NE(client.error().message.find(c.certificate_thumbprint), std::string::npos)
+      << client.error().message;
+}
+
 TEST_F(CloudClientTest, ClientSecretIsAcceptedWithAWarning) {
   CloudConfig c = Config();
   c.certificate_file.clear();

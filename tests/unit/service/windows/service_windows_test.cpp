@@ -68,7 +68,8 @@ std::string BroadReaderOf(const wchar_t* sddl) {
   BOOL defaulted = FALSE;
   PACL dacl = nullptr;
   std::string reader = "?";
-  if (GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) reader = BroadReader(present ? dacl : nullptr);
+  if (GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+    reader = BroadReader(present ? dacl : nullptr);
   LocalFree(sd);
   return reader;
 }
@@ -79,8 +80,8 @@ TEST(WindowsFileAccess, DaclRuleNamesTheBroadGroupThatMayRead) {
   EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;FR;;;BU)"), "");
   EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;GR;;;AU)"), "");
   EXPECT_NE(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;GA;;;BU)"), "");
-  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;IO;FR;;;WD)"), "");   // inherit-only: not for the file itself
-  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(D;;FR;;;WD)"), "");     // a deny entry grants nothing
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;IO;FR;;;WD)"), "");  // inherit-only: not for the file itself
+  EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(D;;FR;;;WD)"), "");    // a deny entry grants nothing
   EXPECT_EQ(BroadReaderOf(L"D:P(A;;FA;;;SY)(A;;0x100000;;;WD)"), "");  // SYNCHRONIZE only: no read
   EXPECT_EQ(BroadReader(nullptr), "Everyone (the file has no DACL)");  // a NULL DACL
 }
