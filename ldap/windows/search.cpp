@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 #include <unordered_set>
 
-#include "ldap/ranged_attribute.h"
+#include "ldap/ranged_read.h"
 #include "ldap/windows/session.h"
 
 namespace ctim::ldap {
@@ -15,8 +16,6 @@ using windows::Log;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
-constexpr std::size_t kMaxRangeRequests = 100'000;  // 150 million values at AD's 1500 per range
-constexpr int kRangedReadTimeouts = 10;  // a ranged attribute's total deadline, in operation timeouts
 
 ULONG ToLdapScope(Scope scope) {
   switch (scope) {
@@ -161,46 +160,12 @@ Result<Entry> ReadBase(const Connection::Impl& s, std::string_view dn,
   return std::move(page->entries.front());
 }
 
-// Replaces every "attr;range=a-b" in the entry by "attr" with all of its values.
-Status FollowRanges(const Connection::Impl& s, Entry& entry) {
-  std::vector<std::string> ranged;
-  for (const auto& [name, values] : entry.attrs) {
-    if (ParseRangedAttribute(name)) ranged.push_back(name);
-  }
-  for (const std::string& key : ranged) {
-    // Each read is bounded by the operation timeout; the whole attribute by kRangedReadTimeouts of them.
-    RangeFollower range(*ParseRangedAttribute(key), kMaxRangeRequests,
-                        Clock::now() + kRangedReadTimeouts * s.options.operation_timeout);
-    Values all = std::move(entry.attrs[key]);
-    entry.attrs.erase(key);
-    while (!range.done()) {
-      auto request = range.NextRequest(Clock::now());
-      if (!request) return std::unexpected(std::move(request.error()).With(entry.dn));
-      auto next = ReadBase(s, entry.dn, {*request});
-      if (!next) return std::unexpected(std::move(next.error()).With("ranged read of " + range.name()));
-      std::optional<RangedAttribute> chunk;
-      for (auto& [name, values] : next->attrs) {
-        auto parsed = ParseRangedAttribute(name);
-        if (!parsed || CaseInsensitiveLess{}(parsed->name, range.name()) ||
-            CaseInsensitiveLess{}(range.name(), parsed->name)) {
-          continue;
-        }
-        if (Status accepted = range.Accept(parsed); !accepted) {
-          return std::unexpected(std::move(accepted.error()).With(entry.dn));
-        }
-        all.insert(all.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
-        chunk = std::move(parsed);
-        break;
-      }
-      if (!chunk) {
-        Status none = range.Accept(std::nullopt);
-        return std::unexpected(std::move(none.error()).With(entry.dn));
-      }
-    }
-    Values& merged = entry.attrs[range.name()];
-    merged.insert(merged.end(), std::make_move_iterator(all.begin()), std::make_move_iterator(all.end()));
-  }
-  return {};
+// Completes the entry's ranged attributes with base reads on this session (ldap/ranged_read.h).
+Status CompleteRanges(const Connection::Impl& s, Entry& entry) {
+  return FollowRanges(entry, s.options.operation_timeout,
+                      [&s](std::string_view dn, const std::vector<std::string>& attributes) {
+                        return ReadBase(s, dn, attributes);
+                      });
 }
 
 struct SearchStats {
@@ -221,7 +186,7 @@ Status Deliver(const Connection::Impl& s, const SearchRequest& request, std::vec
                const PageVisitor& visit) {
   if (request.follow_ranges) {
     for (Entry& e : entries) {
-      if (Status st = FollowRanges(s, e); !st) return st;
+      if (Status st = CompleteRanges(s, e); !st) return st;
     }
   }
   return visit(entries);
@@ -392,7 +357,7 @@ Result<std::vector<Entry>> Connection::Search(const SearchRequest& request) {
 Result<Entry> Connection::Read(std::string_view dn, const std::vector<std::string>& attributes) {
   auto entry = ReadBase(*impl_, dn, attributes);
   if (!entry) return entry;
-  if (Status st = FollowRanges(*impl_, *entry); !st) return std::unexpected(std::move(st.error()));
+  if (Status st = CompleteRanges(*impl_, *entry); !st) return std::unexpected(std::move(st.error()));
   return entry;
 }
 

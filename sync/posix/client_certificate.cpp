@@ -9,8 +9,6 @@
 
 #include <array>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "common/c_free.h"
 
@@ -36,17 +34,6 @@ std::string OpenSslError() {
 // A password callback that declines: an encrypted key fails to load instead of prompting on a tty.
 int NoPassword(char*, int, int, void*) { return 0; }
 
-Result<std::string> ReadFile(const std::filesystem::path& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(Errc::kInvalidInput, "cannot read cloud " + std::string(what) + " " + path.string(),
-                "check the path and that the agent's account may read it");
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return std::move(content).str();
-}
-
 SysTime ToSysTime(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return SysTime{};
@@ -71,22 +58,6 @@ struct ClientCertificate::Impl {
   SysTime not_before;
   SysTime not_after;
 };
-
-Result<ClientCertificate> ClientCertificate::Load(const std::filesystem::path& certificate_file,
-                                                  const std::filesystem::path& private_key_file) {
-  auto cert_pem = ReadFile(certificate_file, "certificate_file");
-  if (!cert_pem) return std::unexpected(std::move(cert_pem.error()));
-  const auto& key_path = private_key_file.empty() ? certificate_file : private_key_file;
-  auto key_pem = ReadFile(key_path, "private_key_file");
-  if (!key_pem) return std::unexpected(std::move(key_pem.error()));
-  const Secret key(std::move(*key_pem));
-  auto loaded = FromPem(*cert_pem, key);
-  if (!loaded) {
-    return std::unexpected(
-        std::move(loaded.error()).With(certificate_file.string() + " + " + key_path.string()));
-  }
-  return loaded;
-}
 
 Result<ClientCertificate> ClientCertificate::FromPem(std::string_view certificate_pem,
                                                      const Secret& private_key_pem) {
