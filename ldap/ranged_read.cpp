@@ -10,7 +10,7 @@ namespace ctim::ldap {
 namespace {
 
 constexpr std::size_t kMaxRangeRequests = 100'000;  // 150 million values at AD's 1500 per range
-constexpr int kRangedReadTimeouts = 10;             // a ranged attribute's total deadline, in operation timeouts
+constexpr int kRangedReadTimeouts = 10;  // a ranged attribute's total deadline, in operation timeouts
 
 bool SameAttribute(const std::string& a, const std::string& b) {
   return !CaseInsensitiveLess{}(a, b) && !CaseInsensitiveLess{}(b, a);

@@ -14,12 +14,14 @@
 
 namespace ctim::ldap {
 
-using BaseRead = std::function<Result<Entry>(std::string_view dn, const std::vector<std::string>& attributes)>;
+using BaseRead =
+    std::function<Result<Entry>(std::string_view dn, const std::vector<std::string>& attributes)>;
 
 // Replaces every "attr;range=a-b" of `entry` by "attr" with all of its values, the rest read with `read`.
 // Each read is bounded by the back end's operation timeout; the whole attribute by ten of them and by
 // 100,000 reads (RangeFollower, ldap/ranged_attribute.h): a DC that stops making progress is an error
 // naming the entry, never values handed on truncated.
-[[nodiscard]] Status FollowRanges(Entry& entry, std::chrono::milliseconds operation_timeout, const BaseRead& read);
+[[nodiscard]] Status FollowRanges(Entry& entry, std::chrono::milliseconds operation_timeout,
+                                  const BaseRead& read);
 
 }  // namespace ctim::ldap

@@ -14,7 +14,7 @@ namespace {
 using openldap::Log;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
+constexpr std::size_t kMaxPages = 1'000'000;  // a bound, far above any directory we serve
 
 int ToLdapScope(Scope scope) {
   switch (scope) {

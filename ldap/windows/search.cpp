@@ -15,7 +15,7 @@ namespace {
 using windows::Log;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxPages = 1'000'000;        // a bound, far above any directory we serve
+constexpr std::size_t kMaxPages = 1'000'000;  // a bound, far above any directory we serve
 
 ULONG ToLdapScope(Scope scope) {
   switch (scope) {
