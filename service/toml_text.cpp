@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "common/utf8.h"
+
 namespace ctim::service {
 namespace {
 
@@ -115,28 +117,17 @@ std::string TomlBasicString(std::string_view value) {
       ++i;
       continue;
     }
-    // A control character, or the lead byte of a UTF-8 sequence: its code point as an escape.
-    std::size_t length = byte < 0x80                   ? 1
-                         : byte >= 0xf0 && byte < 0xf5 ? 4
-                         : byte >= 0xe0                ? 3
-                         : byte >= 0xc2                ? 2
-                                                       : 0;
-    char32_t code = length == 1 ? byte : length == 2 ? byte & 0x1f : length == 3 ? byte & 0x0f : byte & 0x07;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = i + k < value.size() ? static_cast<unsigned char>(value[i + k]) : 0;
-      if ((next & 0xc0) != 0x80) {
-        length = 0;
-        break;
-      }
-      code = (code << 6) | (next & 0x3f);
-    }
-    const bool valid = length != 0 && !(code >= 0xd800 && code <= 0xdfff) && code <= 0x10ffff &&
-                       !(length == 3 && code < 0x800) && !(length == 4 && code < 0x10000);
-    if (!valid) {
+    // A control character, or a UTF-8 sequence: its code point as an escape.
+    const std::size_t length = Utf8SequenceLength(value, i);
+    if (length == 0) {
       out += "\\uFFFD";
       ++i;
       continue;
     }
+    constexpr unsigned char kLeadBits[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    char32_t code = byte & kLeadBits[length];
+    for (std::size_t k = 1; k < length; ++k)
+      code = (code << 6) | (static_cast<unsigned char>(value[i + k]) & 0x3f);
     out += code > 0xffff ? fmt::format("\\U{:08X}", static_cast<std::uint32_t>(code))
                          : fmt::format("\\u{:04X}", static_cast<std::uint32_t>(code));
     i += length;

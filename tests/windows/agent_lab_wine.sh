@@ -115,16 +115,7 @@ echo "cli: verify of run $run and of the file ($users users DONE over WinHTTP), 
 # The service: the same configuration, started by Wine's Service Control Manager.
 name="ctim-agent-wine-$$"
 log="$WINEPREFIX/drive_c/ProgramData/ctim-agent/logs/ctim-agent.log"
-sc() { LDAPNOINIT=1 timeout 30 "$wine" sc "$@" 2>/dev/null </dev/null | tr -d '\r'; }
-state() { sc query "$1" | awk '/STATE/ { print $4 }'; }
-wait_state() {  # name state seconds
-  local i=0
-  while [ "$(state "$1")" != "$2" ]; do
-    i=$((i + 1))
-    [ $i -le $(($3 * 5)) ] || return 1
-    sleep 0.2
-  done
-}
+. "$root/tests/windows/wine_sc.sh"
 cleanup() {  # the service may be stopped already: sc then fails, which is no failure of the test
   sc stop "$name" >/dev/null || true
   wait_state "$name" STOPPED 30 || true

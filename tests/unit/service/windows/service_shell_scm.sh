@@ -13,16 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 log="$WINEPREFIX/drive_c/ProgramData/ctim-agent/logs/ctim-agent.log"
 name=ctim-shell-probe-$$
 winexe=$(winepath -w "$probe" 2>/dev/null)
-sc() { timeout 30 "$wine" sc "$@" 2>/dev/null </dev/null | tr -d '\r'; }
-state() { sc query "$1" | awk '/STATE/ { print $4 }'; }
-wait_state() {  # name state seconds
-  i=0
-  while [ "$(state "$1")" != "$2" ]; do
-    i=$((i + 1))
-    [ $i -le $(($3 * 5)) ] || return 1
-    sleep 0.2
-  done
-}
+. "$(dirname "$0")/../../../windows/wine_sc.sh"
 cleanup() { sc stop $name >/dev/null; sc delete $name >/dev/null; sc delete $name-fail >/dev/null; }
 trap cleanup EXIT
 rm -f "$log"
