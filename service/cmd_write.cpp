@@ -18,6 +18,7 @@
 #include "agent/apply/writer.h"
 #include "service/cli.h"
 #include "service/command.h"
+#include "service/directory_setup.h"
 #include "service/exit_codes.h"
 #include "service/file_digest.h"
 #include "service/journal_setup.h"
@@ -113,6 +114,7 @@ int RunWrite(const Invocation& invocation) {
   settings.plan = planned->settings.plan;
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
   settings.batch_size = *batch_size;
+  settings.open_reader = [&config = *common.config] { return OpenDirectory(config); };
 
   BarProgress progress(common.progress);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,

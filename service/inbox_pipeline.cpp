@@ -16,6 +16,7 @@
 #include "agent/report/run_report_data.h"
 #include "agent/verify/verify_time.h"
 #include "agent/apply/writer.h"
+#include "service/directory_setup.h"
 #include "service/file_digest.h"
 #include "service/journal_setup.h"
 #include "service/logging.h"
@@ -380,6 +381,7 @@ void InboxPipeline::Write(FileRecord& record, std::optional<PlannedFile> planned
   settings.plan = planned->settings.plan;
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
   settings.batch_size = kBatchSize;
+  settings.open_reader = [&config = config_] { return OpenDirectory(config); };
   log->info("inbox file {} ({}): writing {} user(s)", record.id, record.name, record.changes);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,
                                  settings, keep_alive_, stop);

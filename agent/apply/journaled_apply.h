@@ -69,6 +69,15 @@ struct Confirmed {
   std::string dn;  // where the re-read found the object (renamed or moved since the plan?); empty if gone
 };
 
+// What one re-read of `items` (one ReadByGuids, only the attributes their changes touch) says: a verdict per
+// item, in order, and the outcomes that record them. Touches no journal, so it may run on another thread
+// and another connection while modifies are in flight; the caller journals `outcomes`.
+struct Judged {
+  std::vector<Confirmed> confirmed;
+  std::vector<OutcomeToRecord> outcomes;
+};
+[[nodiscard]] Result<Judged> JudgeByReading(Directory& directory, std::span<const ToConfirm> items);
+
 // Re-reads every object (batched; only the attributes its changes touch), judges each intent against what
 // AD holds and journals the verdict. Fails if AD or the journal cannot be reached; the intents then stay
 // unresolved for the next run.

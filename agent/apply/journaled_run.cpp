@@ -1,7 +1,9 @@
 #include "agent/apply/journaled_run.h"
 
 #include <algorithm>
+#include <future>
 #include <numeric>
+#include <system_error>
 
 #include "agent/apply/overlapped_apply.h"
 #include "agent/model/log.h"
@@ -62,7 +64,7 @@ class Engine {
           plan_error = std::move(planned.error());
         }
       }
-      if (Status s = Send(current, next); !s) return s;
+      if (Status s = SendWhileRereading(current, next); !s) return s;
       progress_.Advance(next_start - start);
       if (plan_error) Abort(std::move(*plan_error));
       if (outcome_.abort || !more) break;
@@ -113,8 +115,12 @@ class Engine {
 
   Status Finish() { return apply_.Finish(); }
 
-  // Re-reads every written (or unknown) object and journals what AD holds.
+  // Re-reads every written (or unknown) object not re-read yet and journals what AD holds.
   void Confirm() {
+    if (confirmed_early_ > 0) {
+      Log()->debug("run {}: {} object(s) were re-read while later batches were sent", outcome_.run,
+                   confirmed_early_);
+    }
     std::vector<ToConfirm> items;
     for (std::size_t key = 0; key < sent_.size(); ++key) {
       if (to_confirm_[key]) items.push_back({key, intent_of_[key], *sent_[key], *to_confirm_[key]});
@@ -132,7 +138,57 @@ class Engine {
   }
 
  private:
+  // Sends `items` while, on the reader connection, another thread re-reads what the previous batch wrote.
+  // The verdicts are journaled with the next batch's journal step (after the "written" outcomes they
+  // follow). A failed re-read there is not an error of the run: those objects are re-read at the end.
+  Status SendWhileRereading(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
+    std::vector<ToConfirm> previous;
+    if (settings_.open_reader && reader_usable_) {
+      for (std::size_t key : written_last_) {
+        if (to_confirm_[key] == true) previous.push_back({key, intent_of_[key], *sent_[key], true});
+      }
+    }
+    std::future<Result<Judged>> reading;
+    if (!previous.empty()) {
+      try {
+        reading = std::async(std::launch::async, [this, &previous] { return ReadOnReader(previous); });
+      } catch (const std::system_error& e) {
+        Log()->debug("run {}: no thread for re-reads ({}); re-reading at the end", outcome_.run, e.what());
+      }
+    }
+    Status sent = Send(items, next);
+    if (reading.valid()) TakeRereads(reading.get());
+    return sent;
+  }
+
+  // The reader thread's work; reader_ is touched by no other thread while it runs.
+  Result<Judged> ReadOnReader(std::span<const ToConfirm> items) {
+    if (!reader_) {
+      auto opened = settings_.open_reader();
+      if (!opened)
+        return std::unexpected(std::move(opened.error()).With("opening a second connection for re-reads"));
+      reader_ = std::move(*opened);
+    }
+    return JudgeByReading(*reader_, items);
+  }
+
+  void TakeRereads(Result<Judged> judged) {
+    if (!judged) {
+      Log()->warn("run {}: {}; the written objects are re-read at the end instead", outcome_.run,
+                  judged.error().ToString());
+      reader_usable_ = false;
+      return;
+    }
+    apply_.AddOutcomes(std::move(judged->outcomes));
+    for (const Confirmed& c : judged->confirmed) {
+      to_confirm_[c.key].reset();
+      ++confirmed_early_;
+      content_.OnConfirmed(c);
+    }
+  }
+
   Status Send(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
+    written_last_.clear();
     auto applied = apply_.Apply(items, next);
     if (!applied) return std::unexpected(std::move(applied.error()));
     for (std::size_t i = 0; i < applied->size(); ++i) {
@@ -143,6 +199,7 @@ class Engine {
       switch (a.status) {
         case ApplyStatus::kWritten:
           to_confirm_[a.key] = true;
+          written_last_.push_back(a.key);
           break;
         case ApplyStatus::kConflict:
           conflicts_.push_back(a.key);
@@ -179,6 +236,10 @@ class Engine {
   std::vector<std::optional<bool>> to_confirm_ = std::vector<std::optional<bool>>(sent_.size());  // written?
   std::vector<std::size_t> conflicts_;
   std::size_t batch_size_;
+  std::vector<std::size_t> written_last_;  // the keys the last Send wrote
+  std::unique_ptr<Directory> reader_;      // opened by the first re-read that needs it
+  bool reader_usable_ = true;              // false after the reader connection failed once
+  std::size_t confirmed_early_ = 0;
 };
 
 }  // namespace

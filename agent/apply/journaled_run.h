@@ -1,15 +1,17 @@
 // The one engine by which the agent changes AD: `write`, `rollback` and the service's runs are short users
 // of it. A run is
 //   begin the run -> resolve interrupted runs -> for each batch: plan the objects, journal the intents,
-//   send the modifies (overlapped with the journal work, agent/apply/overlapped_apply.h), journal the
-//   outcomes -> re-read and re-plan the objects whose compare-and-swap failed (bounded) -> re-read every
-//   written object and journal what AD holds -> finish the run.
+//   send the modifies (overlapped with the journal work, agent/apply/overlapped_apply.h, and with the
+//   re-read of the batch before on a second connection), journal the outcomes -> re-read and re-plan the objects whose compare-and-swap failed (bounded) -> re-read every
+//   written object not re-read yet and journal what AD holds -> finish the run.
 // What differs between write and rollback — which objects, how each is planned, what the report says — is a
 // RunContent. The engine decides everything else the same way for both: when a run aborts (an Error, never
 // an empty string), when it stops, how often an object is re-planned. doc/design.md §5, "The write engine".
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stop_token>
@@ -24,11 +26,18 @@
 
 namespace ctim::agent {
 
+// Opens another connection to the DC the run writes to.
+using OpenDirectoryFn = std::function<Result<std::unique_ptr<Directory>>()>;
+
 struct RunSettings {
   // What to re-read after a conflict: attr::CandidateAttributes(the MatchOptions anchor_attribute).
   std::vector<std::string> attributes = attr::CandidateAttributes("mS-DS-ConsistencyGuid");
   std::size_t batch_size = 500;  // objects per journal transaction and pipelined modify batch
   int max_replans = 3;           // per object, after compare-and-swap conflicts
+  // Opens a second connection to the same DC for re-reads made while modifies are in flight: the objects
+  // batch k wrote are re-read there while batch k+1 is sent, so the run ends with one batch left to re-read,
+  // not all of them. Empty, or when it fails: every re-read waits for the end, on the run's connection.
+  OpenDirectoryFn open_reader;
 };
 
 // How a run ended, as the engine saw it.

@@ -1,5 +1,6 @@
 #include "agent/apply/overlapped_apply.h"
 
+#include <iterator>
 #include <system_error>
 
 #include "agent/model/log.h"
@@ -84,6 +85,10 @@ OverlappedApply::JournalStep OverlappedApply::RunStep() {
   step.intents = step_intents_.empty() ? Result<std::vector<IntentId>>(std::vector<IntentId>{})
                                        : journal_.RecordIntents(run_, step_intents_);
   return step;
+}
+
+void OverlappedApply::AddOutcomes(std::vector<OutcomeToRecord> more) {
+  std::move(more.begin(), more.end(), std::back_inserter(outcomes_));
 }
 
 Status OverlappedApply::Finish() {

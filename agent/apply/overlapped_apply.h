@@ -37,6 +37,10 @@ class OverlappedApply {
   // under another object's intent. After a failure call nothing but Finish().
   [[nodiscard]] Result<std::vector<Applied>> Apply(std::span<const ApplyItem> items, std::span<const ApplyItem> next);
 
+  // Outcomes found meanwhile (re-reads of an earlier batch, agent/apply/journaled_run.cpp): journaled with
+  // the next call's step, or by Finish(), after every outcome of an earlier call.
+  void AddOutcomes(std::vector<OutcomeToRecord> more);
+
   // Journals the last batch's outcomes. Intents journaled for a batch that was never applied (the caller
   // stopped) get the outcome not_written ("not sent"), so no run leaves them to be guessed.
   [[nodiscard]] Status Finish();

@@ -258,7 +258,7 @@ Result<RollbackReport> RollbackRun(RunId target, Directory& directory, Journal& 
   auto outcome = JournaledRun(journal, directory,
                               RunInfo{RunKind::kRollback, (*original)->info.file_path,
                                       (*original)->info.file_sha256, "{}", target},
-                              content, RunSettings{settings.attributes, settings.batch_size, settings.max_replans},
+                              content, RunSettings{settings.attributes, settings.batch_size, settings.max_replans, settings.open_reader},
                               progress, std::move(stop));
   if (!outcome) return std::unexpected(std::move(outcome.error()));
   return report;

@@ -51,6 +51,7 @@ struct RollbackSettings {
   std::vector<std::string> attributes = attr::CandidateAttributes("mS-DS-ConsistencyGuid");
   std::size_t batch_size = 500;
   int max_replans = 3;  // per object, after compare-and-swap conflicts
+  OpenDirectoryFn open_reader;  // re-reads while modifies are in flight (RunSettings::open_reader)
 };
 
 enum class RollbackObjectState {

@@ -210,7 +210,7 @@ Result<WriteReport> WritePlan(const Plan& plan, std::span<const SourceIdentity> 
   WriteReport report;
   WriteContent content(plan, rows, directory, settings, report);
   auto outcome = JournaledRun(journal, directory, info, content,
-                              RunSettings{settings.attributes, settings.batch_size, settings.max_replans}, progress,
+                              RunSettings{settings.attributes, settings.batch_size, settings.max_replans, settings.open_reader}, progress,
                               std::move(stop));
   if (!outcome) return std::unexpected(std::move(outcome.error()));
   return report;

@@ -31,6 +31,7 @@ struct WriteSettings {
   std::vector<std::string> attributes = attr::CandidateAttributes("mS-DS-ConsistencyGuid");
   std::size_t batch_size = 500;         // objects per journal transaction and pipelined modify batch
   int max_replans = 3;                  // per object, after compare-and-swap conflicts
+  OpenDirectoryFn open_reader;          // re-reads while modifies are in flight (RunSettings::open_reader)
 };
 
 enum class RowWriteState {

@@ -42,12 +42,13 @@ DirectoryObject& InMemoryDirectory::Get(const Guid& guid) { return objects_.at(g
 
 Status InMemoryDirectory::LoadCandidates(std::span<const std::string> base_dns, std::span<const std::string>,
                                          const std::function<Status(DirectoryObject&&)>& visit) {
+  const std::lock_guard guard(lock);
   ++load_calls;
   if (unavailable) return Fail(Errc::kUnavailable, "ldap://127.0.0.1: Can't contact LDAP server");
   for (const auto& [guid, object] : objects_) {
-    const bool under = base_dns.empty() || std::any_of(base_dns.begin(), base_dns.end(), [&](const std::string& b) {
-                         return EndsWithDn(object.dn, b);
-                       });
+    const bool under =
+        base_dns.empty() || std::any_of(base_dns.begin(), base_dns.end(),
+                                        [&](const std::string& b) { return EndsWithDn(object.dn, b); });
     if (!under) continue;
     DirectoryObject copy = object;
     if (Status s = visit(std::move(copy)); !s) return s;
@@ -55,8 +56,9 @@ Status InMemoryDirectory::LoadCandidates(std::span<const std::string> base_dns, 
   return {};
 }
 
-Result<std::vector<std::optional<DirectoryObject>>> InMemoryDirectory::ReadByGuids(std::span<const Guid> guids,
-                                                                                   std::span<const std::string>) {
+Result<std::vector<std::optional<DirectoryObject>>> InMemoryDirectory::ReadByGuids(
+    std::span<const Guid> guids, std::span<const std::string>) {
+  const std::lock_guard guard(lock);
   if (crash_on_read_call && *crash_on_read_call == read_calls) throw SimulatedCrash();
   ++read_calls;
   if (unavailable) return Fail(Errc::kUnavailable, "ldap://127.0.0.1: Can't contact LDAP server");
@@ -69,12 +71,14 @@ Result<std::vector<std::optional<DirectoryObject>>> InMemoryDirectory::ReadByGui
 }
 
 Result<std::vector<ProxyOwner>> InMemoryDirectory::FindProxyOwners(const std::set<std::string>& values) {
+  const std::lock_guard guard(lock);
   ++gc_calls;
   if (unavailable) return Fail(Errc::kUnavailable, "ldap://127.0.0.1:3268: Can't contact LDAP server");
   std::vector<ProxyOwner> owners;
   for (const auto& [guid, object] : objects_) {
     for (const std::string& p : object.Values(attr::kProxyAddresses)) {
-      if (std::any_of(values.begin(), values.end(), [&](const std::string& v) { return EqualsFolded(v, p); })) {
+      if (std::any_of(values.begin(), values.end(),
+                      [&](const std::string& v) { return EqualsFolded(v, p); })) {
         owners.push_back({p, object.dn, guid});
       }
     }
@@ -95,16 +99,18 @@ Status InMemoryDirectory::ApplyDirect(const ModifyRequest& request) {
                                       [&](const std::string& x) { return Same(mod.attribute, x, v); });
       if (mod.op == ModOp::kAdd) {
         if (found != values.end()) {
-          return Fail(Errc::kConflict, "modify " + request.dn + ": " + mod.attribute + ": Type or value exists (20)");
+          return Fail(Errc::kConflict,
+                      "modify " + request.dn + ": " + mod.attribute + ": Type or value exists (20)");
         }
         if (SingleValued(mod.attribute) && !values.empty()) {
-          return Fail(Errc::kConflict,
-                      "modify " + request.dn + ": " + mod.attribute + ": Constraint violation (19), single-valued");
+          return Fail(Errc::kConflict, "modify " + request.dn + ": " + mod.attribute +
+                                           ": Constraint violation (19), single-valued");
         }
         values.push_back(v);
       } else {
         if (found == values.end()) {
-          return Fail(Errc::kConflict, "modify " + request.dn + ": " + mod.attribute + ": No such attribute (16)");
+          return Fail(Errc::kConflict,
+                      "modify " + request.dn + ": " + mod.attribute + ": No such attribute (16)");
         }
         values.erase(found);
       }
@@ -117,6 +123,7 @@ Status InMemoryDirectory::ApplyDirect(const ModifyRequest& request) {
 }
 
 std::vector<Status> InMemoryDirectory::ApplyModifies(std::span<const ModifyRequest> requests) {
+  const std::lock_guard guard(lock);
   if (crash_on_modify_call && *crash_on_modify_call == modify_calls) throw SimulatedCrash();
   ++modify_calls;
   std::vector<Status> out;
@@ -131,12 +138,52 @@ std::vector<Status> InMemoryDirectory::ApplyModifies(std::span<const ModifyReque
     if (s) ++modifies_applied;
     if (crash_after_applied && modifies_applied >= *crash_after_applied && s) throw SimulatedCrash();
     if (s && lose_replies_after && modifies_applied > *lose_replies_after) {
-      out.push_back(Fail(Errc::kUnavailable, "ldap://127.0.0.1: connection reset while waiting for the reply"));
+      out.push_back(
+          Fail(Errc::kUnavailable, "ldap://127.0.0.1: connection reset while waiting for the reply"));
       continue;
     }
     out.push_back(std::move(s));
   }
   return out;
+}
+
+namespace {
+
+class Connection final : public Directory {
+ public:
+  explicit Connection(InMemoryDirectory& dir) : dir_(dir) {}
+  Status LoadCandidates(std::span<const std::string> base_dns, std::span<const std::string> attributes,
+                        const std::function<Status(DirectoryObject&&)>& visit) override {
+    return dir_.LoadCandidates(base_dns, attributes, visit);
+  }
+  Result<std::vector<std::optional<DirectoryObject>>> ReadByGuids(std::span<const Guid> guids,
+                                                                  std::span<const std::string>) override {
+    const std::lock_guard guard(dir_.lock);
+    ++dir_.connection_reads;  // not a read of the run's own connection: no read_calls, no crash hook
+    if (dir_.unavailable) return Fail(Errc::kUnavailable, "ldap://127.0.0.1: Can't contact LDAP server");
+    std::vector<std::optional<DirectoryObject>> out;
+    for (const Guid& g : guids) {
+      const DirectoryObject* o = dir_.Find(g);
+      out.push_back(o ? std::optional<DirectoryObject>(*o) : std::nullopt);
+    }
+    return out;
+  }
+  Result<std::vector<ProxyOwner>> FindProxyOwners(const std::set<std::string>& values) override {
+    return dir_.FindProxyOwners(values);
+  }
+  std::vector<Status> ApplyModifies(std::span<const ModifyRequest> requests) override {
+    return dir_.ApplyModifies(requests);
+  }
+  bool ProxyOwnersForestWide() const override { return dir_.ProxyOwnersForestWide(); }
+
+ private:
+  InMemoryDirectory& dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<Directory> InMemoryDirectory::Connection() {
+  return std::make_unique<testing::Connection>(*this);
 }
 
 }  // namespace ctim::agent::testing

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -55,6 +57,13 @@ class InMemoryDirectory final : public Directory {
 
   std::size_t load_calls = 0, read_calls = 0, gc_calls = 0, modify_calls = 0, modifies_applied = 0;
   std::size_t requests_seen = 0;
+
+  // A second connection to this directory (the run engine's reader): its calls take the same lock as this
+  // directory's, so a thread may read through it while another applies modifies here. Counts its reads.
+  [[nodiscard]] std::unique_ptr<Directory> Connection();
+  std::size_t connection_reads = 0;
+
+  std::recursive_mutex lock;  // every Directory call holds it
 
  private:
   std::map<Guid, DirectoryObject> objects_;

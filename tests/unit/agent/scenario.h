@@ -68,6 +68,7 @@ struct Scenario {
     w.attributes = attr::CandidateAttributes(settings.match.anchor_attribute);
     w.batch_size = batch_size;
     w.max_replans = 3;
+    w.open_reader = open_reader;
     return w;
   }
 
@@ -93,6 +94,7 @@ struct Scenario {
   std::vector<SourceIdentity> rows;
   PlanSettings settings;
   std::size_t batch_size = 4;
+  OpenDirectoryFn open_reader;  // the engine's second connection; none by default
   std::map<Guid, DirectoryObject> initial;
   TempDir temp;
   std::string journal_path;

@@ -121,7 +121,8 @@ TEST(Writer, ElcCompareAndSwapKeepsAConcurrentAdminsBits) {
   s.dir.before_modify = [&](const ModifyRequest& r) {
     if (done || r.object_guid != ObjectGuid(3)) return;
     done = true;
-    ASSERT_TRUE(s.dir.ApplyDirect({r.dn, r.object_guid,
+    ASSERT_TRUE(s.dir.ApplyDirect({r.dn,
+                                   r.object_guid,
                                    {{ModOp::kDelete, "msExchELCMailboxFlags", {"130"}},
                                     {ModOp::kAdd, "msExchELCMailboxFlags", {"1154"}}}}));
   };
@@ -139,7 +140,8 @@ TEST(Writer, ConflictThatNowNeedsARefusalIsRefused) {
   const Guid other = testing::G("12121212-0000-4000-8000-000000000012");
   s.dir.before_modify = [&](const ModifyRequest& r) {
     if (r.object_guid != ObjectGuid(1) || s.dir.Find(r.object_guid)->Has("msExchMailboxGuid")) return;
-    ASSERT_TRUE(s.dir.ApplyDirect({r.dn, r.object_guid, {{ModOp::kAdd, "msExchMailboxGuid", {other.AdBytes()}}}}));
+    ASSERT_TRUE(
+        s.dir.ApplyDirect({r.dn, r.object_guid, {{ModOp::kAdd, "msExchMailboxGuid", {other.AdBytes()}}}}));
   };
   Journal journal = s.OpenJournal();
   NullProgress progress;
@@ -159,7 +161,8 @@ TEST(Writer, GivesUpWhenTheObjectKeepsChanging) {
     if (r.object_guid != ObjectGuid(3)) return;
     const std::string now(*s.dir.Find(r.object_guid)->Single("msExchELCMailboxFlags"));
     const std::string next = std::to_string(130 + 1024 * ++bumps);
-    ASSERT_TRUE(s.dir.ApplyDirect({r.dn, r.object_guid,
+    ASSERT_TRUE(s.dir.ApplyDirect({r.dn,
+                                   r.object_guid,
                                    {{ModOp::kDelete, "msExchELCMailboxFlags", {now}},
                                     {ModOp::kAdd, "msExchELCMailboxFlags", {next}}}}));
   };
@@ -231,6 +234,72 @@ TEST(Writer, ManyBatchesJournalEveryIntentBeforeItsModifyAndEveryOutcome) {
   EXPECT_TRUE(open->empty());
 }
 
+TEST(Writer, WithASecondConnectionEachBatchIsReReadWhileTheNextIsSent) {
+  // 11 rows in batches of 3: batches 1-3 are re-read on the second connection while batches 2-4 are sent;
+  // only the last batch is left for the end, on the run's own connection. The journal is the same as
+  // without it: every intent written, then confirmed.
+  Scenario s(11);
+  s.batch_size = 3;
+  s.open_reader = [&s]() -> Result<std::unique_ptr<Directory>> { return s.dir.Connection(); };
+  auto report = s.PlanAndWrite();
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->Count(RowWriteState::kConfirmed), 11u) << report->Summary();
+  EXPECT_EQ(s.dir.connection_reads, 3u);
+  EXPECT_EQ(s.dir.read_calls, 1u);  // the last batch (2 objects), at the end
+  Journal j = s.OpenJournal();
+  auto intents = j.RunIntents(report->run);
+  ASSERT_TRUE(intents);
+  ASSERT_EQ(intents->size(), 11u);
+  for (const IntentView& v : *intents) {
+    ASSERT_EQ(v.outcomes.size(), 2u) << v.change_set.dn;
+    EXPECT_EQ(v.outcomes[0].state, OutcomeState::kWritten);
+    EXPECT_EQ(v.outcomes[1].state, OutcomeState::kConfirmed);
+  }
+  auto open = j.UnresolvedIntents();
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
+}
+
+TEST(Writer, AChangeMadeRightAfterTheWriteIsCaughtByTheEarlyReRead) {
+  // An admin changes the first object's targetAddress right after it was written (before the last modify of
+  // batch 1): the re-read of batch 1 on the second connection, made while batch 2 is sent, reports it
+  // (kMismatch), exactly as the re-read at the end would.
+  Scenario s(6);
+  s.batch_size = 3;
+  s.open_reader = [&s]() -> Result<std::unique_ptr<Directory>> { return s.dir.Connection(); };
+  bool changed = false;
+  s.dir.before_modify = [&](const ModifyRequest& r) {
+    if (changed || r.object_guid != testing::ObjectGuid(3)) return;
+    changed = true;
+    ModifyRequest admin{s.dir.Find(testing::ObjectGuid(1))->dn,
+                        testing::ObjectGuid(1),
+                        {{ModOp::kDelete, "targetAddress", {"SMTP:user1@fabrikam.example"}},
+                         {ModOp::kAdd, "targetAddress", {"SMTP:someone@else.example"}}}};
+    ASSERT_TRUE(s.dir.ApplyDirect(admin));
+  };
+  auto report = s.PlanAndWrite();
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->Count(RowWriteState::kMismatch), 1u) << report->Summary();
+  EXPECT_EQ(report->Count(RowWriteState::kConfirmed), 5u) << report->Summary();
+  EXPECT_EQ(s.dir.connection_reads, 1u);
+}
+
+TEST(Writer, ASecondConnectionThatCannotBeOpenedLeavesTheReReadsForTheEnd) {
+  Scenario s(7);
+  s.batch_size = 3;
+  int opens = 0;
+  s.open_reader = [&opens]() -> Result<std::unique_ptr<Directory>> {
+    ++opens;
+    return Fail(Errc::kUnavailable, "ldap://127.0.0.1: Can't contact LDAP server");
+  };
+  auto report = s.PlanAndWrite();
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->run_state, RunState::kFinished);
+  EXPECT_EQ(report->Count(RowWriteState::kConfirmed), 7u) << report->Summary();
+  EXPECT_EQ(opens, 1);  // tried once, not once per batch
+  EXPECT_EQ(s.dir.connection_reads, 0u);
+}
+
 TEST(Writer, AnAbortAfterTheNextBatchWasJournaledMarksItNotSent) {
   // The replies of the first batch are lost, which ends the run; the second batch's intents were already
   // journaled (overlapped with the first batch's modifies). They must not be left for the next run to
@@ -244,7 +313,8 @@ TEST(Writer, AnAbortAfterTheNextBatchWasJournaledMarksItNotSent) {
   Journal j = s.OpenJournal();
   auto intents = j.RunIntents(report->run);
   ASSERT_TRUE(intents);
-  ASSERT_EQ(intents->size(), 8u);  // batch 1 (sent) and batch 2 (journaled, not sent); batch 3 never journaled
+  ASSERT_EQ(intents->size(),
+            8u);  // batch 1 (sent) and batch 2 (journaled, not sent); batch 3 never journaled
   for (std::size_t i = 4; i < 8; ++i) {
     ASSERT_EQ((*intents)[i].outcomes.size(), 1u);
     EXPECT_EQ((*intents)[i].outcomes[0].state, OutcomeState::kNotWritten);
