@@ -11,14 +11,7 @@
 namespace ctim::agent {
 namespace {
 
-// Index names.
-constexpr std::string_view kIdxExternalId = "eid";
-constexpr std::string_view kIdxAnchor = "anchor";
-constexpr std::string_view kIdxObjectGuid = "oguid";
-constexpr std::string_view kIdxSid = "sid";
-constexpr std::string_view kIdxTargetAddress = "ta";
-constexpr std::string_view kIdxUpn = "upn";
-constexpr std::string_view kIdxMail = "mail";
+using Kind = CandidateIndex::Kind;
 
 constexpr std::string_view kUserPrefix = "User_";  // INFERRED cloudAnchor format (doc/facts.md §4)
 constexpr std::string_view kSmtpPrefix = "SMTP:";
@@ -27,10 +20,12 @@ struct KeyName {
   MatchKey key;
   std::string_view name;
 };
-constexpr std::array kKeyNames = {
-    KeyName{MatchKey::kExternalDirectoryObjectId, "external-id"}, KeyName{MatchKey::kCloudAnchor, "cloud-anchor"},
-    KeyName{MatchKey::kCloudSecurityIdentifier, "cloud-sid"},     KeyName{MatchKey::kTargetAddress, "target-address"},
-    KeyName{MatchKey::kUserPrincipalName, "upn"},                  KeyName{MatchKey::kMail, "mail"}};
+constexpr std::array kKeyNames = {KeyName{MatchKey::kExternalDirectoryObjectId, "external-id"},
+                                  KeyName{MatchKey::kCloudAnchor, "cloud-anchor"},
+                                  KeyName{MatchKey::kCloudSecurityIdentifier, "cloud-sid"},
+                                  KeyName{MatchKey::kTargetAddress, "target-address"},
+                                  KeyName{MatchKey::kUserPrincipalName, "upn"},
+                                  KeyName{MatchKey::kMail, "mail"}};
 
 // msDS-ExternalDirectoryObjectId "User_<guid>" or "<guid>" -> the GUID; other prefixes (Group_, ...) are not
 // users and are not indexed.
@@ -49,6 +44,123 @@ std::vector<std::size_t> Union(const std::vector<std::size_t>& a, const std::vec
   std::set<std::size_t> all(a.begin(), a.end());
   all.insert(b.begin(), b.end());
   return {all.begin(), all.end()};
+}
+
+// Calls add(kind, key) for every key `o` is indexed under.
+template <typename Add>
+void ForEachKey(const DirectoryObject& o, const MatchOptions& options, Add&& add) {
+  add(Kind::kObjectGuid, o.object_guid.AdBytes());
+  if (!o.object_sid.empty()) add(Kind::kSid, FoldCase(o.object_sid));
+  for (const std::string& v : o.Values(attr::kExternalDirectoryObjectId)) {
+    if (auto guid = ExternalIdGuid(v)) add(Kind::kExternalId, guid->AdBytes());
+  }
+  if (EqualsAscii(options.anchor_attribute, attr::kObjectGuid)) {
+    add(Kind::kAnchor, o.object_guid.AdBytes());
+  } else {
+    for (const std::string& v : o.Values(options.anchor_attribute)) add(Kind::kAnchor, v);
+  }
+  for (const std::string& v : o.Values(attr::kTargetAddress)) {
+    if (auto smtp = SmtpAddress(v)) add(Kind::kTargetAddress, FoldCase(*smtp));
+  }
+  for (const std::string& v : o.Values(attr::kUserPrincipalName)) add(Kind::kUpn, FoldCase(v));
+  for (const std::string& v : o.Values(attr::kMail)) add(Kind::kMail, FoldCase(v));
+}
+
+// One key of the chain for one row: what is looked for (the union of `lookups`), or why it is not consulted.
+struct Probe {
+  KeyResult result;  // objects still empty
+  std::vector<std::pair<Kind, std::string>> lookups;
+};
+
+Probe MakeProbe(MatchKey key, const SourceIdentity& row, const CloudView& cloud,
+                const MatchOptions& options) {
+  Probe p{KeyResult{key, false, {}, {}, {}}, {}};
+  KeyResult& r = p.result;
+  const bool cloud_key = key == MatchKey::kCloudAnchor || key == MatchKey::kCloudSecurityIdentifier;
+  if (cloud_key) {
+    switch (cloud.state) {
+      case CloudView::State::kNotConfigured:
+        r.note = "no cloud resolver configured";
+        return p;
+      case CloudView::State::kUnavailable:
+        r.note = "cloud unavailable: " + cloud.unavailable_reason;
+        return p;
+      case CloudView::State::kResolved:
+        break;
+    }
+    if (cloud.identity == nullptr) {
+      r.note = "the target tenant has no user with this id";
+      return p;
+    }
+  }
+  switch (key) {
+    case MatchKey::kExternalDirectoryObjectId:
+      if (!row.target_object_id) {
+        r.note = "the row has no TargetExternalDirectoryObjectId";
+        return p;
+      }
+      r.probe = std::string(attr::kExternalDirectoryObjectId) + "=User_" + row.target_object_id->ToString();
+      p.lookups.emplace_back(Kind::kExternalId, row.target_object_id->AdBytes());
+      break;
+    case MatchKey::kCloudAnchor: {
+      const auto& immutable = cloud.identity->immutable_id;
+      if (!immutable || immutable->empty()) {
+        r.note = "Graph has no onPremisesImmutableId";
+        return p;
+      }
+      r.probe = "onPremisesImmutableId " + *immutable + " as " + options.anchor_attribute;
+      const auto bytes = Base64Decode(*immutable);
+      if (bytes && bytes->size() == 16) {
+        p.lookups.emplace_back(Kind::kAnchor, *bytes);
+        if (EqualsAscii(options.anchor_attribute, attr::kConsistencyGuid)) {
+          r.probe += " or objectGUID";
+          p.lookups.emplace_back(Kind::kObjectGuid, *bytes);
+        }
+      } else {
+        // A custom (non-GUID) sourceAnchor: string anchors are used as they are, non-string ones
+        // base64-encoded (ECDESIGN); compare both forms byte-exact.
+        p.lookups.emplace_back(Kind::kAnchor, *immutable);
+        if (bytes) p.lookups.emplace_back(Kind::kAnchor, *bytes);
+      }
+      break;
+    }
+    case MatchKey::kCloudSecurityIdentifier: {
+      const auto& sid = cloud.identity->security_identifier;
+      if (!sid || sid->empty()) {
+        r.note = "Graph has no onPremisesSecurityIdentifier";
+        return p;
+      }
+      r.probe = "objectSid=" + *sid;
+      p.lookups.emplace_back(Kind::kSid, FoldCase(*sid));
+      break;
+    }
+    case MatchKey::kTargetAddress:
+      if (row.primary_smtp.empty()) {
+        r.note = "the row has no PrimarySmtpAddress";
+        return p;
+      }
+      r.probe = std::string(attr::kTargetAddress) + "=SMTP:" + row.primary_smtp;
+      p.lookups.emplace_back(Kind::kTargetAddress, FoldCase(row.primary_smtp));
+      break;
+    case MatchKey::kUserPrincipalName:
+      if (row.source_upn.empty()) {
+        r.note = "the row has no SourceUserPrincipalName";
+        return p;
+      }
+      r.probe = std::string(attr::kUserPrincipalName) + "=" + row.source_upn;
+      p.lookups.emplace_back(Kind::kUpn, FoldCase(row.source_upn));
+      break;
+    case MatchKey::kMail:
+      if (row.primary_smtp.empty()) {
+        r.note = "the row has no PrimarySmtpAddress";
+        return p;
+      }
+      r.probe = std::string(attr::kMail) + "=" + row.primary_smtp;
+      p.lookups.emplace_back(Kind::kMail, FoldCase(row.primary_smtp));
+      break;
+  }
+  r.consulted = true;
+  return p;
 }
 
 }  // namespace
@@ -77,7 +189,8 @@ Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order, 
       if (!key) {
         std::string valid;
         for (const KeyName& k : kKeyNames) valid += (valid.empty() ? "" : ", ") + std::string(k.name);
-        return Fail(Errc::kInvalidInput, "match_order: unknown key \"" + name + "\"", "use some of: " + valid);
+        return Fail(Errc::kInvalidInput, "match_order: unknown key \"" + name + "\"",
+                    "use some of: " + valid);
       }
       if (std::find(options.chain.begin(), options.chain.end(), *key) == options.chain.end()) {
         options.chain.push_back(*key);
@@ -95,43 +208,86 @@ Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order, 
   return options;
 }
 
+void KeyTable::Insert(std::uint8_t kind, std::string_view key, std::uint32_t value) {
+  entries_.push_back(Entry{arena_.size(), static_cast<std::uint32_t>(key.size()), value, kind});
+  arena_.append(key);
+  sealed_ = false;
+}
+
+void KeyTable::Seal() {
+  auto less = [this](const Entry& a, const Entry& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (const int c = KeyOf(a).compare(KeyOf(b)); c != 0) return c < 0;
+    return a.value < b.value;
+  };
+  std::sort(entries_.begin(), entries_.end(), less);
+  entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                             [this](const Entry& a, const Entry& b) {
+                               return a.kind == b.kind && a.value == b.value && KeyOf(a) == KeyOf(b);
+                             }),
+                 entries_.end());
+  entries_.shrink_to_fit();
+  sealed_ = true;
+}
+
+std::pair<std::vector<KeyTable::Entry>::const_iterator, std::vector<KeyTable::Entry>::const_iterator>
+KeyTable::Range(std::uint8_t kind, std::string_view key) const {
+  if (!sealed_) return {entries_.end(), entries_.end()};
+  const auto first = std::lower_bound(entries_.begin(), entries_.end(), 0, [&](const Entry& e, int) {
+    return e.kind != kind ? e.kind < kind : KeyOf(e) < key;
+  });
+  auto last = first;
+  while (last != entries_.end() && last->kind == kind && KeyOf(*last) == key) ++last;
+  return {first, last};
+}
+
+std::vector<std::size_t> KeyTable::Find(std::uint8_t kind, std::string_view key) const {
+  const auto [first, last] = Range(kind, key);
+  std::vector<std::size_t> out;
+  for (auto it = first; it != last; ++it) out.push_back(it->value);
+  return out;
+}
+
+bool KeyTable::Contains(std::uint8_t kind, std::string_view key) const {
+  const auto [first, last] = Range(kind, key);
+  return first != last;
+}
+
 CandidateIndex::CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options)
-    : objects_(std::move(objects)) {
-  for (std::size_t i = 0; i < objects_.size(); ++i) {
-    const DirectoryObject& o = objects_[i];
-    Add(kIdxObjectGuid, o.object_guid.AdBytes(), i);
-    if (!o.object_sid.empty()) Add(kIdxSid, FoldCase(o.object_sid), i);
-    for (const std::string& v : o.Values(attr::kExternalDirectoryObjectId)) {
-      if (auto guid = ExternalIdGuid(v)) Add(kIdxExternalId, guid->AdBytes(), i);
+    : options_(options) {
+  for (DirectoryObject& o : objects) Add(std::move(o));
+  Seal();
+}
+
+CandidateIndex::CandidateIndex(const MatchOptions& options, KeyTable wanted)
+    : options_(options), wanted_(std::move(wanted)) {}
+
+bool CandidateIndex::Add(DirectoryObject&& object) {
+  if (wanted_) {
+    bool wanted = false;
+    ForEachKey(object, options_, [&](Kind kind, std::string_view key) {
+      wanted = wanted || wanted_->Contains(static_cast<std::uint8_t>(kind), key);
+    });
+    if (!wanted) {
+      ++dropped_;
+      return false;
     }
-    if (EqualsAscii(options.anchor_attribute, attr::kObjectGuid)) {
-      Add(kIdxAnchor, o.object_guid.AdBytes(), i);
-    } else {
-      for (const std::string& v : o.Values(options.anchor_attribute)) Add(kIdxAnchor, v, i);
-    }
-    for (const std::string& v : o.Values(attr::kTargetAddress)) {
-      if (auto smtp = SmtpAddress(v)) Add(kIdxTargetAddress, FoldCase(*smtp), i);
-    }
-    for (const std::string& v : o.Values(attr::kUserPrincipalName)) Add(kIdxUpn, FoldCase(v), i);
-    for (const std::string& v : o.Values(attr::kMail)) Add(kIdxMail, FoldCase(v), i);
   }
+  const auto at = static_cast<std::uint32_t>(objects_.size());
+  ForEachKey(object, options_, [&](Kind kind, std::string_view key) {
+    keys_.Insert(static_cast<std::uint8_t>(kind), key, at);
+  });
+  objects_.push_back(std::move(object));
+  return true;
 }
 
-void CandidateIndex::Add(std::string_view index, std::string key, std::size_t object) {
-  std::string full(index);
-  full.push_back('\n');
-  full += key;
-  auto& list = index_[std::move(full)];
-  if (list.empty() || list.back() != object) list.push_back(object);
+void CandidateIndex::Seal() {
+  keys_.Seal();
+  objects_.shrink_to_fit();
 }
 
-const std::vector<std::size_t>& CandidateIndex::Lookup(std::string_view index, const std::string& key) const {
-  static const std::vector<std::size_t> kNone;
-  std::string full(index);
-  full.push_back('\n');
-  full += key;
-  const auto it = index_.find(full);
-  return it == index_.end() ? kNone : it->second;
+std::vector<std::size_t> CandidateIndex::Lookup(Kind kind, std::string_view key) const {
+  return keys_.Find(static_cast<std::uint8_t>(kind), key);
 }
 
 std::string MatchResult::DescribeTried(const CandidateIndex& index) const {
@@ -157,110 +313,56 @@ std::string MatchResult::DescribeTried(const CandidateIndex& index) const {
   return out;
 }
 
-Matcher::Matcher(const CandidateIndex& index, MatchOptions options) : index_(index), options_(std::move(options)) {}
+Matcher::Matcher(const CandidateIndex& index, MatchOptions options)
+    : index_(index), options_(std::move(options)) {}
 
 KeyResult Matcher::TryKey(MatchKey key, const SourceIdentity& row, const CloudView& cloud) const {
-  KeyResult r{key, false, {}, {}, {}};
-  const bool cloud_key = key == MatchKey::kCloudAnchor || key == MatchKey::kCloudSecurityIdentifier;
-  if (cloud_key) {
-    switch (cloud.state) {
-      case CloudView::State::kNotConfigured: r.note = "no cloud resolver configured"; return r;
-      case CloudView::State::kUnavailable: r.note = "cloud unavailable: " + cloud.unavailable_reason; return r;
-      case CloudView::State::kResolved: break;
-    }
-    if (cloud.identity == nullptr) {
-      r.note = "the target tenant has no user with this id";
-      return r;
+  Probe p = MakeProbe(key, row, cloud, options_);
+  for (const auto& [kind, value] : p.lookups)
+    p.result.objects = Union(p.result.objects, index_.Lookup(kind, value));
+  return std::move(p.result);
+}
+
+KeyTable Matcher::WantedKeys(std::span<const SourceIdentity> rows, std::span<const CloudView> views,
+                             const MatchOptions& options) {
+  KeyTable wanted;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const CloudView view = i < views.size() ? views[i] : CloudView{};
+    for (MatchKey key : options.chain) {
+      for (const auto& [kind, value] : MakeProbe(key, rows[i], view, options).lookups) {
+        wanted.Insert(static_cast<std::uint8_t>(kind), value, static_cast<std::uint32_t>(i));
+      }
     }
   }
-  switch (key) {
-    case MatchKey::kExternalDirectoryObjectId:
-      r.probe = std::string(attr::kExternalDirectoryObjectId) + "=User_" + row.target_object_id->ToString();
-      r.objects = index_.Lookup(kIdxExternalId, row.target_object_id->AdBytes());
-      break;
-    case MatchKey::kCloudAnchor: {
-      const auto& immutable = cloud.identity->immutable_id;
-      if (!immutable || immutable->empty()) {
-        r.note = "Graph has no onPremisesImmutableId";
-        return r;
-      }
-      r.probe = "onPremisesImmutableId " + *immutable + " as " + options_.anchor_attribute;
-      const auto bytes = Base64Decode(*immutable);
-      if (bytes && bytes->size() == 16) {
-        r.objects = index_.Lookup(kIdxAnchor, *bytes);
-        if (EqualsAscii(options_.anchor_attribute, attr::kConsistencyGuid)) {
-          r.probe += " or objectGUID";
-          r.objects = Union(r.objects, index_.Lookup(kIdxObjectGuid, *bytes));
-        }
-      } else {
-        // A custom (non-GUID) sourceAnchor: string anchors are used as they are, non-string ones
-        // base64-encoded (ECDESIGN); compare both forms byte-exact.
-        r.objects = index_.Lookup(kIdxAnchor, *immutable);
-        if (bytes) r.objects = Union(r.objects, index_.Lookup(kIdxAnchor, *bytes));
-      }
-      break;
-    }
-    case MatchKey::kCloudSecurityIdentifier: {
-      const auto& sid = cloud.identity->security_identifier;
-      if (!sid || sid->empty()) {
-        r.note = "Graph has no onPremisesSecurityIdentifier";
-        return r;
-      }
-      r.probe = "objectSid=" + *sid;
-      r.objects = index_.Lookup(kIdxSid, FoldCase(*sid));
-      break;
-    }
-    case MatchKey::kTargetAddress:
-      if (row.primary_smtp.empty()) {
-        r.note = "the row has no PrimarySmtpAddress";
-        return r;
-      }
-      r.probe = std::string(attr::kTargetAddress) + "=SMTP:" + row.primary_smtp;
-      r.objects = index_.Lookup(kIdxTargetAddress, FoldCase(row.primary_smtp));
-      break;
-    case MatchKey::kUserPrincipalName:
-      if (row.source_upn.empty()) {
-        r.note = "the row has no SourceUserPrincipalName";
-        return r;
-      }
-      r.probe = std::string(attr::kUserPrincipalName) + "=" + row.source_upn;
-      r.objects = index_.Lookup(kIdxUpn, FoldCase(row.source_upn));
-      break;
-    case MatchKey::kMail:
-      if (row.primary_smtp.empty()) {
-        r.note = "the row has no PrimarySmtpAddress";
-        return r;
-      }
-      r.probe = std::string(attr::kMail) + "=" + row.primary_smtp;
-      r.objects = index_.Lookup(kIdxMail, FoldCase(row.primary_smtp));
-      break;
-  }
-  r.consulted = true;
-  return r;
+  wanted.Seal();
+  return wanted;
 }
 
 MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) const {
   MatchResult result;
   if (!row.target_object_id) {
     result.unmapped = true;
-    result.findings.push_back(Finding{Rule::kUnmapped, Severity::kNote,
-                                      "TargetExternalDirectoryObjectId is empty: the identity is not mapped yet",
-                                      "map it in the target tenant (New-CtimMapRequest or Upload-CtimMappingData), "
-                                      "download the file again and rerun"});
+    result.findings.push_back(
+        Finding{Rule::kUnmapped, Severity::kNote,
+                "TargetExternalDirectoryObjectId is empty: the identity is not mapped yet",
+                "map it in the target tenant (New-CtimMapRequest or Upload-CtimMappingData), "
+                "download the file again and rerun"});
     return result;
   }
   if (cloud.state == CloudView::State::kResolved) {
     if (cloud.identity == nullptr) {
       result.findings.push_back(Refuse(
           Rule::kR2Match,
-          "the target tenant has no user with TargetExternalDirectoryObjectId " + row.target_object_id->ToString(),
+          "the target tenant has no user with TargetExternalDirectoryObjectId " +
+              row.target_object_id->ToString(),
           "check the file belongs to this tenant and the mapping is current (download the file again)"));
       return result;
     }
     if (!cloud.identity->on_premises_sync_enabled) {
       result.findings.push_back(Refuse(
           Rule::kR2Match,
-          "target user " + row.target_object_id->ToString() + " is cloud-only (onPremisesSyncEnabled is not true)",
+          "target user " + row.target_object_id->ToString() +
+              " is cloud-only (onPremisesSyncEnabled is not true)",
           "write its values in the cloud with New-CtimWriteRequest; ctim-agent writes only directory-synced "
           "users"));
       return result;
@@ -272,25 +374,27 @@ MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) co
   const auto deciding = std::find_if(result.tried.begin(), result.tried.end(),
                                      [](const KeyResult& k) { return !k.objects.empty(); });
   if (deciding == result.tried.end()) {
-    result.findings.push_back(Refuse(Rule::kR2Match, "no AD object matched: " + result.DescribeTried(index_),
-                                     "check the base DN(s); that Entra Connect's Exchange hybrid writeback wrote "
-                                     "msDS-ExternalDirectoryObjectId; or set targetAddress=SMTP:" +
-                                         row.primary_smtp + " on the target MailUser; or enable the cloud resolver"));
+    result.findings.push_back(
+        Refuse(Rule::kR2Match, "no AD object matched: " + result.DescribeTried(index_),
+               "check the base DN(s); that Entra Connect's Exchange hybrid writeback wrote "
+               "msDS-ExternalDirectoryObjectId; or set targetAddress=SMTP:" +
+                   row.primary_smtp + " on the target MailUser; or enable the cloud resolver"));
     return result;
   }
   if (deciding->objects.size() > 1) {
-    result.findings.push_back(Refuse(Rule::kR2Match,
-                                     std::to_string(deciding->objects.size()) +
-                                         " AD objects match: " + result.DescribeTried(index_),
-                                     "remove the duplicate value from the wrong object(s); a person decides"));
+    result.findings.push_back(Refuse(
+        Rule::kR2Match,
+        std::to_string(deciding->objects.size()) + " AD objects match: " + result.DescribeTried(index_),
+        "remove the duplicate value from the wrong object(s); a person decides"));
     return result;
   }
   const std::size_t winner = deciding->objects.front();
   if (options_.require_agreement) {
     for (const KeyResult& k : result.tried) {
       if (std::any_of(k.objects.begin(), k.objects.end(), [&](std::size_t o) { return o != winner; })) {
-        result.findings.push_back(Refuse(Rule::kR2Match, "the matching keys disagree: " + result.DescribeTried(index_),
-                                         "fix the stale value on the object that is not the target MailUser"));
+        result.findings.push_back(
+            Refuse(Rule::kR2Match, "the matching keys disagree: " + result.DescribeTried(index_),
+                   "fix the stale value on the object that is not the target MailUser"));
         return result;
       }
     }
@@ -305,9 +409,10 @@ MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) co
       if (!synced || *synced == *row.target_object_id) continue;
       result.findings.push_back(Refuse(
           Rule::kR2Match,
-          object.dn + " (found by " + std::string(MatchKeyName(deciding->key)) + ") syncs to cloud user " + v +
-              ", not to the row's TargetExternalDirectoryObjectId " + row.target_object_id->ToString(),
-          "the mapping is stale or maps the wrong user: download the file again, or fix the mapping in the target "
+          object.dn + " (found by " + std::string(MatchKeyName(deciding->key)) + ") syncs to cloud user " +
+              v + ", not to the row's TargetExternalDirectoryObjectId " + row.target_object_id->ToString(),
+          "the mapping is stale or maps the wrong user: download the file again, or fix the mapping in the "
+          "target "
           "tenant"));
       return result;
     }
@@ -319,10 +424,11 @@ MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) co
       !cloud.identity->distinguished_name->empty() &&
       !EqualsFolded(*cloud.identity->distinguished_name, object.dn)) {
     // DNs move (renames, OU moves between sync cycles): a cross-check only, never a key.
-    result.findings.push_back(Warn(Rule::kR2Match,
-                                   "Graph's onPremisesDistinguishedName is " + *cloud.identity->distinguished_name +
-                                       " but the matched object is " + object.dn,
-                                   "fine if the object moved since the last sync; otherwise check the match"));
+    result.findings.push_back(
+        Warn(Rule::kR2Match,
+             "Graph's onPremisesDistinguishedName is " + *cloud.identity->distinguished_name +
+                 " but the matched object is " + object.dn,
+             "fine if the object moved since the last sync; otherwise check the match"));
   }
   return result;
 }

@@ -4,11 +4,11 @@
 // anchor attribute are configuration: MatchOptions).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "agent/model/cloud_resolver.h"
@@ -55,24 +55,65 @@ struct CloudView {
 // MatchOptions from configuration (service/config.h [agent] match_order, anchor, match_upn, match_mail):
 // `order` empty = the default chain; the opt-in flags append "upn"/"mail" when not already listed; `anchor`
 // empty = mS-DS-ConsistencyGuid. An unknown key name is an error listing the valid names.
-[[nodiscard]] Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order, std::string_view anchor,
-                                                          bool match_upn, bool match_mail);
+[[nodiscard]] Result<MatchOptions> MatchOptionsFromConfig(std::span<const std::string> order,
+                                                          std::string_view anchor, bool match_upn,
+                                                          bool match_mail);
 
-// The candidates, indexed once. Owns the objects; indices into objects() identify them.
-class CandidateIndex {
+// (kind, key) -> value pairs in one arena of key bytes and one sorted vector of 24-byte entries: a few
+// bytes per key instead of a hash node, a string and a vector each, so an index of N objects costs what its
+// keys weigh. Insert everything, Seal() once, then look up.
+class KeyTable {
  public:
-  CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options);
-
-  [[nodiscard]] const std::vector<DirectoryObject>& objects() const { return objects_; }
-  // Objects holding `key` under one index; empty when none. Keys are normalised by the caller-facing
-  // functions of the matcher (GUID bytes, folded text).
-  [[nodiscard]] const std::vector<std::size_t>& Lookup(std::string_view index, const std::string& key) const;
+  void Insert(std::uint8_t kind, std::string_view key, std::uint32_t value);
+  void Seal();  // sorts; drops repeated (kind, key, value) entries
+  // The values under (kind, key), ascending; empty when none (or before Seal()).
+  [[nodiscard]] std::vector<std::size_t> Find(std::uint8_t kind, std::string_view key) const;
+  [[nodiscard]] bool Contains(std::uint8_t kind, std::string_view key) const;
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:
-  void Add(std::string_view index, std::string key, std::size_t object);
+  struct Entry {
+    std::uint64_t offset = 0;
+    std::uint32_t length = 0;
+    std::uint32_t value = 0;
+    std::uint8_t kind = 0;
+  };
+  [[nodiscard]] std::string_view KeyOf(const Entry& e) const { return {arena_.data() + e.offset, e.length}; }
+  [[nodiscard]] std::pair<std::vector<Entry>::const_iterator, std::vector<Entry>::const_iterator> Range(
+      std::uint8_t kind, std::string_view key) const;
 
+  std::string arena_;
+  std::vector<Entry> entries_;
+  bool sealed_ = false;
+};
+
+// The candidates, indexed by every key the chain can look up. Indices into objects() identify them.
+class CandidateIndex {
+ public:
+  // What an object is indexed under (normalised: GUID bytes, folded text).
+  enum class Kind : std::uint8_t { kExternalId, kAnchor, kObjectGuid, kSid, kTargetAddress, kUpn, kMail };
+
+  // Every object of `objects`.
+  CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options);
+  // Filled while the candidate search streams: Add() keeps an object only when one of its keys is in
+  // `wanted` (every (kind, key) the rows will look up: Matcher::WantedKeys), so the index grows with the
+  // rows, not with the OU. A dropped object can match no row, so the matches are the same.
+  CandidateIndex(const MatchOptions& options, KeyTable wanted);
+
+  bool Add(DirectoryObject&& object);  // false: dropped
+  void Seal();                         // after the last Add, before the first Lookup
+
+  [[nodiscard]] const std::vector<DirectoryObject>& objects() const { return objects_; }
+  [[nodiscard]] std::size_t dropped() const { return dropped_; }
+  // Objects holding `key` under `kind`, ascending; empty when none.
+  [[nodiscard]] std::vector<std::size_t> Lookup(Kind kind, std::string_view key) const;
+
+ private:
+  MatchOptions options_;
+  std::optional<KeyTable> wanted_;
   std::vector<DirectoryObject> objects_;
-  std::unordered_map<std::string, std::vector<std::size_t>> index_;  // "<index>\n<key>" -> objects
+  KeyTable keys_;
+  std::size_t dropped_ = 0;
 };
 
 // One key of the chain, as tried for one row.
@@ -101,6 +142,11 @@ class Matcher {
   Matcher(const CandidateIndex& index, MatchOptions options);
 
   [[nodiscard]] MatchResult Match(const SourceIdentity& row, const CloudView& cloud) const;
+
+  // Every (kind, key) Match can look up for `rows` (views[i] is rows[i]'s cloud view): the filter of the
+  // streaming CandidateIndex. Sealed.
+  [[nodiscard]] static KeyTable WantedKeys(std::span<const SourceIdentity> rows,
+                                           std::span<const CloudView> views, const MatchOptions& options);
 
  private:
   KeyResult TryKey(MatchKey key, const SourceIdentity& row, const CloudView& cloud) const;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,9 @@ struct RowPlan {
   std::optional<MatchKey> matched_by;
   std::string match_detail;             // every key tried and what it found
   ChangeSet change_set;                 // dn/object_guid set once matched; changes empty unless kChange
-  std::optional<CloudIdentity> cloud;   // Graph's view, when the cloud was asked (kept for re-planning)
+  // Graph's view, when the cloud was asked (kept for re-planning); shared, not inline: a CloudIdentity is
+  // larger than the rest of the row, and most rows of a plan without a cloud have none.
+  std::shared_ptr<const CloudIdentity> cloud;
   std::vector<Finding> findings;
 
   [[nodiscard]] bool matched() const { return !change_set.dn.empty(); }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "agent/model/attributes.h"
+#include "agent/model/log.h"
 #include "agent/plan/cross_row_checks.h"
 
 namespace ctim::agent {
@@ -71,16 +72,24 @@ void AddPlanNotes(const CloudAnswer& cloud, const PlanSettings& settings, Plan& 
 
 Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& directory, CloudResolver* cloud,
                        const PlanSettings& settings) {
+  // The cloud first: its keys (anchor, SID) are among those that decide which candidates are kept.
+  const CloudAnswer cloud_answer = AskCloud(rows, cloud);
+  std::vector<CloudView> views;
+  views.reserve(rows.size());
+  for (const SourceIdentity& source : rows) views.push_back(ViewFor(cloud_answer, source));
+
+  // The candidates are indexed while the search streams; an object no row's key can find is not kept.
   const std::vector<std::string> attributes = attr::CandidateAttributes(settings.match.anchor_attribute);
-  std::vector<DirectoryObject> candidates;
+  CandidateIndex index(settings.match, Matcher::WantedKeys(rows, views, settings.match));
   const Status loaded = directory.LoadCandidates(settings.base_dns, attributes, [&](DirectoryObject&& o) -> Status {
-    candidates.push_back(std::move(o));
+    index.Add(std::move(o));
     return {};
   });
   if (!loaded) return std::unexpected(Error(loaded.error()).With("loading candidate users"));
-  const CandidateIndex index(std::move(candidates), settings.match);
+  index.Seal();
+  Log()->debug("candidate users: {} kept for {} row(s), {} not referenced by any row", index.objects().size(),
+               rows.size(), index.dropped());
   const Matcher matcher(index, settings.match);
-  const CloudAnswer cloud_answer = AskCloud(rows, cloud);
 
   Plan plan;
   AddPlanNotes(cloud_answer, settings, plan);
@@ -88,7 +97,7 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
   std::set<std::string> x500_lookup;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const SourceIdentity& source = rows[i];
-    const CloudView view = ViewFor(cloud_answer, source);
+    const CloudView& view = views[i];
     MatchResult m = matcher.Match(source, view);
     RowPlan r;
     r.source_index = i;
@@ -98,7 +107,7 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
     r.target_object_id = source.target_object_id;
     r.matched_by = m.decided_by;
     r.match_detail = m.DescribeTried(index);
-    if (view.identity != nullptr) r.cloud = *view.identity;
+    if (view.identity != nullptr) r.cloud = std::make_shared<const CloudIdentity>(*view.identity);
     r.findings = std::move(m.findings);
     if (m.object) {
       const DirectoryObject& object = index.objects()[*m.object];
@@ -122,7 +131,7 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
     if (!matched[i]) continue;
     RowPlan& r = plan.rows[i];
     ObjectPlan planned = PlanObject(rows[i], index.objects()[*matched[i]], settings.plan, owners,
-                                    r.cloud ? &*r.cloud : nullptr);
+                                    r.cloud.get());
     r.change_set = std::move(planned.change_set);
     r.findings.insert(r.findings.end(), planned.findings.begin(), planned.findings.end());
   }
@@ -146,7 +155,7 @@ Result<ObjectPlan> ReplanObject(const SourceIdentity& source, const DirectoryObj
     if (!found) return std::unexpected(std::move(found.error()).With(row.label + ": checking X500 uniqueness"));
     owners.Record(lookup, *found);
   }
-  return PlanObject(source, fresh, options, owners, row.cloud ? &*row.cloud : nullptr);
+  return PlanObject(source, fresh, options, owners, row.cloud.get());
 }
 
 }  // namespace ctim::agent

@@ -26,7 +26,9 @@ struct Fixture {
     index = std::make_unique<CandidateIndex>(objects, options);
     return Matcher(*index, options).Match(row, cloud);
   }
-  std::string DnOf(const MatchResult& m) const { return m.object ? index->objects()[*m.object].dn : "(none)"; }
+  std::string DnOf(const MatchResult& m) const {
+    return m.object ? index->objects()[*m.object].dn : "(none)";
+  }
 
   std::unique_ptr<CandidateIndex> index;
 };
@@ -93,10 +95,12 @@ TEST(Matcher, RefusesZeroMatchesListingEveryKeyTried) {
   const Finding& r = m.findings[0];
   EXPECT_EQ(r.rule, Rule::kR2Match);
   EXPECT_EQ(r.severity, Severity::kRefusal);
-  EXPECT_NE(r.message.find("msDS-ExternalDirectoryObjectId=User_0a0b0c0d-0000-4000-8000-0000000000ff: nothing"),
-            std::string::npos)
+  EXPECT_NE(
+      r.message.find("msDS-ExternalDirectoryObjectId=User_0a0b0c0d-0000-4000-8000-0000000000ff: nothing"),
+      std::string::npos)
       << r.message;
-  EXPECT_NE(r.message.find("targetAddress=SMTP:zed@fabrikam.example: nothing"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("targetAddress=SMTP:zed@fabrikam.example: nothing"), std::string::npos)
+      << r.message;
   EXPECT_NE(r.message.find("not consulted (no cloud resolver configured)"), std::string::npos) << r.message;
   EXPECT_FALSE(r.hint.empty());
 }
@@ -128,7 +132,8 @@ TEST(Matcher, ObjectSyncedToAnotherCloudUserIsRefused) {
   ASSERT_FALSE(m.object);
   ASSERT_FALSE(m.findings.empty());
   EXPECT_EQ(m.findings[0].rule, Rule::kR2Match);
-  EXPECT_NE(m.findings[0].message.find("syncs to cloud user User_" + kBobTarget.ToString()), std::string::npos)
+  EXPECT_NE(m.findings[0].message.find("syncs to cloud user User_" + kBobTarget.ToString()),
+            std::string::npos)
       << m.findings[0].message;
   EXPECT_TRUE(f.Match(Row(2, "bob", kExchangeGuid, kBobTarget)).object);
 }
@@ -192,8 +197,9 @@ TEST(Matcher, CloudAnchorUsesTheConfiguredAttribute) {
   CloudIdentity cloud;
   cloud.on_premises_sync_enabled = true;
   cloud.immutable_id = "E-1234";
-  EXPECT_TRUE(f.Match(Row(2, "nobody", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud, {}})
-                  .object);
+  EXPECT_TRUE(
+      f.Match(Row(2, "nobody", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud, {}})
+          .object);
   EXPECT_EQ(attr::CandidateAttributes("employeeID").back(), "employeeID");
 }
 
@@ -205,8 +211,8 @@ TEST(Matcher, CloudSecurityIdentifier) {
   CloudIdentity cloud;
   cloud.on_premises_sync_enabled = true;
   cloud.security_identifier = "S-1-5-21-1-2-3-1105";
-  const MatchResult m =
-      f.Match(Row(2, "nobody", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud, {}});
+  const MatchResult m = f.Match(Row(2, "nobody", kExchangeGuid, kBobTarget),
+                                CloudView{CloudView::State::kResolved, &cloud, {}});
   ASSERT_TRUE(m.object);
   EXPECT_EQ(m.decided_by, MatchKey::kCloudSecurityIdentifier);
 }
@@ -216,8 +222,8 @@ TEST(Matcher, CloudOnlyAndUnknownUsersAreRefused) {
   f.objects = {MailUser("bob", kBobObj, kBobTarget)};
   CloudIdentity cloud_only;
   cloud_only.on_premises_sync_enabled = false;
-  MatchResult m =
-      f.Match(Row(2, "bob", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud_only, {}});
+  MatchResult m = f.Match(Row(2, "bob", kExchangeGuid, kBobTarget),
+                          CloudView{CloudView::State::kResolved, &cloud_only, {}});
   ASSERT_FALSE(m.object);
   EXPECT_NE(m.findings[0].message.find("cloud-only"), std::string::npos);
   EXPECT_NE(m.findings[0].hint.find("New-CtimWriteRequest"), std::string::npos);
@@ -261,8 +267,9 @@ TEST(Matcher, UnmappedRowIsSkippedNotRefused) {
 }
 
 TEST(MatchKey, ConfigNamesRoundTrip) {
-  for (MatchKey k : {MatchKey::kExternalDirectoryObjectId, MatchKey::kCloudAnchor, MatchKey::kCloudSecurityIdentifier,
-                     MatchKey::kTargetAddress, MatchKey::kUserPrincipalName, MatchKey::kMail}) {
+  for (MatchKey k :
+       {MatchKey::kExternalDirectoryObjectId, MatchKey::kCloudAnchor, MatchKey::kCloudSecurityIdentifier,
+        MatchKey::kTargetAddress, MatchKey::kUserPrincipalName, MatchKey::kMail}) {
     EXPECT_EQ(ParseMatchKey(MatchKeyName(k)), k);
   }
   EXPECT_FALSE(ParseMatchKey("guess"));
@@ -276,14 +283,76 @@ TEST(MatchOptions, FromConfig) {
   const std::vector<std::string> order = {"target-address", "external-id"};
   auto custom = MatchOptionsFromConfig(order, "employeeID", true, false);
   ASSERT_TRUE(custom);
-  EXPECT_EQ(custom->chain, (std::vector<MatchKey>{MatchKey::kTargetAddress, MatchKey::kExternalDirectoryObjectId,
-                                                  MatchKey::kUserPrincipalName}));
+  EXPECT_EQ(custom->chain,
+            (std::vector<MatchKey>{MatchKey::kTargetAddress, MatchKey::kExternalDirectoryObjectId,
+                                   MatchKey::kUserPrincipalName}));
   EXPECT_EQ(custom->anchor_attribute, "employeeID");
   const std::vector<std::string> bad = {"sAMAccountName"};
   auto error = MatchOptionsFromConfig(bad, "", false, false);
   ASSERT_FALSE(error);
   EXPECT_NE(error.error().message.find("sAMAccountName"), std::string::npos);
   EXPECT_NE(error.error().hint.find("external-id"), std::string::npos);
+}
+
+TEST(KeyTable, FindsEveryValueUnderAKeyAndNothingUnderAPrefixOrAnotherKind) {
+  KeyTable t;
+  t.Insert(1, "bob@x", 7);
+  t.Insert(1, "bob@x", 3);
+  t.Insert(1, "bob@x", 7);  // repeated: kept once
+  t.Insert(1, "bob@xy", 4);
+  t.Insert(2, "bob@x", 9);
+  t.Insert(1, std::string("\0a", 2), 5);    // binary keys (GUID bytes) compare byte-exact
+  EXPECT_TRUE(t.Find(1, "bob@x").empty());  // nothing before Seal()
+  t.Seal();
+  EXPECT_EQ(t.Find(1, "bob@x"), (std::vector<std::size_t>{3, 7}));
+  EXPECT_EQ(t.Find(2, "bob@x"), (std::vector<std::size_t>{9}));
+  EXPECT_EQ(t.Find(1, "bob@xy"), (std::vector<std::size_t>{4}));
+  EXPECT_TRUE(t.Find(1, "bob@").empty());
+  EXPECT_TRUE(t.Find(3, "bob@x").empty());
+  EXPECT_EQ(t.Find(1, std::string("\0a", 2)), (std::vector<std::size_t>{5}));
+  EXPECT_FALSE(t.Contains(1, std::string("\0b", 2)));
+  EXPECT_EQ(t.size(), 5u);
+}
+
+TEST(CandidateIndex, StreamingKeepsOnlyObjectsARowCanFindAndMatchesTheSame) {
+  // The OU holds alice, bob and carol; the file has rows for bob (by external id) and for carol (by
+  // targetAddress only). alice is dropped while the search streams; a second object with bob's targetAddress
+  // is kept (a row looks that key up), so the disagreement it causes is still found.
+  MatchOptions options;
+  DirectoryObject alice = MailUser("alice", kAliceObj, kAliceTarget);
+  DirectoryObject bob = MailUser("bob", kBobObj, kBobTarget);
+  DirectoryObject carol = Bare("carol", G("cccccccc-0000-4000-8000-00000000000c"));
+  carol.attributes["targetAddress"] = {"SMTP:carol@fabrikam.example"};
+  DirectoryObject stale = Bare("stale", G("dddddddd-0000-4000-8000-00000000000d"));
+  stale.attributes["targetAddress"] = {"SMTP:bob@fabrikam.example"};
+  const std::vector<SourceIdentity> rows = {
+      Row(2, "bob", kExchangeGuid, kBobTarget),
+      Row(3, "carol", G("2ec059c7-8396-4d0b-af4e-d6bd4c12a8d8"), G("0a0b0c0d-0000-4000-8000-00000000000c"))};
+  const std::vector<CloudView> views(rows.size());
+  CandidateIndex streamed(options, Matcher::WantedKeys(rows, views, options));
+  EXPECT_FALSE(streamed.Add(DirectoryObject(alice)));
+  EXPECT_TRUE(streamed.Add(DirectoryObject(bob)));
+  EXPECT_TRUE(streamed.Add(DirectoryObject(carol)));
+  EXPECT_TRUE(streamed.Add(DirectoryObject(stale)));
+  streamed.Seal();
+  EXPECT_EQ(streamed.objects().size(), 3u);
+  EXPECT_EQ(streamed.dropped(), 1u);
+
+  const CandidateIndex whole({alice, bob, carol, stale}, options);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const MatchResult a = Matcher(streamed, options).Match(rows[i], views[i]);
+    const MatchResult b = Matcher(whole, options).Match(rows[i], views[i]);
+    ASSERT_EQ(a.object.has_value(), b.object.has_value()) << rows[i].Label();
+    if (a.object) {
+      EXPECT_EQ(streamed.objects()[*a.object].dn, whole.objects()[*b.object].dn);
+    }
+    ASSERT_EQ(a.findings.size(), b.findings.size());
+    for (std::size_t f = 0; f < a.findings.size(); ++f)
+      EXPECT_EQ(a.findings[f].message, b.findings[f].message);
+  }
+  // bob's keys disagree (the stale object carries his targetAddress): refused either way.
+  EXPECT_FALSE(Matcher(streamed, options).Match(rows[0], views[0]).object);
+  EXPECT_TRUE(Matcher(streamed, options).Match(rows[1], views[1]).object);
 }
 
 TEST(TextFold, FoldsAsciiAndCommonLetters) {
