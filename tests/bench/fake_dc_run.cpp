@@ -1,6 +1,7 @@
 #include "fake_dc_run.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,6 +78,7 @@ struct Sample {
   std::int64_t cpu_ns = 0;  // process user + system
   std::int64_t dir_ns = 0;  // of which the fake directory's
   long rss_kb = 0, hwm_kb = 0;
+  long heap_kb = 0;  // malloc'ed and not freed (mallinfo2: every arena, plus mmap'ed chunks)
 };
 
 std::int64_t ProcessCpuNs() {
@@ -86,6 +88,11 @@ std::int64_t ProcessCpuNs() {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_usec * 1000;
   };
   return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
+long HeapKb() {
+  const struct mallinfo2 m = ::mallinfo2();
+  return static_cast<long>((m.uordblks + m.hblkhd) / 1024);
 }
 
 // VmRSS and VmHWM of this process, kB.
@@ -117,6 +124,7 @@ Sample Take(const Clock::time_point t0, const FakeDirectory* dir) {
   s.cpu_ns = ProcessCpuNs();
   s.dir_ns = dir != nullptr ? dir->cpu_ns() : 0;
   std::tie(s.rss_kb, s.hwm_kb) = Rss();
+  s.heap_kb = HeapKb();
   return s;
 }
 
@@ -218,6 +226,62 @@ void RunChild(std::size_t n, const std::string& file, const core_lab::TempDir& t
   if (!report->Summary().empty()) std::fprintf(stderr, "%s\n", report->Summary().c_str());
 }
 
+// A separate child: the live heap (mallinfo2) of each thing BuildPlan holds at its peak, built one after the
+// other with the agent's own types: the rows, the candidate objects as LoadCandidates hands them over, the
+// candidate index over them (agent/plan/matcher.h), then (index gone) the plan BuildPlan returns.
+void PrintHolders(std::size_t n, const std::string& file) {
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return;
+  if (pid > 0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return;
+  }
+  const double rows = static_cast<double>(n);
+  auto per_row = [&](long kb) { return static_cast<double>(kb) * 1024.0 / rows; };
+  auto dir = FakeDirectory::Create(n);  // its slots are mmap'ed, outside the heap
+  auto match = agent::MatchOptionsFromConfig({}, "", false, false);
+  if (!dir || !match) _exit(1);
+  const long h0 = HeapKb();
+  auto identities = agent::ReadIdentityFile(file, agent::ReaderOptions{});
+  if (!identities) _exit(1);
+  const long h1 = HeapKb();
+  std::vector<agent::DirectoryObject> candidates;
+  const std::vector<std::string> base = {std::string(FakeDirectory::kBaseDn)};
+  const Status loaded =
+      (*dir)->LoadCandidates(base, agent::attr::CandidateAttributes(match->anchor_attribute),
+                             [&](agent::DirectoryObject&& o) -> Status {
+                               candidates.push_back(std::move(o));
+                               return {};
+                             });
+  if (!loaded) _exit(1);
+  const long h2 = HeapKb();
+  long h3 = 0;
+  {
+    const agent::CandidateIndex index(std::move(candidates), *match);
+    h3 = HeapKb();
+  }
+  const long h4 = HeapKb();
+  agent::PlanSettings settings;
+  settings.base_dns = base;
+  settings.match = *match;
+  settings.plan.target_delivery_domain = "targettenant.mail.onmicrosoft.com";
+  auto plan = agent::BuildPlan(identities->rows, **dir, nullptr, settings);
+  if (!plan) _exit(1);
+  const long h5 = HeapKb();
+  std::printf(
+      "  live heap by holder (mallinfo2, a separate child): rows (IdentityFile) %.0f B/row, candidate "
+      "objects "
+      "%.0f B/row, candidate index on top %.0f B/row, plan %.0f B/row; BuildPlan's peak holds rows + "
+      "candidates "
+      "+ index + the plan being built = %.0f B/row\n",
+      per_row(h1 - h0), per_row(h2 - h1), per_row(h3 - h2), per_row(h5 - h4),
+      per_row(h1 - h0) + per_row(h3 - h1) + per_row(h5 - h4));
+  std::fflush(nullptr);
+  _exit(0);
+}
+
 double Mib(long kb) { return static_cast<double>(kb) / 1024.0; }
 const char* Met(bool met) { return met ? "met" : "NOT met"; }
 
@@ -282,15 +346,16 @@ bool MeasureSize(std::size_t n) {
     return false;
   }
   const double rows = static_cast<double>(n);
-  std::printf("  %-8s %8s %14s %14s %12s %14s\n", "phase", "wall s", "agent CPU s", "fake dir CPU s",
-              "RSS after", "peak so far");
+  std::printf("  %-8s %8s %14s %14s %12s %14s %16s %14s\n", "phase", "wall s", "agent CPU s",
+              "fake dir CPU s", "RSS after", "peak so far", "live heap after", "heap change");
   const Sample* before = &r.setup;
   for (int i = 0; i < ChildReport::kPhases; ++i) {
     const Sample& s = r.phase[i];
     const double dir_s = static_cast<double>(s.dir_ns - before->dir_ns) / 1e9;
     const double agent_s = static_cast<double>(s.cpu_ns - before->cpu_ns) / 1e9 - dir_s;
-    std::printf("  %-8s %8.2f %14.2f %14.2f %8.1f MiB %10.1f MiB\n", kPhaseNames[i], s.wall - before->wall,
-                agent_s, dir_s, Mib(s.rss_kb), Mib(s.hwm_kb));
+    std::printf("  %-8s %8.2f %14.2f %14.2f %8.1f MiB %10.1f MiB %12.1f MiB %8.0f B/row\n", kPhaseNames[i],
+                s.wall - before->wall, agent_s, dir_s, Mib(s.rss_kb), Mib(s.hwm_kb), Mib(s.heap_kb),
+                static_cast<double>(s.heap_kb - before->heap_kb) * 1024.0 / rows);
     before = &s;
   }
   const Sample& end = r.phase[ChildReport::kPhases - 1];
@@ -325,6 +390,7 @@ bool MeasureSize(std::size_t n) {
       dir_s, dir_s * 1e6 / rows, static_cast<double>(r.fake_slot_bytes) / 1048576.0,
       FakeDirectory::kSlotBytes, r.fake_max_slot, r.fake_modifies, r.fake_conflicts, r.fake_reads);
   std::fflush(stdout);
+  PrintHolders(n, file);
   return r.rows == n && r.planned_changes == n && r.confirmed == n && r.attribute_changes == expected;
 }
 
