@@ -14,8 +14,10 @@
 // case-insensitively, GUID attributes byte-exact) or adding a second value to a single-valued attribute is
 // Errc::kConflict; an unknown objectGUID is Errc::kNotFound. Writes are modelled for the attributes the agent
 // writes (attr::WrittenAttributes); a modify of any other attribute fails with kInternal naming it.
-// Thread-safe (one mutex). Its own CPU (thread CPU clock around each call, excluding the time the caller's
-// visitor runs inside LoadCandidates) is counted so the benchmark can subtract it.
+// (tests/unit/agent/in_memory_directory.h has the same modify semantics but holds whole objects, too much
+// memory at a million users.) Thread-safe (one mutex). Its own CPU (thread CPU clock around each call,
+// excluding the time the caller's visitor runs inside LoadCandidates) is counted so the benchmark can
+// subtract it.
 #pragma once
 
 #include <sys/types.h>
