@@ -230,8 +230,8 @@ int main(int argc, char** argv) {
       repeat = std::stoi(argv[++i]);
       if (repeat < 1 || repeat > 99) Die("--repeat wants 1..99");
     } else {
-      Die("usage: write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR] [--agent "
-          "PATH]\n"
+      Die("usage: write_bench [--sizes 2000,20000] [--repeat 3] [--read-modes] [--keep-logs DIR]\n"
+          "                   [--agent PATH]\n"
           "       write_bench --fake-dc [--sizes 100000,1000000]");
     }
   }
