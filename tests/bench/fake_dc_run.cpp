@@ -270,6 +270,27 @@ void PrintHolders(std::size_t n, const std::string& file) {
   auto plan = agent::BuildPlan(identities->rows, **dir, nullptr, settings);
   if (!plan) _exit(1);
   const long h5 = HeapKb();
+  // Inside the plan: heap bytes of each RowPlan part (string capacities beyond the small-string buffer,
+  // vector capacities), the struct itself counted once.
+  auto heap = [](const std::string& t) { return t.capacity() > 15 ? t.capacity() + 1 : 0; };
+  auto values = [&](const agent::AttributeValues& v) {
+    std::size_t b = v.capacity() * sizeof(std::string);
+    for (const std::string& t : v) b += heap(t);
+    return b;
+  };
+  std::size_t label = 0, detail = 0, change_set = 0, findings = 0, other = 0;
+  for (const agent::RowPlan& row : plan->rows) {
+    label += heap(row.label);
+    detail += heap(row.match_detail);
+    change_set +=
+        heap(row.change_set.dn) + row.change_set.changes.capacity() * sizeof(agent::AttributeChange);
+    for (const agent::AttributeChange& c : row.change_set.changes)
+      change_set += heap(c.attribute) + values(c.before) + values(c.after);
+    findings += row.findings.capacity() * sizeof(agent::Finding);
+    for (const agent::Finding& f : row.findings) findings += heap(f.message) + heap(f.hint);
+    other += heap(row.source_object_id);
+  }
+  const double structs = static_cast<double>(plan->rows.capacity() * sizeof(agent::RowPlan));
   std::printf(
       "  live heap by holder (mallinfo2, a separate child): rows (IdentityFile) %.0f B/row, candidate "
       "objects "
@@ -278,6 +299,13 @@ void PrintHolders(std::size_t n, const std::string& file) {
       "+ index + the plan being built = %.0f B/row\n",
       per_row(h1 - h0), per_row(h2 - h1), per_row(h3 - h2), per_row(h5 - h4),
       per_row(h1 - h0) + per_row(h3 - h1) + per_row(h5 - h4));
+  std::printf(
+      "  the plan per row: RowPlan itself %.0f B (sizeof %zu), match_detail %.0f B, label %.0f B, change set "
+      "%.0f B, "
+      "findings %.0f B, other strings %.0f B\n",
+      structs / rows, sizeof(agent::RowPlan), static_cast<double>(detail) / rows,
+      static_cast<double>(label) / rows, static_cast<double>(change_set) / rows,
+      static_cast<double>(findings) / rows, static_cast<double>(other) / rows);
   std::fflush(nullptr);
   _exit(0);
 }
