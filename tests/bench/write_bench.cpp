@@ -13,6 +13,14 @@
 // Each size is measured --repeat times (agent and ldapmodify each from a pristine DC, alternating which
 // goes first); the median ratio is the figure, since one run on a shared machine varies by +-0.1x.
 // Run inside `tests/lab/lab.sh netns` after `lab.sh up` and eval "$(tests/lab/lab.sh env)".
+//
+//   write_bench --fake-dc [--sizes 100000,1000000]
+// needs no lab: the agent's own write path (ReadIdentityFile, BuildPlan with no cloud, a real journal,
+// WritePlan with batches of 500, the report) in process against an in-process directory shaped like the
+// lab's seeded users (fake_directory.h), each size in a forked child (fake_dc_run.cpp). Prints the agent's
+// CPU per row (process CPU minus the directory's own) and memory per row (peak RSS minus the RSS after
+// setup, which holds the directory) next to the goals (<= 20 us and <= 1 KiB per row at 1,000,000 rows),
+// each phase's CPU, RSS and live heap, and what BuildPlan holds at its peak.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -35,6 +43,7 @@
 #include "common/base64.h"
 #include "common/iso8601.h"
 #include "core_lab.h"
+#include "fake_dc_run.h"
 #include "ldap/options.h"
 
 namespace {
@@ -226,34 +235,43 @@ void MeasureReadModes(const Lab& lab, const std::vector<SeededUser>& users) {
 
 int main(int argc, char** argv) {
   std::vector<int> sizes = {2000, 20000};
+  bool sizes_given = false;
   bool read_modes = false;
+  bool fake_dc = false;
   int repeat = 5;
-  std::string keep_logs;  // copy each agent log (JSON lines, ldap=debug) here
+  std::string keep_logs;                     // copy each agent log (JSON lines, ldap=debug) here
   std::string agent_binary = AgentBinary();  // --agent: another build to measure
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--sizes" && i + 1 < argc) {
       sizes.clear();
+      sizes_given = true;
       std::string list = argv[++i];
       for (std::size_t pos = 0; pos <= list.size();) {
         const std::size_t comma = std::min(list.find(',', pos), list.size());
         sizes.push_back(std::stoi(list.substr(pos, comma - pos)));
         pos = comma + 1;
       }
+    } else if (arg == "--fake-dc") {
+      fake_dc = true;
     } else if (arg == "--read-modes") {
       read_modes = true;
     } else if (arg == "--keep-logs" && i + 1 < argc) {
       keep_logs = argv[++i];
     } else if (arg == "--agent" && i + 1 < argc) {
       agent_binary = argv[++i];
-      if (access(agent_binary.c_str(), X_OK) != 0) Die("--agent " + agent_binary + ": not an executable file");
+      if (access(agent_binary.c_str(), X_OK) != 0)
+        Die("--agent " + agent_binary + ": not an executable file");
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::stoi(argv[++i]);
       if (repeat < 1 || repeat > 99) Die("--repeat wants 1..99");
     } else {
-      Die("usage: write_bench [--sizes 2000,20000] [--repeat 5] [--read-modes] [--keep-logs DIR] [--agent PATH]");
+      Die("usage: write_bench [--sizes 2000,20000] [--repeat 5] [--read-modes] [--keep-logs DIR]\n"
+          "                   [--agent PATH]\n"
+          "       write_bench --fake-dc [--sizes 100000,1000000]");
     }
   }
+  if (fake_dc) return ctim::bench::RunFakeDc(sizes_given ? sizes : std::vector<int>{100000, 1000000});
   auto lab = ReadLab();
   if (!lab) Die(lab.error().ToString());
   TempDir tmp;
@@ -291,11 +309,13 @@ int main(int argc, char** argv) {
                                   "--no-progress", "--log-format", "json", "--log-layers", "ldap=debug"},
                                  {}, agent_log);
         if (m.exit_code != 0) Die(fmt::format("ctim-agent write exited {} (log {})", m.exit_code, agent_log));
-        std::printf("  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
-                    n, m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
+        std::printf(
+            "  ctim-agent write (end to end)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n", n,
+            m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
         PrintBreakdown(agent_log, m);
         if (!keep_logs.empty()) {
-          std::filesystem::copy_file(agent_log, keep_logs + "/" + std::filesystem::path(agent_log).filename().string(),
+          std::filesystem::copy_file(agent_log,
+                                     keep_logs + "/" + std::filesystem::path(agent_log).filename().string(),
                                      std::filesystem::copy_options::overwrite_existing);
         }
         auto state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
@@ -311,8 +331,9 @@ int main(int argc, char** argv) {
         const Measured m = Timed({"ldapmodify", "-Q", "-Y", "GSSAPI", "-H", lab->ldap_url, "-f", ldif},
                                  gssapi_env, tmp.File(fmt::format("ldapmodify-{}-{}.log", n, r)));
         if (m.exit_code != 0) Die(fmt::format("ldapmodify exited {}", m.exit_code));
-        std::printf("  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n",
-                    n, m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
+        std::printf(
+            "  ldapmodify -f (modifies only)  %6d users in %7.2f s = %7.0f users/s, peak RSS %6.1f MiB\n", n,
+            m.seconds, n / m.seconds, m.maxrss_kb / 1024.0);
         auto state = Search(*lab, lab->target_ou, "(objectClass=user)", WrittenAttributes());
         if (!state) Die(state.error().ToString());
         return {m, std::move(*state)};
@@ -338,9 +359,10 @@ int main(int argc, char** argv) {
     std::sort(sorted.begin(), sorted.end());
     std::string all;
     for (double x : ratios) all += fmt::format("{}{:.2f}x", all.empty() ? "" : ", ", x);
-    std::printf("  N = %d: median ratio %.2fx (goal >= 1.00x) over %d run(s): %s; peak RSS %.1f MiB (agent) vs %.1f "
-                "MiB (ldapmodify)\n",
-                n, sorted[sorted.size() / 2], repeat, all.c_str(), agent_rss / 1024.0, tool_rss / 1024.0);
+    std::printf(
+        "  N = %d: median ratio %.2fx (goal >= 1.00x) over %d run(s): %s; peak RSS %.1f MiB (agent) vs %.1f "
+        "MiB (ldapmodify)\n",
+        n, sorted[sorted.size() / 2], repeat, all.c_str(), agent_rss / 1024.0, tool_rss / 1024.0);
   }
   if (auto s = LabReset(); !s) std::fprintf(stderr, "final reset: %s\n", s.error().ToString().c_str());
   return failures == 0 ? 0 : 1;
