@@ -323,7 +323,8 @@ TEST_F(PlannerTest, R7AcceptsAnyCaseAndTheSourceSecondaryAddresses) {
   object.attributes["targetAddress"] = {"smtp:ALICE@Fabrikam.Example"};
   EXPECT_TRUE(With(Plan(), Rule::kR7TargetAddress, Severity::kWarning).empty());  // the primary
   object.attributes["targetAddress"] = {"SMTP:Alice@FAB.example"};
-  const auto warned = With(Plan(), Rule::kR7TargetAddress, Severity::kWarning);
+  const ObjectPlan secondary = Plan();
+  const auto warned = With(secondary, Rule::kR7TargetAddress, Severity::kWarning);
   ASSERT_EQ(warned.size(), 1u);  // a secondary: accepted, but Microsoft's validator wants the primary
   EXPECT_NE(warned[0]->message.find("secondary"), std::string::npos);
 }
