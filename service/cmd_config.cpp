@@ -67,6 +67,7 @@ void Print(const Config& c) {
               a.match_upn ? "true" : "false", a.match_mail ? "true" : "false");
   std::printf("verify_interval_seconds = %d\nverify_deadline_seconds = %d\n", a.verify_interval_seconds,
               a.verify_deadline_seconds);
+  std::printf("elc_file = %s\nelc_default = %s\n", Quote(a.elc_file).c_str(), QuoteList(a.elc_default).c_str());
   const auto& v = c.service;
   std::printf("\n[service]\ninbox = %s\nsettle_seconds = %d\nwrite = %s\nmax_changes = %d\n", Quote(v.inbox).c_str(),
               v.settle_seconds, Quote(v.write).c_str(), v.max_changes);

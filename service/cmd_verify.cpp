@@ -2,7 +2,9 @@
 // values a write run put into AD (or a CTIM file asks for) have arrived, and says per object DONE, PENDING
 // (not synced yet: shows the tenant's last sync) or WRONG (what is wrong and what to do). Polls every
 // verify_interval_seconds until every object is DONE or WRONG or verify_deadline_seconds pass; --once looks
-// once. RUN defaults to the latest write run. Verdicts of a run are recorded in the journal after every pass.
+// once. Without RUN it checks every unfinished write run (some object not DONE yet: agent/verify/run_input.h),
+// or the latest write run when none is unfinished. Verdicts are recorded in each run's journal rows after every
+// pass.
 // Exit: 0 all DONE; 1 some PENDING or WRONG (or rows not verifiable); 2 bad input or config; 3 the cloud is
 // unreachable or refused the credentials; 5 interrupted.
 #include <cstdio>
@@ -22,7 +24,6 @@
 #include "service/logging.h"
 #include "service/progress_bar.h"
 #include "service/progress_csv_option.h"
-#include "service/progress_bar.h"
 #include "service/reader_setup.h"
 #include "agent/verify/journal_recorder.h"
 #include "agent/verify/run_input.h"
@@ -69,8 +70,10 @@ int Finish(const Invocation& invocation, const agent::VerifyReport& report, cons
 int RunVerify(const Invocation& invocation) {
   auto options = MakeOptions(
       invocation,
-      "Verify in Microsoft Graph and Exchange Online that what a write run put into AD (default: the latest run), "
-      "or what a CTIM file asks for, has arrived through Entra Connect. Each object is DONE, PENDING (not synced "
+      "Verify in Microsoft Graph and Exchange Online that what write runs put into AD, or what a CTIM file asks "
+      "for, has arrived through Entra Connect. Without RUN: every unfinished write run (one with an object not "
+      "yet DONE: never verified, PENDING or WRONG, including interrupted runs), or the latest write run when all "
+      "are DONE. Each object is DONE, PENDING (not synced "
       "yet) or WRONG (the cloud holds something else; the report says what to do). Polls until every object is "
       "DONE or WRONG, or the deadline passes.\nExit status: 0 all DONE, 1 some PENDING or WRONG, 2 bad input, "
       "3 cloud unreachable or credentials refused, 5 interrupted.");
@@ -82,7 +85,7 @@ int RunVerify(const Invocation& invocation) {
        cxxopts::value<int>(), "S")
       ("format", "table, json or csv (the progress CSV columns: one row per planned value)",
        cxxopts::value<std::string>()->default_value("table"), "FORMAT")
-      ("run", "the write run to verify", cxxopts::value<std::string>());
+      ("run", "verify only this write run (default: every unfinished one)", cxxopts::value<std::string>());
   AddJournalOption(options, "verify");
   AddProgressCsvOption(options, "verify");
   options.parse_positional({"run"});
@@ -119,7 +122,7 @@ int RunVerify(const Invocation& invocation) {
     const std::string file = parsed["file"].as<std::string>();
     auto set = agent::ExpectationsFromFile(file, *reader);
     if (!set) return ReportError(invocation, set.error());
-    input.subject = {std::nullopt, file, set->skipped, set->rejected_rows};
+    input.subject = {std::nullopt, file, set->skipped, set->rejected_rows, {}};
     input.set = std::move(*set);
   } else {
     auto path = JournalPath(parsed, common.config);
@@ -137,7 +140,7 @@ int RunVerify(const Invocation& invocation) {
       if (!id) return ReportError(invocation, id.error());
       run = *id;
     }
-    auto run_input = agent::LoadRunInput(*journal, *path, run);
+    auto run_input = run ? agent::LoadRunInput(*journal, *path, run) : agent::LoadUnfinishedRuns(*journal, *path);
     if (!run_input) return ReportError(invocation, run_input.error());
     input.set = std::move(run_input->set);
     input.subject = std::move(run_input->subject);
@@ -151,8 +154,14 @@ int RunVerify(const Invocation& invocation) {
   BarProgress progress(common.progress);
   std::optional<agent::JournalRecorder> recorder;
   if (journal && input.subject.run) recorder.emplace(*journal, *input.subject.run);
-  Logger("service")->info("verify {}: {} objects{}; {}", input.subject.run ? "run " + std::to_string(*input.subject.run)
-                                                                           : "file " + input.subject.file,
+  std::string what = "file " + input.subject.file;
+  if (!input.subject.runs.empty()) {
+    what = input.subject.runs.size() == 1 ? "run" : "runs";
+    for (std::size_t i = 0; i < input.subject.runs.size(); ++i) {
+      what += (i ? ", " : " ") + std::to_string(input.subject.runs[i]);
+    }
+  }
+  Logger("service")->info("verify {}: {} objects{}; {}", what,
                           input.set.expectations.size(),
                           input.subject.skipped.empty() ? std::string()
                                                         : ", " + std::to_string(input.subject.skipped.size()) +

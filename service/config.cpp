@@ -49,6 +49,14 @@ class TableReader {
     return {};
   }
 
+  // `key` is present but its value is wrong: "<origin>:<line>: [section] key: <what>".
+  Status BadValue(std::string_view key, std::string_view what, std::string hint) const {
+    const toml::node* node = table_.get(key);
+    return Fail(Errc::kInvalidInput,
+                fmt::format("{}:{}: [{}] {}: {}", origin_, node ? node->source().begin.line : 0, section_, key, what),
+                std::move(hint));
+  }
+
   // Every key not read is a typo or an option of another version: say which.
   Status RejectUnknown() const {
     for (const auto& [key, node] : table_) {
@@ -143,6 +151,15 @@ Status ReadAgent(TableReader& r, AgentSettings& s) {
   CTIM_TRY(r.Read("match_mail", s.match_mail));
   CTIM_TRY(r.Read("verify_interval_seconds", s.verify_interval_seconds, 1, 86400));
   CTIM_TRY(r.Read("verify_deadline_seconds", s.verify_deadline_seconds, 1, 30 * 86400));
+  CTIM_TRY(r.Read("elc_file", s.elc_file));
+  CTIM_TRY(r.Read("elc_default", s.elc_default));
+  for (const std::string& v : s.elc_default) {
+    if (v != "single-item-recovery" && v != "litigation-hold") {
+      return r.BadValue("elc_default", "\"" + v + "\" is not a hold flag",
+                        "use \"single-item-recovery\" and/or \"litigation-hold\", e.g. elc_default = "
+                        "[\"single-item-recovery\"]");
+    }
+  }
   return r.RejectUnknown();
 }
 

@@ -66,6 +66,10 @@ struct AgentSettings {
   bool match_mail = false;
   int verify_interval_seconds = 300;
   int verify_deadline_seconds = 86400;
+  // Hold flags (agent/plan/elc_side_file.h): the Get-Mailbox export matched to the identity rows, and the
+  // bits asked for rows it does not match ("single-item-recovery", "litigation-hold").
+  std::string elc_file;
+  std::vector<std::string> elc_default;
 };
 
 // `serve`'s inbox and its policy. The state directory is the inbox's parent: processed/, failed/ and

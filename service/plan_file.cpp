@@ -32,6 +32,12 @@ void AddPlanOptions(cxxopts::Options& options, std::string_view group) {
       "overwrite-guid",
       "replace a different msExchMailboxGuid / msExchArchiveGUID already on the object "
       "(a stale GUID) instead of refusing the row; the old value is journaled, so rollback restores it")(
+      "elc-file",
+      "hold flags exported in the SOURCE tenant: Get-Mailbox -ResultSize Unlimited | Select PrimarySmtpAddress,"
+      "ExchangeGuid,LitigationHoldEnabled,SingleItemRecoveryEnabled | Export-Csv -NoTypeInformation PATH; rows "
+      "match by ExchangeGuid, else PrimarySmtpAddress, and their True flags are OR-ed into msExchELCMailboxFlags "
+      "(default: [agent] elc_file)",
+      cxxopts::value<std::string>(), "PATH")(
       "file", "the CTIM identities file (from Download-CtimCopiedIdentities)", cxxopts::value<std::string>());
   options.parse_positional({"file"});
   options.positional_help("FILE");
@@ -41,6 +47,7 @@ Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_vi
   PlanArgs args;
   if (parsed.count("file") == 0) return Fail(Errc::kInvalidInput, "no file given", std::string(usage));
   args.file = parsed["file"].as<std::string>();
+  if (parsed.count("elc-file") > 0) args.elc_file = parsed["elc-file"].as<std::string>();
   if (allow_powershell && EqualsAscii(parsed["format"].as<std::string>(), "powershell")) {
     args.powershell = true;
     args.overwrite_guid = parsed.count("overwrite-guid") > 0;
@@ -52,6 +59,20 @@ Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_vi
   args.format = *format;
   args.overwrite_guid = parsed.count("overwrite-guid") > 0;
   return args;
+}
+
+Result<agent::ElcApplication> ApplyElcPolicy(const Config& config, const std::string& elc_file,
+                                             std::vector<agent::SourceIdentity>& rows) {
+  auto defaults = agent::ParseElcDefault(config.agent.elc_default, "[agent] elc_default");
+  if (!defaults) return std::unexpected(std::move(defaults.error()).With(config.source.string()));
+  const std::string& path = !elc_file.empty() ? elc_file : config.agent.elc_file;
+  std::optional<agent::ElcSideFile> side;
+  if (!path.empty()) {
+    auto read = agent::ReadElcSideFile(path);
+    if (!read) return std::unexpected(std::move(read.error()));
+    side = std::move(*read);
+  }
+  return agent::ApplyElcFlags(side ? &*side : nullptr, *defaults, rows);
 }
 
 Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::stop_token stop) {
@@ -74,6 +95,9 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::st
         planned.identities.label, planned.identities.errors.size(), planned.identities.label);
   }
 
+  auto elc = ApplyElcPolicy(config, args.elc_file, planned.identities.rows);
+  if (!elc) return std::unexpected(std::move(elc.error()));
+
   planned.settings.base_dns = config.ldap.base_dns;
   planned.settings.match = std::move(*match);
   planned.settings.plan.overwrite_guid = args.overwrite_guid;
@@ -94,6 +118,7 @@ Result<PlannedFile> PlanFile(const Config& config, const PlanArgs& args, std::st
   if (!plan) return std::unexpected(std::move(plan.error()));
   planned.plan = std::move(*plan);
   agent::AddRejectedRows(planned.identities, planned.plan);
+  agent::AddElcFindings(*elc, planned.plan);
   return planned;
 }
 

@@ -12,6 +12,7 @@
 
 #include "agent/model/cloud_resolver.h"
 #include "agent/model/directory.h"
+#include "agent/plan/elc_side_file.h"
 #include "agent/plan/identity_file.h"
 #include "agent/plan/plan.h"
 #include "agent/plan/plan_builder.h"
@@ -30,6 +31,7 @@ struct PlanArgs {
   agent::OutputFormat format = agent::OutputFormat::kTable;
   bool overwrite_guid = false;
   bool powershell = false;  // --format powershell (plan only): Exchange Management Shell commands
+  std::string elc_file;     // --elc-file (empty: [agent] elc_file)
 };
 // kInvalidInput for a missing FILE or an unknown format ("powershell" only with `allow_powershell`).
 [[nodiscard]] Result<PlanArgs> ReadPlanArgs(const cxxopts::ParseResult& parsed, std::string_view usage,
@@ -43,6 +45,11 @@ struct PlannedFile {
   std::unique_ptr<agent::CloudResolver> cloud;      // over cloud_client (declared after it: destroyed first)
   std::unique_ptr<agent::Directory> directory;      // still connected: `write` goes on with it
 };
+
+// Hold flags for `rows` from the ELC side file (`elc_file`, else [agent] elc_file) and [agent] elc_default
+// (agent/plan/elc_side_file.h). kInvalidInput when the side file is refused. `plan`, `write` and `serve` use it.
+[[nodiscard]] Result<agent::ElcApplication> ApplyElcPolicy(const Config& config, const std::string& elc_file,
+                                                           std::vector<agent::SourceIdentity>& rows);
 
 // Errors: kInvalidInput (config, file refused as a whole: nothing planned), or the AD error (unreachable,
 // bind refused, candidates or Global Catalog unreadable). A cloud that cannot be asked is not an error: the

@@ -4,8 +4,9 @@
 #include <unordered_set>
 
 #include "agent/model/attributes.h"
-#include "agent/plan/elc_flags.h"
+#include "agent/model/target_address.h"
 #include "agent/model/text_fold.h"
+#include "agent/plan/elc_flags.h"
 
 namespace ctim::agent {
 namespace {
@@ -70,16 +71,6 @@ void PlanProxies(const SourceIdentity& source, const DirectoryObject& object, co
   }
 }
 
-// The source's SMTP addresses (its primary, then every smtp: item of EmailAddresses), without "SMTP:".
-std::vector<std::string> SourceSmtpAddresses(const SourceIdentity& source) {
-  std::vector<std::string> out;
-  if (!source.primary_smtp.empty()) out.push_back(source.primary_smtp);
-  for (const std::string& p : source.other_proxies) {
-    if (StartsWithAscii(p, kSmtpPrefix)) out.push_back(p.substr(kSmtpPrefix.size()));
-  }
-  return out;
-}
-
 void PlanTargetAddress(const SourceIdentity& source, const DirectoryObject& object,
                        std::vector<AttributeChange>& changes, std::vector<Finding>& findings) {
   const std::string wanted = std::string(kSmtpPrefix) + source.primary_smtp;
@@ -88,12 +79,19 @@ void PlanTargetAddress(const SourceIdentity& source, const DirectoryObject& obje
     changes.push_back({std::string(attr::kTargetAddress), ChangeKind::kSet, {}, {wanted}});
     return;
   }
-  if (StartsWithAscii(*current, kSmtpPrefix)) {
-    const std::string_view address = current->substr(kSmtpPrefix.size());
-    const auto smtp = SourceSmtpAddresses(source);
-    if (std::any_of(smtp.begin(), smtp.end(), [&](const std::string& s) { return EqualsFolded(s, address); })) {
-      return;  // already points at the source mailbox
-    }
+  // Only an "SMTP:" value routes by SMTP; "X400:..." or a bare address is not one of the source's.
+  const TargetAddressMatch match = StartsWithAscii(*current, kSmtpPrefix)
+                                       ? MatchTargetAddress(*current, source.primary_smtp, source.other_proxies)
+                                       : TargetAddressMatch::kNone;
+  if (match == TargetAddressMatch::kPrimary) return;  // already points at the source mailbox
+  if (match == TargetAddressMatch::kSecondary) {
+    findings.push_back(Warn(Rule::kR7TargetAddress,
+                            "targetAddress is " + std::string(*current) +
+                                ", a secondary address of the source mailbox, not its primary " + wanted,
+                            "mail still reaches the source mailbox, but Microsoft's cross-tenant validation "
+                            "script reports anything but the primary as an error (doc/facts.md §2.5); set it "
+                            "to " + wanted + " if the move is refused; ctim-agent never overwrites it"));
+    return;
   }
   findings.push_back(Refuse(Rule::kR7TargetAddress,
                             "targetAddress is " + std::string(*current) +

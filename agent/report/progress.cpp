@@ -240,7 +240,7 @@ std::vector<ProgressRow> ProgressFromVerify(const VerifyReport& report, std::opt
   for (const UserResult& u : report.users) {
     const Expectation& e = u.expected;
     ProgressRow base;
-    base.run = run;
+    base.run = e.run ? e.run : run;
     base.row = e.row;
     base.target_object_id = e.target_object_id.ToString();
     base.dn = e.dn;

@@ -1,5 +1,6 @@
 #include "agent/verify/journal_recorder.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,13 +11,30 @@
 namespace ctim::agent {
 
 void JournalRecorder::OnPass(const VerifyReport& report, std::span<const std::size_t> changed) {
-  std::vector<VerificationRecord> records;
-  records.reserve(changed.size());
+  const auto run_of = [&](const UserResult& u) { return u.expected.run.value_or(run_); };
+  std::map<RunId, std::vector<VerificationRecord>> records;  // every run of the report, changed or not
+  std::map<RunId, VerifyPassRecord> passes;
+  for (const UserResult& u : report.users) {
+    VerifyPassRecord& pass = passes[run_of(u)];
+    records[run_of(u)];
+    switch (u.verdict.status) {
+      case VerifyStatus::kDone:
+        ++pass.done;
+        break;
+      case VerifyStatus::kPending:
+        ++pass.pending;
+        break;
+      case VerifyStatus::kWrong:
+        ++pass.wrong;
+        break;
+    }
+  }
+  if (passes.empty()) passes[run_];
   for (std::size_t i : changed) {
     const UserResult& u = report.users[i];
     if (!u.expected.object_guid) continue;
     std::string detail = JoinVerdictDetail(u.verdict.status, u.verdict.reason, u.verdict.hint);
-    records.push_back(
+    records[run_of(u)].push_back(
         {*u.expected.object_guid,
          u.expected.target_object_id,
          u.expected.row,
@@ -25,18 +43,16 @@ void JournalRecorder::OnPass(const VerifyReport& report, std::span<const std::si
          {},
          u.first_sync_after_write ? FormatUtcIso8601(*u.first_sync_after_write) : std::string()});
   }
-  const VerifyCounts counts = report.Count();
-  const VerifyPassRecord pass{
-      {},
-      counts.done,
-      counts.pending,
-      counts.wrong,
-      report.tenant_last_sync ? FormatUtcIso8601(*report.tenant_last_sync) : std::string()};
-  Status s = journal_.RecordVerifications(run_, records);
-  if (s) s = journal_.RecordVerifyPass(run_, pass);
-  if (!s && !warned_) {
-    warned_ = true;
-    Log()->warn("verify: cannot record the verdicts in the journal: {}", s.error().ToString());
+  const std::string tenant_last_sync =
+      report.tenant_last_sync ? FormatUtcIso8601(*report.tenant_last_sync) : std::string();
+  for (auto& [run, pass] : passes) {
+    pass.tenant_last_sync = tenant_last_sync;
+    Status s = journal_.RecordVerifications(run, records[run]);
+    if (s) s = journal_.RecordVerifyPass(run, pass);
+    if (!s && !warned_) {
+      warned_ = true;
+      Log()->warn("verify: cannot record the verdicts in the journal: {}", s.error().ToString());
+    }
   }
 }
 

@@ -10,6 +10,8 @@
 
 namespace ctim::agent {
 
+// Each user's verdict goes to the run that wrote it (Expectation::run; `run` when unset), and each of those
+// runs gets its own pass record with its own counts, so one `verify` can check several runs at once.
 class JournalRecorder final : public VerifyObserver {
  public:
   JournalRecorder(Journal& journal, RunId run) : journal_(journal), run_(run) {}

@@ -1,5 +1,7 @@
 #include "agent/verify/run_input.h"
 
+#include <map>
+
 namespace ctim::agent {
 
 Result<RunRecord> LatestWriteRun(Journal& journal, const std::string& label) {
@@ -34,7 +36,7 @@ Result<RunInput> LoadRunInput(Journal& journal, const std::string& label, std::o
   auto set = ExpectationsFromRun(input.run, *intents);
   if (!set) return std::unexpected(std::move(set.error()));
   input.set = std::move(*set);
-  input.subject = {input.run.id, input.run.info.file_path, input.set.skipped, 0};
+  input.subject = {input.run.id, input.run.info.file_path, input.set.skipped, 0, {input.run.id}};
   auto earlier = journal.RunVerifications(input.run.id);
   if (!earlier) return std::unexpected(std::move(earlier.error()));
   for (const VerificationRecord& r : *earlier) {
@@ -42,6 +44,50 @@ Result<RunInput> LoadRunInput(Journal& journal, const std::string& label, std::o
   }
   input.earlier = std::move(*earlier);
   return input;
+}
+
+bool IsUnfinished(const RunInput& input) {
+  std::map<Guid, VerifyStatus> last;
+  for (const VerificationRecord& r : input.earlier) last[r.object_guid] = r.status;
+  for (const Expectation& e : input.set.expectations) {
+    if (!e.object_guid) return true;
+    const auto it = last.find(*e.object_guid);
+    if (it == last.end() || it->second != VerifyStatus::kDone) return true;
+  }
+  return false;
+}
+
+Result<RunInput> LoadUnfinishedRuns(Journal& journal, const std::string& label) {
+  auto runs = journal.ListRuns();
+  if (!runs) return std::unexpected(std::move(runs.error()));
+  std::vector<RunInput> open;
+  // Bounded by the journal's runs.
+  for (const RunRecord& run : *runs) {
+    if (run.info.kind != RunKind::kWrite) continue;
+    auto input = LoadRunInput(journal, label, run.id);
+    if (!input) return std::unexpected(std::move(input.error()));
+    if (IsUnfinished(*input)) open.push_back(std::move(*input));
+  }
+  if (open.empty()) return LoadRunInput(journal, label, std::nullopt);
+  if (open.size() == 1) return std::move(open.front());
+  RunInput merged;
+  merged.run = open.back().run;
+  merged.subject.run = merged.run.id;
+  for (RunInput& input : open) {
+    const RunId id = input.run.id;
+    merged.subject.runs.push_back(id);
+    for (Expectation& e : input.set.expectations) {
+      e.label = "run " + std::to_string(id) + " " + e.label;
+      merged.set.expectations.push_back(std::move(e));
+    }
+    for (std::string& s : input.set.skipped) merged.subject.skipped.push_back("run " + std::to_string(id) + " " + s);
+    merged.known_sync_times.insert(merged.known_sync_times.end(), input.known_sync_times.begin(),
+                                   input.known_sync_times.end());
+    merged.earlier.insert(merged.earlier.end(), input.earlier.begin(), input.earlier.end());
+  }
+  merged.set.skipped = merged.subject.skipped;
+  merged.subject.file = merged.run.info.file_path;
+  return merged;
 }
 
 }  // namespace ctim::agent

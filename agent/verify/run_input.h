@@ -29,4 +29,14 @@ struct RunInput {
 [[nodiscard]] Result<RunInput> LoadRunInput(Journal& journal, const std::string& label,
                                             std::optional<RunId> run);
 
+// True when some object `input`'s run wrote has no recorded verdict yet, or a last verdict other than DONE
+// (PENDING or WRONG): the run is "unfinished" (doc/journal-format.md, "Unfinished write runs").
+[[nodiscard]] bool IsUnfinished(const RunInput& input);
+
+// What `verify` without RUN checks: every unfinished write run of the journal, whatever its state (finished,
+// stopped, failed, interrupted or still marked running), merged into one input: `run` is the newest of them,
+// `subject.runs` lists them all (oldest first), every expectation keeps its run (labels say "run N row R ...").
+// When no run is unfinished: the latest write run, as `LoadRunInput(journal, label, nullopt)`.
+[[nodiscard]] Result<RunInput> LoadUnfinishedRuns(Journal& journal, const std::string& label);
+
 }  // namespace ctim::agent

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "agent/model/target_address.h"
 #include "agent/model/text_fold.h"
 
 namespace ctim::agent {
 namespace {
-
-constexpr std::string_view kSmtpPrefix = "smtp:";
-
-std::string_view WithoutSmtpPrefix(std::string_view address) {
-  return StartsWithAscii(address, kSmtpPrefix) ? address.substr(kSmtpPrefix.size()) : address;
-}
 
 std::string GuidText(const std::optional<Guid>& guid) { return guid ? guid->ToString() : std::string(); }
 
@@ -147,8 +142,8 @@ std::vector<ValueCheck> CompareValues(const Expectation& expected, const MailUse
     ValueCheck check{"ExternalEmailAddress", expected.external_email, mail_user.external_email_address,
                      ValueState::kMissing};
     if (!mail_user.external_email_address.empty()) {
-      check.state = EqualsFolded(WithoutSmtpPrefix(mail_user.external_email_address),
-                                 WithoutSmtpPrefix(expected.external_email))
+      check.state = RoutesToSource(mail_user.external_email_address, expected.external_email,
+                                   expected.source_proxies)
                         ? ValueState::kArrived
                         : ValueState::kDifferent;
     }

@@ -12,7 +12,8 @@
 //     - some planned value has not arrived and Entra (onPremisesProvisioningErrors) or Exchange
 //       (serviceProvisioningErrors) reports an error for the object: the export is held;
 //   DONE when Get-MailUser shows every planned value: ExchangeGuid, ArchiveGuid (when planned), every X500
-//     (case-insensitive) and ExternalEmailAddress (case-insensitive, "SMTP:" prefix optional);
+//     (case-insensitive) and ExternalEmailAddress (any SMTP address of the source, case-insensitive, "SMTP:"
+//     prefix optional: agent/model/target_address.h);
 //   otherwise it depends on the sync evidence (JudgeSync):
 //     - EXO holds a DIFFERENT value (another GUID or address): PENDING until a sync cycle that started after
 //       the write has finished (kFullCycle), then WRONG. A cycle reads AD at its start but stamps

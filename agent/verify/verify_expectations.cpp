@@ -78,6 +78,7 @@ Result<ExpectationSet> ExpectationsFromRun(const RunRecord& run, std::span<const
     if (inserted) {
       Expectation e;
       e.row = cs.row;
+      e.run = run.id;
       e.label = "row " + std::to_string(cs.row) + " " + cs.dn;
       e.target_object_id = *cs.target_object_id;
       e.object_guid = cs.object_guid;
@@ -137,6 +138,7 @@ Result<ExpectationSet> ExpectationsFromFile(const std::filesystem::path& file, c
     e.archive_guid = row.archive_guid;
     e.x500s = DesiredX500s(row);
     if (!row.primary_smtp.empty()) e.external_email = "SMTP:" + row.primary_smtp;
+    e.source_proxies = row.other_proxies;
     out.expectations.push_back(std::move(e));
   }
   return out;

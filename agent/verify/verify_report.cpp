@@ -14,6 +14,11 @@ std::string Upper(std::string_view s) {
 }
 
 std::string Subject(const VerifySubject& subject) {
+  if (subject.runs.size() > 1) {
+    std::string text = "runs ";
+    for (std::size_t i = 0; i < subject.runs.size(); ++i) text += (i ? ", " : "") + std::to_string(subject.runs[i]);
+    return text;
+  }
   std::string text = subject.run ? "run " + std::to_string(*subject.run) : std::string("file");
   if (!subject.file.empty()) text += subject.run ? " (" + subject.file + ")" : " " + subject.file;
   return text;
@@ -71,6 +76,7 @@ std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& su
       values.push_back({{"name", v.name}, {"planned", v.planned}, {"cloud", v.cloud}, {"state", ValueStateName(v.state)}});
     }
     users.push_back({
+        {"run", u.expected.run ? json(*u.expected.run) : json(nullptr)},
         {"row", u.expected.row},
         {"label", u.expected.label},
         {"target_object_id", u.expected.target_object_id.ToString()},
@@ -87,6 +93,7 @@ std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& su
   }
   const json doc = {
       {"run", subject.run ? json(*subject.run) : json(nullptr)},
+      {"runs", subject.runs},
       {"file", subject.file},
       {"summary",
        {{"users", report.users.size()},

@@ -13,16 +13,17 @@ namespace ctim::agent {
 
 // What was verified.
 struct VerifySubject {
-  std::optional<std::int64_t> run;  // a write run of the journal
+  std::optional<std::int64_t> run;  // a write run of the journal (the only one when `runs` has one)
   std::string file;                 // the CTIM file (the run's, or --file)
   std::vector<std::string> skipped;  // objects/rows not verified, with why
   std::size_t rejected_rows = 0;     // a file's rows the reader rejected
+  std::vector<std::int64_t> runs;    // every write run verified, oldest first (empty for a file)
 };
 
 [[nodiscard]] std::string FormatVerifyTable(const VerifyReport& report, const VerifySubject& subject);
-// {"run","file","summary":{"users","done","pending","wrong","skipped","rejected_rows"},"passes","elapsed_ms",
+// {"run","runs","file","summary":{"users","done","pending","wrong","skipped","rejected_rows"},"passes","elapsed_ms",
 //  "deadline_passed","stopped","tenant_last_sync","calls":{"graph","exo","token","retries","throttled"},
-//  "users":[{"row","label","target_object_id","object_guid","dn","status","reason","hint","checked_at",
+//  "users":[{"run","row","label","target_object_id","object_guid","dn","status","reason","hint","checked_at",
 //            "first_sync_after_write","values":[{"name","planned","cloud","state"}]}],"skipped":[...]}
 [[nodiscard]] std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& subject);
 [[nodiscard]] std::string FormatVerify(const VerifyReport& report, const VerifySubject& subject, ReportFormat format);

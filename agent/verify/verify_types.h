@@ -18,6 +18,7 @@ namespace ctim::agent {
 // Fields left empty (nullopt / "" / no X500s) were not planned and are not checked.
 struct Expectation {
   std::size_t row = 0;     // CTIM file row (header = 1)
+  std::optional<std::int64_t> run;  // the journal's write run that wrote it (nullopt for a file)
   std::string label;       // how messages name it: "row 17 (bob@fabrikam.com)" or "row 17 CN=Bob,OU=..."
   Guid target_object_id;   // TargetExternalDirectoryObjectId: the Entra object id (= EXO ExternalDirectoryObjectId)
   std::optional<Guid> object_guid;  // AD objectGUID (from the journal; nullopt for a file)
@@ -26,6 +27,9 @@ struct Expectation {
   std::optional<Guid> archive_guid;
   std::vector<std::string> x500s;  // "X500:/o=...", byte-exact
   std::string external_email;      // targetAddress as written, "SMTP:source@fabrikam.com"
+  // The source's other EmailAddresses items (a file's; empty for a run): ExternalEmailAddress may equal any
+  // of its SMTP addresses (agent/model/target_address.h).
+  std::vector<std::string> source_proxies;
   // When the values were written to AD (the journal's "written" outcome). nullopt: unknown (a file);
   // the verifier then uses its own start time.
   std::optional<TimePoint> written_at;

@@ -16,8 +16,8 @@ class CoreCli : public CoreLabTest {};
 
 TEST_F(CoreCli, EveryCommandHasHelpForEveryOption) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
-      {"plan", {"--format", "--overwrite-guid", "--config", "--log-level", "--no-progress"}},
-      {"write", {"--format", "--overwrite-guid", "--journal", "--batch-size", "--config"}},
+      {"plan", {"--format", "--overwrite-guid", "--elc-file", "--config", "--log-level", "--no-progress"}},
+      {"write", {"--format", "--overwrite-guid", "--elc-file", "--journal", "--batch-size", "--config"}},
       {"rollback", {"--format", "--journal", "--batch-size"}},
       {"runs", {"--format", "--journal"}},
       {"show", {"--format", "--journal"}},

@@ -9,7 +9,7 @@ target_compile_definitions(ctim_core_lab PRIVATE CTIM_SOURCE_DIR="${PROJECT_SOUR
   CTIM_AGENT_BIN="$<TARGET_FILE:ctim-agent>")
 ctim_target_warnings(ctim_core_lab)
 
-foreach(name write conflicts rollback cli kill)
+foreach(name write conflicts rollback cli kill elc)
   ctim_integration_test(NAME core_${name}_test
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/core_${name}_test.cpp
     LIBS ctim_core_lab nlohmann_json::nlohmann_json

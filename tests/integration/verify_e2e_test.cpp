@@ -55,7 +55,7 @@ TEST_F(VerifyLabTest, ARunIsPendingUntilSyncedAndItsVerdictsAreJournaled) {
   }
 
   emu_->Sync();
-  const Ran after = Verify({"--once", "--format", "json"});  // no RUN: the latest write run
+  const Ran after = Verify({"--once", "--format", "json"});  // no RUN: the unfinished run, the only one
   EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
   const Json done = Report(after);
   EXPECT_EQ(done["run"], run);
@@ -165,6 +165,36 @@ TEST_F(VerifyLabTest, AnotherValueIsPendingAfterOneSyncAndWrongAfterAFullCycleAc
   const Json& u = UserOf(r2, 0);
   EXPECT_EQ(u["status"], "wrong") << u.dump();
   EXPECT_NE(u["reason"].get<std::string>().find("ExchangeGuid is " + stale.ToString()), std::string::npos) << u.dump();
+}
+
+// A write killed part way leaves its run "running" (the next write marks it interrupted); a second write run
+// writes the rest. `verify` without RUN checks both runs' users, records each verdict under its own run, and
+// once all are DONE falls back to the latest run alone. Before, only the latest run was verified.
+TEST_F(VerifyLabTest, WithoutARunEveryUnfinishedRunIsVerifiedAnInterruptedOneToo) {
+  const agent::RunId killed = WriteAsRun({0, 1, 2}, agent::RunState::kRunning);
+  const agent::RunId second = WriteAsRun({3, 4, 5}, agent::RunState::kFinished);
+  emu_->Sync();
+  const Ran ran = Verify({"--once", "--format", "json"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  const Json report = Report(ran);
+  EXPECT_EQ(report["runs"], Json::array({killed, second})) << ran.out;
+  EXPECT_EQ(Count(report, "done"), static_cast<std::size_t>(kUsers)) << ran.out;
+  for (std::size_t i = 0; i < targets_.size(); ++i) EXPECT_EQ(UserOf(report, i)["run"], i < 3 ? killed : second);
+  auto journal = agent::Journal::Open(journal_);
+  ASSERT_TRUE(journal);
+  for (const agent::RunId run : {killed, second}) {
+    auto records = journal->RunVerifications(run);
+    ASSERT_TRUE(records);
+    EXPECT_EQ(records->size(), 3u) << "run " << run;
+    for (const auto& r : *records) EXPECT_EQ(r.status, agent::VerifyStatus::kDone) << r.detail;
+  }
+
+  const Ran again = Verify({"--once", "--format", "json"});  // nothing unfinished: the latest run
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(Report(again)["runs"], Json::array({second})) << again.out;
+  const Ran named = Verify({std::to_string(killed), "--once", "--format", "json"});  // a RUN still works
+  EXPECT_EQ(Report(named)["run"], killed) << named.out;
+  EXPECT_EQ(Count(Report(named), "done"), 3u) << named.out;
 }
 
 TEST_F(VerifyLabTest, ThrottlingUnavailabilityAndSlownessAreRiddenOut) {

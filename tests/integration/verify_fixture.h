@@ -93,12 +93,23 @@ class VerifyLabTest : public ::testing::Test {
   // The same write, journaled as a write run the way `ctim-agent write` records it: intents, the modify,
   // then the outcomes. The journal states the PLANNED values even where `overrides` put others into AD.
   agent::RunId WriteAllAsRun(const std::map<int, Guid>& overrides = {}) {
+    std::vector<std::size_t> all;
+    for (std::size_t i = 0; i < targets_.size(); ++i) all.push_back(i);
+    return WriteAsRun(all, agent::RunState::kFinished, overrides);
+  }
+
+  // Targets `which` written and journaled as one write run that ends in `end`; kRunning leaves the run as a
+  // killed `write` leaves it (never finished).
+  agent::RunId WriteAsRun(const std::vector<std::size_t>& which, agent::RunState end,
+                          const std::map<int, Guid>& overrides = {}) {
     auto journal = agent::Journal::Open(journal_);
     EXPECT_TRUE(journal) << journal.error().ToString();
     auto run = journal->BeginRun({agent::RunKind::kWrite, file_, "", "{}", {}});
     EXPECT_TRUE(run) << run.error().ToString();
     std::vector<agent::IntentToRecord> intents;
-    for (const Target& t : targets_) {
+    std::string ldif;
+    for (std::size_t i : which) {
+      const Target& t = targets_[i];
       agent::ChangeSet cs;
       cs.row = t.row.row;
       cs.dn = t.dn;
@@ -110,17 +121,21 @@ class VerifyLabTest : public ::testing::Test {
       }
       cs.changes.push_back({"proxyAddresses", agent::ChangeKind::kAddValues, {}, t.row.x500s});
       intents.push_back({std::move(cs), {}, 1});
+      const auto o = overrides.find(static_cast<int>(i));
+      ldif += ValuesLdif(t, o == overrides.end() ? std::nullopt : std::optional<Guid>(o->second));
     }
     auto ids = journal->RecordIntents(*run, intents);
     EXPECT_TRUE(ids) << ids.error().ToString();
-    WriteAll(overrides);
+    EXPECT_TRUE(users_->Modify(ldif));
     std::vector<agent::OutcomeToRecord> outcomes;
     for (agent::IntentId id : *ids) {
       outcomes.push_back({id, agent::OutcomeState::kWritten, ""});
       outcomes.push_back({id, agent::OutcomeState::kConfirmed, ""});
     }
     EXPECT_TRUE(journal->RecordOutcomes(*run, outcomes));
-    EXPECT_TRUE(journal->FinishRun(*run, agent::RunState::kFinished, "test write"));
+    if (end != agent::RunState::kRunning) {
+      EXPECT_TRUE(journal->FinishRun(*run, end, "test write"));
+    }
     NextSecond();
     return *run;
   }

@@ -314,12 +314,25 @@ TEST_F(PlannerTest, R7RefusesTargetAddressPointingElsewhere) {
 }
 
 TEST_F(PlannerTest, R7AcceptsAnyCaseAndTheSourceSecondaryAddresses) {
-  for (const char* value : {"smtp:ALICE@Fabrikam.Example", "SMTP:alice@fab.example"}) {
+  for (const char* value : {"smtp:ALICE@Fabrikam.Example", "SMTP:alice@fab.example", "smtp:ALICE@FAB.EXAMPLE"}) {
     object.attributes["targetAddress"] = {value};
     const ObjectPlan p = Plan();
     EXPECT_TRUE(With(p, Rule::kR7TargetAddress, Severity::kRefusal).empty()) << value;
     EXPECT_EQ(Change(p, attr::kTargetAddress), nullptr) << value;  // never rewritten
   }
+  object.attributes["targetAddress"] = {"smtp:ALICE@Fabrikam.Example"};
+  EXPECT_TRUE(With(Plan(), Rule::kR7TargetAddress, Severity::kWarning).empty());  // the primary
+  object.attributes["targetAddress"] = {"SMTP:Alice@FAB.example"};
+  const ObjectPlan secondary = Plan();
+  const auto warned = With(secondary, Rule::kR7TargetAddress, Severity::kWarning);
+  ASSERT_EQ(warned.size(), 1u);  // a secondary: accepted, but Microsoft's validator wants the primary
+  EXPECT_NE(warned[0]->message.find("secondary"), std::string::npos);
+}
+
+TEST_F(PlannerTest, R7RefusesANonSmtpProxyOfTheSource) {
+  source.other_proxies.push_back("SIP:alice@fabrikam.example");
+  object.attributes["targetAddress"] = {"SIP:alice@fabrikam.example"};
+  EXPECT_EQ(With(Plan(), Rule::kR7TargetAddress, Severity::kRefusal).size(), 1u);
 }
 
 // --- R8 ---

@@ -4,6 +4,7 @@
 
 #include "agent/journal/journal.h"
 #include "agent/journal/sqlite.h"
+#include "agent/verify/run_input.h"
 #include "agent_test_util.h"
 #include "temp_journal.h"
 
@@ -124,6 +125,61 @@ TEST(VerifyJournal, RecordingNeedsNoWriterLock) {
   EXPECT_TRUE(verifier->RecordVerifications(
       *run, std::vector<VerificationRecord>{
                 {G("aaaaaaaa-0000-4000-8000-000000000001"), std::nullopt, 2, VerifyStatus::kDone, "ok", {}, ""}}));
+}
+
+// `verify` without RUN: every write run with an object not DONE yet (interrupted or not), merged; a run whose
+// objects are all DONE is left out; when every run is DONE, the latest write run.
+TEST(VerifyJournal, UnfinishedRunsAreEveryWriteRunWithAnObjectNotDoneYet) {
+  TempDir dir;
+  auto j = Journal::Open(dir.File("j.db"));
+  ASSERT_TRUE(j) << j.error().ToString();
+  const Guid a = G("aaaaaaaa-0000-4000-8000-000000000001");
+  const Guid b = G("aaaaaaaa-0000-4000-8000-000000000002");
+  const Guid c = G("aaaaaaaa-0000-4000-8000-000000000003");
+  const Guid target_a = G("7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c11");
+  const Guid target_b = G("7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c12");
+  const Guid target_c = G("7c1e3c2a-51d4-4d8e-8f63-2d8f0b6a1c13");
+  // Writes one object in a new run and returns the run.
+  const auto write = [&](std::size_t row, Guid object, Guid target, RunState end) -> RunId {
+    auto run = j->BeginRun({});
+    EXPECT_TRUE(run);
+    EXPECT_TRUE(j->RecordIntents(*run, std::vector<IntentToRecord>{{WithTarget(row, object, target), {}, 1}}));
+    auto intents = j->RunIntents(*run);
+    EXPECT_TRUE(intents && intents->size() == 1u);
+    EXPECT_TRUE(j->RecordOutcomes(*run, std::vector<OutcomeToRecord>{{intents->front().id, OutcomeState::kWritten, ""}}));
+    if (end != RunState::kRunning) {
+      EXPECT_TRUE(j->FinishRun(*run, end, ""));
+    }
+    return *run;
+  };
+  const RunId first = write(2, a, target_a, RunState::kStopped);  // never verified
+  const RunId second = write(3, b, target_b, RunState::kFinished);
+  const RunId third = write(4, c, target_c, RunState::kFinished);
+  ASSERT_TRUE(j->RecordVerifications(second, std::vector<VerificationRecord>{
+                                                 {b, target_b, 3, VerifyStatus::kDone, "ok", {}, ""}}));
+  ASSERT_TRUE(j->RecordVerifications(third, std::vector<VerificationRecord>{
+                                                {c, target_c, 4, VerifyStatus::kWrong, "differs", {}, ""}}));
+
+  auto input = LoadUnfinishedRuns(*j, "j.db");
+  ASSERT_TRUE(input) << input.error().ToString();
+  EXPECT_EQ(input->subject.runs, (std::vector<std::int64_t>{first, third}));
+  EXPECT_EQ(input->subject.run, third);
+  ASSERT_EQ(input->set.expectations.size(), 2u);
+  EXPECT_EQ(input->set.expectations[0].run, first);
+  EXPECT_EQ(input->set.expectations[0].object_guid, a);
+  EXPECT_EQ(input->set.expectations[0].label.rfind("run " + std::to_string(first) + " row 2", 0), 0u)
+      << input->set.expectations[0].label;
+  EXPECT_EQ(input->set.expectations[1].run, third);
+
+  // Once both are DONE, nothing is unfinished: the latest write run alone.
+  ASSERT_TRUE(j->RecordVerifications(first, std::vector<VerificationRecord>{
+                                                {a, target_a, 2, VerifyStatus::kDone, "ok", {}, ""}}));
+  ASSERT_TRUE(j->RecordVerifications(third, std::vector<VerificationRecord>{
+                                                {c, target_c, 4, VerifyStatus::kDone, "ok", {}, ""}}));
+  input = LoadUnfinishedRuns(*j, "j.db");
+  ASSERT_TRUE(input) << input.error().ToString();
+  EXPECT_EQ(input->subject.runs, std::vector<std::int64_t>{third});
+  EXPECT_FALSE(IsUnfinished(*input));
 }
 
 }  // namespace

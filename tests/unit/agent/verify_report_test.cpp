@@ -42,7 +42,7 @@ VerifyReport Sample() {
 }
 
 TEST(VerifyReportFormat, TableListsWrongThenPendingThenDoneWithReasonsAndHints) {
-  const VerifySubject subject{4, "ids.csv", {"row 9 (x@y): unmapped"}, 0};
+  const VerifySubject subject{4, "ids.csv", {"row 9 (x@y): unmapped"}, 0, {4}};
   const std::string text = FormatVerifyTable(Sample(), subject);
   EXPECT_NE(text.find("verify run 4 (ids.csv): 3 objects: 1 done, 1 pending, 1 wrong, 1 not verified"),
             std::string::npos)
@@ -65,8 +65,23 @@ TEST(VerifyReportFormat, TableListsWrongThenPendingThenDoneWithReasonsAndHints) 
   EXPECT_NE(text.find("not verified:\n  row 9 (x@y): unmapped"), std::string::npos) << text;
 }
 
+TEST(VerifyReportFormat, SeveralRunsAreNamedAndEachUserKeepsItsRun) {
+  VerifyReport report = Sample();
+  report.users[0].expected.run = 3;
+  report.users[1].expected.run = 5;
+  const VerifySubject subject{5, "", {}, 0, {3, 5}};
+  const std::string text = FormatVerifyTable(report, subject);
+  EXPECT_NE(text.find("verify runs 3, 5: 3 objects"), std::string::npos) << text;
+  const auto doc = nlohmann::json::parse(FormatVerifyJson(report, subject), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["runs"], nlohmann::json::array({3, 5}));
+  EXPECT_EQ(doc["users"][0]["run"], 3);
+  EXPECT_EQ(doc["users"][1]["run"], 5);
+  EXPECT_TRUE(doc["users"][2]["run"].is_null());
+}
+
 TEST(VerifyReportFormat, JsonHasEveryUserAndTheSummary) {
-  const std::string text = FormatVerifyJson(Sample(), VerifySubject{std::nullopt, "ids.csv", {}, 2});
+  const std::string text = FormatVerifyJson(Sample(), VerifySubject{std::nullopt, "ids.csv", {}, 2, {}});
   const auto doc = nlohmann::json::parse(text, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << text;
   EXPECT_TRUE(doc["run"].is_null());
