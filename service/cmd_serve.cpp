@@ -97,7 +97,8 @@ int RunServe(const Invocation& invocation) {
   auto lock = StateLock::Acquire(layout.lock);
   if (!lock) return ReportError(invocation, lock.error());
   if (Status started = inbox.Start(); !started) return ReportError(invocation, started.error());
-  agent::CloudVerifySource source(**cloud);
+  // The sweep is background work: its Graph requests ask to be throttled first (doc/cloud-api.md).
+  agent::CloudVerifySource source(**cloud, {.background = true});
   agent::VerifySweep sweep(source, {serve.journal, serve.interval, serve.deadline}, keep_alive);
   auto watcher = MakeInboxWatcher(layout.inbox);
   auto log = Logger("service");

@@ -127,7 +127,8 @@ Result<std::unique_ptr<CloudClient>> CloudClient::Create(const CloudConfig& conf
   p.graph = std::make_unique<GraphClient>(
       *p.graph_resource,
       GraphOptions{p.endpoints.graph_url, config.limits.call_deadline, config.limits.operation_deadline,
-                   config.limits.max_pages, config.limits.retry});
+                   config.limits.max_pages, config.limits.retry, config.limits.graph_pacing,
+                   config.limits.user_lookup});
   p.exo = std::make_unique<ExoAdminClient>(
       *p.exo_resource, ExoOptions{p.endpoints.exo_url, config.tenant_id, config.limits.call_deadline,
                                   config.limits.operation_deadline, config.limits.max_pages});

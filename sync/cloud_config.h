@@ -16,6 +16,8 @@
 
 #include "common/secret.h"
 #include "sync/client_certificate.h"
+#include "sync/graph_throttle.h"
+#include "sync/graph_types.h"
 #include "sync/retry.h"
 
 namespace ctim::sync {
@@ -27,6 +29,8 @@ struct CloudLimits {
   std::chrono::milliseconds operation_deadline{std::chrono::minutes(30)};  // one client method, all pages
   int max_pages = 10000;                                                   // per listing
   RetryPolicy retry;
+  PacingPolicy graph_pacing;  // the pause before a Graph request once Graph reports >= 80% of its budget used
+  UserLookupPath user_lookup = UserLookupPath::kGetByIds;
 };
 
 struct CloudConfig {

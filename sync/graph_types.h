@@ -2,6 +2,7 @@
 // [GPROV]). Strings are empty and optionals unset where Graph returned null or omitted the property.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,20 @@ struct OrganizationSync {
 struct UserLookup {
   std::vector<CloudUser> users;
   std::vector<std::string> not_found;  // as the caller spelled them
+};
+
+// How users are looked up by id. getByIds with $select costs 2 resource units per 1000 ids; the $batch path
+// costs 1 unit per 15 ids (doc/cloud-api.md). The $batch path stays for comparison (verify_bench).
+enum class UserLookupPath { kGetByIds, kBatchFilters };
+
+// Source of authority per user (beta GET /users/{id}/onPremisesSyncBehavior, doc/cloud-api.md):
+// isCloudManaged true means Entra ID blocks updates from on-premises AD for that user.
+struct SyncBehaviorLookup {
+  std::map<std::string, bool> cloud_managed;  // lower-cased object id -> isCloudManaged, for the ids read
+  // Why some ids could not be read (e.g. "HTTP 403 Authorization_RequestDenied: ..."): the endpoint is not
+  // served to this tenant or the app lacks the permission. Empty when every id was answered (404 for an id
+  // Graph does not know counts as answered when other ids were read).
+  std::string unavailable;
 };
 
 }  // namespace ctim::sync

@@ -2,9 +2,11 @@
 
 #include <vector>
 
-#include "agent/verify/exchange_license.h"
+#include "agent/adapters/graph_cloud.h"
 #include "agent/model/log.h"
 #include "agent/model/text_fold.h"
+#include "agent/verify/exchange_license.h"
+#include "common/ascii.h"
 #include "sync/graph_parse.h"
 
 namespace ctim::agent {
@@ -51,14 +53,14 @@ CloudCalls CloudVerifySource::Calls() const {
 Result<CloudSnapshot> CloudVerifySource::Observe(std::span<const Guid> target_ids, std::stop_token stop) {
   CloudSnapshot snapshot;
   // The tenant's sync time first: a cycle that ends while the users are read then counts only next pass.
-  auto org = cloud_.graph().GetOrganization(stop);
+  auto org = cloud_.graph().GetOrganization(stop, Priority());
   if (!org) return std::unexpected(std::move(org.error()));
   snapshot.tenant_last_sync = org->on_premises_last_sync;
 
   std::vector<std::string> ids;
   ids.reserve(target_ids.size());
   for (const Guid& g : target_ids) ids.push_back(g.ToString());
-  auto lookup = cloud_.graph().GetUsersByIds(ids, stop);
+  auto lookup = cloud_.graph().GetUsersByIds(ids, stop, Priority());
   if (!lookup) return std::unexpected(std::move(lookup.error()));
   for (const sync::CloudUser& user : lookup->users) {
     if (const auto id = Guid::Parse(user.id)) snapshot.users.emplace(*id, ToCloudUserState(user));
@@ -69,10 +71,48 @@ Result<CloudSnapshot> CloudVerifySource::Observe(std::span<const Guid> target_id
     if (auto it = snapshot.users.find(g); it != snapshot.users.end() && it->second.sync_enabled) known.push_back(g);
   }
   if (!known.empty()) {
+    AddSourceOfAuthority(known, snapshot, stop);
     if (Status s = AddMailUsers(known, snapshot, stop); !s) return std::unexpected(std::move(s.error()));
   }
   NameHolders(snapshot, stop);
   return snapshot;
+}
+
+sync::GraphPriority CloudVerifySource::Priority() const {
+  return options_.background ? sync::GraphPriority::kLow : sync::GraphPriority::kNormal;
+}
+
+void CloudVerifySource::AddSourceOfAuthority(std::span<const Guid> ids, CloudSnapshot& snapshot,
+                                             std::stop_token stop) {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::string> texts;
+  for (const Guid& g : ids) {
+    const auto known = authority_.find(g);
+    if (known == authority_.end() || now - known->second.read >= options_.source_of_authority_ttl) {
+      texts.push_back(g.ToString());
+    }
+  }
+  std::string why;
+  if (!texts.empty()) {
+    auto behaviors = cloud_.graph().GetSyncBehaviors(texts, stop, Priority());
+    if (!behaviors) {
+      why = behaviors.error().message;
+    } else {
+      why = behaviors->unavailable;
+      for (const Guid& g : ids) {
+        const auto it = behaviors->cloud_managed.find(LowerAscii(g.ToString()));
+        if (it != behaviors->cloud_managed.end()) authority_[g] = {it->second, now};
+      }
+    }
+  }
+  for (const Guid& g : ids) {
+    if (const auto it = authority_.find(g); it != authority_.end())
+      snapshot.users[g].cloud_managed = it->second.cloud_managed;
+  }
+  if (!why.empty() && !source_of_authority_noted_) {
+    source_of_authority_noted_ = true;
+    snapshot.notes.push_back(SourceOfAuthorityNote(why));
+  }
 }
 
 Status CloudVerifySource::AddMailUsers(std::span<const Guid> ids, CloudSnapshot& snapshot, std::stop_token stop) {

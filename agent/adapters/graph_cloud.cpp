@@ -2,8 +2,9 @@
 
 #include <vector>
 
-#include "agent/verify/exchange_license.h"
 #include "agent/model/log.h"
+#include "agent/verify/exchange_license.h"
+#include "common/ascii.h"
 
 namespace ctim::agent {
 namespace {
@@ -13,6 +14,13 @@ std::optional<std::string> NonEmpty(const std::string& s) {
 }
 
 }  // namespace
+
+std::string SourceOfAuthorityNote(std::string_view why) {
+  return "the source of authority of the target users could not be read (" + std::string(why) +
+         "): a user managed in the cloud is not refused; the app needs "
+         "User-OnPremisesSyncBehavior.ReadWrite.All "
+         "(the least privilege Graph offers for reading it) for the check";
+}
 
 CloudIdentity ToCloudIdentity(const sync::CloudUser& user) {
   CloudIdentity id;
@@ -28,6 +36,7 @@ GraphCloudResolver::GraphCloudResolver(sync::CloudClient& cloud, std::stop_token
     : cloud_(cloud), stop_(std::move(stop)), options_(options) {}
 
 Result<std::map<Guid, CloudIdentity>> GraphCloudResolver::Resolve(std::span<const Guid> target_object_ids) {
+  notes_.clear();
   std::vector<std::string> ids;
   ids.reserve(target_object_ids.size());
   for (const Guid& g : target_object_ids) ids.push_back(g.ToString());
@@ -43,8 +52,27 @@ Result<std::map<Guid, CloudIdentity>> GraphCloudResolver::Resolve(std::span<cons
   }
   Log()->debug("resolved {} target ids in Microsoft Graph with {} calls: {} found, {} unknown", ids.size(),
                cloud_.counts().graph_calls - graph_before, out.size(), lookup->not_found.size());
+  AddSourceOfAuthority(out);
   if (options_.exo_evidence) AddExoEvidence(out);
   return out;
+}
+
+void GraphCloudResolver::AddSourceOfAuthority(std::map<Guid, CloudIdentity>& identities) {
+  std::vector<std::string> synced;
+  for (const auto& [id, identity] : identities) {
+    if (identity.on_premises_sync_enabled) synced.push_back(id.ToString());
+  }
+  if (synced.empty()) return;
+  auto behaviors = cloud_.graph().GetSyncBehaviors(synced, stop_);
+  if (!behaviors) {
+    notes_.push_back(SourceOfAuthorityNote(behaviors.error().message));
+    return;
+  }
+  if (!behaviors->unavailable.empty()) notes_.push_back(SourceOfAuthorityNote(behaviors->unavailable));
+  for (auto& [id, identity] : identities) {
+    const auto it = behaviors->cloud_managed.find(LowerAscii(id.ToString()));
+    if (it != behaviors->cloud_managed.end()) identity.cloud_managed = it->second;
+  }
 }
 
 void GraphCloudResolver::AddExoEvidence(std::map<Guid, CloudIdentity>& identities) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/guid.h"
 #include "common/result.h"
@@ -24,6 +25,9 @@ struct CloudIdentity {
   std::optional<bool> exchange_license_assigned;           // assignedLicenses holds an EXO service plan
   std::optional<std::string> recipient_type_details;       // EXO RecipientTypeDetails, e.g. "MailUser"
   std::optional<std::string> previous_recipient_type_details;  // EXO Get-User PreviousRecipientTypeDetails
+  // The user's source of authority was moved to the cloud (Graph onPremisesSyncBehavior isCloudManaged):
+  // Entra ID blocks updates from on-premises AD, so nothing written to AD reaches it. nullopt = not known.
+  std::optional<bool> cloud_managed;
 };
 
 class CloudResolver {
@@ -34,6 +38,10 @@ class CloudResolver {
   // the returned map does not exist in the target tenant. An error means the cloud could not be asked at
   // all; the caller then plans with the offline keys only and says so.
   virtual Result<std::map<Guid, CloudIdentity>> Resolve(std::span<const Guid> target_object_ids) = 0;
+
+  // What the last Resolve could not find out (e.g. a check the tenant or the app's permissions do not
+  // allow), one line each, for the plan's notes. The resolve itself still succeeded.
+  [[nodiscard]] virtual std::vector<std::string> Notes() const { return {}; }
 };
 
 }  // namespace ctim::agent

@@ -367,6 +367,19 @@ MatchResult Matcher::Match(const SourceIdentity& row, const CloudView& cloud) co
           "users"));
       return result;
     }
+    if (cloud.identity->cloud_managed.value_or(false)) {
+      // doc/cloud-api.md, "Source of authority": Entra ID blocks updates from AD for such a user.
+      result.findings.push_back(Refuse(Rule::kR2Match,
+                                       "target user " + row.target_object_id->ToString() +
+                                           " is managed in the cloud (its source of authority was moved: "
+                                           "onPremisesSyncBehavior isCloudManaged "
+                                           "is true): Entra ID blocks updates from on-premises AD, so values "
+                                           "written to AD would never reach it",
+                                       "write this user's values in the cloud with the cloud-only CTIM write "
+                                       "request (New-CtimWriteRequest), or "
+                                       "move its source of authority back to AD first"));
+      return result;
+    }
   }
 
   for (MatchKey key : options_.chain) result.tried.push_back(TryKey(key, row, cloud));

@@ -15,6 +15,7 @@ struct CloudAnswer {
   CloudView::State state = CloudView::State::kNotConfigured;
   std::string reason;
   std::map<Guid, CloudIdentity> users;
+  std::vector<std::string> notes;  // what the resolver could not check
 };
 
 CloudAnswer AskCloud(std::span<const SourceIdentity> rows, CloudResolver* cloud) {
@@ -33,6 +34,7 @@ CloudAnswer AskCloud(std::span<const SourceIdentity> rows, CloudResolver* cloud)
   }
   answer.state = CloudView::State::kResolved;
   answer.users = std::move(*resolved);
+  answer.notes = cloud->Notes();
   return answer;
 }
 
@@ -61,6 +63,7 @@ void AddPlanNotes(const CloudAnswer& cloud, const PlanSettings& settings, Plan& 
       break;
     case CloudView::State::kResolved: break;
   }
+  for (const std::string& note : cloud.notes) plan.notes.push_back(Note(Rule::kR2Match, note));
   if (settings.plan.target_delivery_domain.empty()) {
     plan.notes.push_back(Note(Rule::kR8Readiness,
                               "no target delivery domain configured: the <tenant>.mail.onmicrosoft.com proxy "

@@ -201,6 +201,14 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
     blocked += (blocked.empty() ? "" : "; ") + std::string("Exchange: ") + error;
   }
 
+  if (mail == nullptr && user->cloud_managed.value_or(false)) {
+    return Wrong(
+        "user " + id +
+            " is managed in the cloud (onPremisesSyncBehavior isCloudManaged is true) and "
+            "Exchange Online has no mail user for it: nothing written to AD will reach it",
+        "write this user's values in the cloud with the cloud-only CTIM write request "
+        "(New-CtimWriteRequest), or move its source of authority back to AD and wait for the next sync");
+  }
   if (mail == nullptr) {
     if (!blocked.empty()) {
       return Wrong("Exchange Online has no mail user for " + id + " and the cloud reports: " + blocked,
@@ -223,6 +231,17 @@ Verdict Classify(const Expectation& expected, const CloudUserState* user, SyncEv
                  {}, std::move(values)};
     if (!blocked.empty()) done.hint = "the cloud also reports, unrelated to these values: " + blocked;
     return done;
+  }
+  if (user->cloud_managed.value_or(false)) {
+    // doc/cloud-api.md, "Source of authority": Entra ID blocks updates from AD for such a user, so what has
+    // not arrived yet never will.
+    return Wrong(
+        "user " + id +
+            " is managed in the cloud (onPremisesSyncBehavior isCloudManaged is true): Entra "
+            "ID blocks updates from on-premises AD, so the values written there will never arrive",
+        "write this user's values in the cloud with the cloud-only CTIM write request "
+        "(New-CtimWriteRequest), or move its source of authority back to AD and wait for the next sync",
+        std::move(values));
   }
   if (!blocked.empty()) {
     std::string absent = ListValues(values, ValueState::kMissing);

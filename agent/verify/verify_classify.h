@@ -5,6 +5,9 @@
 // THE RULE (doc/design.md §6, refined by what the cloud emulator showed):
 //   WRONG at once when
 //     - Graph does not know the target id, or the user is not synced from AD (cloud-only);
+//     - a planned value has not arrived and the user's source of authority was moved to the cloud
+//       (onPremisesSyncBehavior isCloudManaged): Entra blocks updates from AD, so waiting would only run into
+//       the deadline;
 //     - Entra reports a PropertyConflict on a value we wrote (a duplicate X500): names the holder if known;
 //     - the target was licensed too early: EXO shows another recipient type than MailUser, or a licensed user
 //       that Get-MailUser does not return (EXO made it a mailbox: INFERRED), or a licensed mail user whose

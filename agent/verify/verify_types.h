@@ -62,6 +62,8 @@ struct CloudUserState {
   std::vector<ProvisioningIssue> provisioning_errors;
   std::vector<std::string> service_errors;  // unresolved serviceProvisioningErrors, one line each
   std::optional<MailUserState> mail_user;   // nullopt: Get-MailUser does not return the object
+  // Source of authority moved to the cloud (onPremisesSyncBehavior isCloudManaged); nullopt = not known.
+  std::optional<bool> cloud_managed;
 };
 
 // One look at the cloud for a set of ids.

@@ -1,7 +1,9 @@
 // plan and write with [cloud] configured, against the real HTTPS cloud emulator (its own, on ephemeral ports,
 // syncing a scratch OU of the lab): the Graph keys are consulted, a row whose target id the tenant does not
 // know is refused by the cloud check, the rows the emulator's CTIM export spoils are refused or skipped, and
-// `verify` then finds in Exchange Online exactly what `write` wrote (recorded in the journal, shown by `show`).
+// `verify` then finds in Exchange Online exactly what `write` wrote (recorded in the journal, shown by
+// `show`); a user whose source of authority was moved to the cloud is refused by `plan` and WRONG at
+// `verify`.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -147,6 +149,49 @@ TEST_F(CoreCloud, PlanAndWriteUseTheGraphKeysAndVerifyFindsWhatWasWritten) {
     EXPECT_EQ(intent["state"], "confirmed");
     EXPECT_FALSE(intent["target_object_id"].is_null()) << intent.dump();
     EXPECT_EQ(intent["verify"]["status"], "done") << intent.dump();
+  }
+}
+
+TEST_F(CoreCloud, AUserManagedInTheCloudIsRefusedAtPlanAndWrongAtVerifyTheOthersAreDone) {
+  // A clean file (no spoiled rows); the first row's target is managed in the cloud from now on.
+  const Json ctim = emu_->Control("GET", "/ctim/identities?seed=11");
+  const std::string clean = dir_.File("clean.csv");
+  WriteFile(clean, ctim["csv"].get<std::string>());
+  const ProcessResult before = Agent({"plan", clean, "--format", "json"});
+  const Json p0 = Json::parse(before.out, nullptr, false);
+  ASSERT_FALSE(p0.is_discarded()) << Explain(before);
+  ASSERT_EQ(p0["summary"]["change"], kUsers) << Explain(before);
+  const std::string managed = (*RowOf(p0, 2))["target_object_id"];
+  emu_->Control("POST", "/faults/cloud-managed", {{"user", managed}, {"object", true}});
+
+  const ProcessResult plan = Agent({"plan", clean, "--format", "json"});
+  ASSERT_EQ(plan.exit_code, 1) << Explain(plan);
+  const Json p = Json::parse(plan.out, nullptr, false);
+  ASSERT_FALSE(p.is_discarded()) << Explain(plan);
+  EXPECT_TRUE(Refused(p, 2, "R2", "managed in the cloud")) << plan.out;
+  bool fix_named = false;
+  for (const Json& f : (*RowOf(p, 2))["findings"]) {
+    fix_named = fix_named || f["hint"].get<std::string>().find("New-CtimWriteRequest") != std::string::npos;
+  }
+  EXPECT_TRUE(fix_named) << RowOf(p, 2)->dump();
+  EXPECT_EQ(p["summary"]["change"], kUsers - 1);
+
+  const ProcessResult write = Agent({"write", clean});
+  ASSERT_EQ(write.exit_code, 1) << Explain(write);
+  std::this_thread::sleep_until(std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now()));
+  emu_->Sync();
+  // The whole file: the refused row was not written, and it never will arrive: WRONG at once, not PENDING.
+  const ProcessResult verify = Agent({"verify", "--file", clean, "--once", "--format", "json"});
+  EXPECT_EQ(verify.exit_code, 1) << Explain(verify);
+  const Json v = Json::parse(verify.out, nullptr, false);
+  ASSERT_FALSE(v.is_discarded()) << Explain(verify);
+  EXPECT_EQ(v["summary"]["done"], kUsers - 1) << verify.out;
+  EXPECT_EQ(v["summary"]["wrong"], 1) << verify.out;
+  for (const Json& u : v["users"]) {
+    if (u["target_object_id"] != managed) continue;
+    EXPECT_EQ(u["status"], "wrong") << u.dump();
+    EXPECT_NE(u["reason"].get<std::string>().find("isCloudManaged"), std::string::npos) << u.dump();
+    EXPECT_NE(u["hint"].get<std::string>().find("New-CtimWriteRequest"), std::string::npos) << u.dump();
   }
 }
 

@@ -39,6 +39,16 @@ class SyncCloudTest : public ::testing::Test {
     return c;
   }
 
+  // The older user lookup ($batch of `id in (...)` filters), whose items the item-level faults hit.
+  sync::CloudConfig BatchConfig() const {
+    sync::CloudConfig c = Config();
+    c.limits.user_lookup = sync::UserLookupPath::kBatchFilters;
+    return c;
+  }
+
+  // The emulator's record of metered Graph requests (GET /graph/budget).
+  Json Budget() { return emu_->Control("GET", "/graph/budget"); }
+
   std::unique_ptr<sync::CloudClient> Client(const sync::CloudConfig& config) {
     auto client = sync::CloudClient::Create(config);
     EXPECT_TRUE(client) << client.error().ToString();
@@ -146,7 +156,7 @@ TEST_F(SyncCloudTest, Throttling429BurstsAreWaitedOutOnEveryService) {
 TEST_F(SyncCloudTest, ThrottledBatchItemsAreResentAlone) {
   emu_->Control("POST", "/faults/throttle",
                 {{"service", "graph"}, {"count", 5}, {"retry_after", 1}, {"level", "item"}});
-  auto client = Client(Config());
+  auto client = Client(BatchConfig());
   ASSERT_TRUE(client);
   std::vector<std::string> ids;
   for (int i = 0; i < 600; ++i) {
@@ -233,7 +243,7 @@ TEST_F(SyncCloudTest, AFractionalRetryAfterIsWaitedOut) {
 }
 
 TEST_F(SyncCloudTest, AFractionalRetryAfterOnABatchItemIsWaitedOut) {
-  auto client = Client(Config());
+  auto client = Client(BatchConfig());
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->graph().GetOrganization({}));
   emu_->Control("POST", "/faults/throttle",
@@ -248,7 +258,7 @@ TEST_F(SyncCloudTest, AFractionalRetryAfterOnABatchItemIsWaitedOut) {
 }
 
 TEST_F(SyncCloudTest, AWholeBatchFailingWith424IsRetriedAsThrottling) {
-  auto client = Client(Config());
+  auto client = Client(BatchConfig());
   ASSERT_TRUE(client);
   // The plain form (an error body and the batch's Retry-After), then the form that lists every item.
   emu_->Control("POST", "/faults/batch-failed-dependency", {{"count", 1}, {"retry_after", 0.5}});
@@ -308,6 +318,80 @@ TEST_F(SyncCloudTest, ABodyOverTheCapIsRefusedNamingTheUrlAndNotRetried) {
   EXPECT_NE(over.error().message.find("not truncated"), std::string::npos) << over.error().message;
   EXPECT_EQ(emu_->Control("GET", "/counters")["graph"].value("http_calls", 0),
             before["graph"].value("http_calls", 0) + 1);
+}
+
+TEST_F(SyncCloudTest, UsersAreLookedUpAThousandIdsPerGetByIdsCallAtTwoResourceUnitsEach) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  auto lookup = client->graph().GetUsersByIds(SomeIds(2500), {});
+  ASSERT_TRUE(lookup) << lookup.error().ToString();
+  EXPECT_EQ(lookup->not_found.size(), 2500u);
+  EXPECT_EQ(client->counts().graph_calls, 3u);
+  EXPECT_EQ(client->counts().graph_resource_units, 6u) << "getByIds with $select costs 2";
+  const Json record = Budget();
+  ASSERT_EQ(record["requests"].size(), 3u) << record.dump();
+  for (const Json& r : record["requests"]) EXPECT_EQ(r["route"], "POST /v1.0/directoryObjects/getByIds");
+}
+
+// Graph's budget made small (20 units per 4 s): a client that reads x-ms-throttle-limit-percentage pauses
+// before the budget runs out, so the emulator never answers 429; with pacing off the same calls hit a 429.
+TEST_F(SyncCloudTest, TheClientSlowsDownFromEightyPercentAndNeverMeetsA429) {
+  constexpr int kCalls = 30;  // GET /organization?$select costs 1: one and a half budgets
+  emu_->Control("POST", "/graph/budget", {{"resource_units", 20}, {"window_seconds", 4}});
+  sync::CloudConfig config = Config();
+  config.limits.graph_pacing.max_pause = 4s;  // one budget window, as the default is Graph's 10 s
+  auto client = Client(config);
+  ASSERT_TRUE(client);
+  for (int i = 0; i < kCalls; ++i) ASSERT_TRUE(client->graph().GetOrganization({})) << i;
+  Json record = Budget();
+  ASSERT_EQ(record["requests"].size(), static_cast<std::size_t>(kCalls)) << record.dump();
+  bool warned = false;
+  for (const Json& r : record["requests"]) {
+    EXPECT_EQ(r["status"], 200) << record.dump();
+    warned = warned || (r["percentage"].is_number() && r["percentage"].get<double>() > 0.8);
+  }
+  EXPECT_TRUE(warned) << "the budget was never nearly used: the test proves nothing";
+  EXPECT_GE(client->counts().paced, 1u);
+  EXPECT_EQ(client->counts().throttled, 0u);
+
+  // The same calls without pacing: Graph has to say no.
+  emu_->Control("POST", "/graph/budget", {{"resource_units", 20}, {"window_seconds", 4}});
+  config.limits.graph_pacing.max_pause = 0ms;
+  auto eager = Client(config);
+  ASSERT_TRUE(eager);
+  for (int i = 0; i < kCalls; ++i) ASSERT_TRUE(eager->graph().GetOrganization({})) << i;
+  record = Budget();
+  int refused = 0;
+  for (const Json& r : record["requests"]) refused += r["status"] == 429 ? 1 : 0;
+  EXPECT_GE(refused, 1) << record.dump();
+  EXPECT_EQ(eager->counts().paced, 0u);
+}
+
+TEST_F(SyncCloudTest, OnlyLowPriorityCallsCarryTheThrottlePriorityHeader) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->graph().GetOrganization({}));
+  ASSERT_TRUE(client->graph().GetOrganization({}, sync::GraphPriority::kLow));
+  ASSERT_TRUE(client->graph().GetUsersByIds(SomeIds(3), {}, sync::GraphPriority::kLow));
+  ASSERT_TRUE(client->graph().GetSyncBehaviors(SomeIds(2), {}, sync::GraphPriority::kLow));
+  const Json record = Budget();
+  std::vector<std::string> priorities;
+  for (const Json& r : record["requests"]) priorities.push_back(r["priority"]);
+  // organization, organization, getByIds, the beta $batch envelope and its two items.
+  EXPECT_EQ(priorities, (std::vector<std::string>{"", "low", "low", "low", "low", "low"})) << record.dump();
+}
+
+TEST_F(SyncCloudTest, ASourceOfAuthorityTheTenantCannotServeIsReportedNotFailed) {
+  auto client = Client(Config());
+  ASSERT_TRUE(client);
+  for (const char* mode : {"absent", "forbidden"}) {
+    emu_->Control("POST", "/faults/sync-behavior", {{"mode", mode}});
+    auto read = client->graph().GetSyncBehaviors(SomeIds(25), {});
+    ASSERT_TRUE(read) << mode << ": " << read.error().ToString();
+    EXPECT_TRUE(read->cloud_managed.empty()) << mode;
+    EXPECT_FALSE(read->unavailable.empty()) << mode;
+  }
+  EXPECT_NE(client->graph().GetSyncBehaviors(SomeIds(1), {})->unavailable.find("403"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // an emulated Entra Connect cycle, and the agent asking the emulated Graph and Exchange Online over HTTPS.
 #include <gtest/gtest.h>
 
+#include "agent/adapters/cloud_verify_source.h"
 #include "agent/adapters/graph_cloud.h"
 #include "sync/cloud_client.h"
 #include "verify_fixture.h"
@@ -253,7 +254,70 @@ TEST_F(VerifyLabTest, TheResolverFindsTheLabUsersInOneGraphCall) {
   EXPECT_EQ(early.recipient_type_details, std::optional<std::string>("UserMailbox"));
   EXPECT_EQ(resolved->at(targets_[1].row.target_object_id).recipient_type_details,
             std::optional<std::string>("MailUser"));
-  EXPECT_EQ((*client)->counts().graph_calls, 1u);
+  for (const Target& t : targets_) {
+    EXPECT_EQ(resolved->at(t.row.target_object_id).cloud_managed, std::optional<bool>(false));
+  }
+  EXPECT_TRUE(resolver.Notes().empty());
+  // One getByIds for the users, one beta $batch for their source of authority.
+  EXPECT_EQ((*client)->counts().graph_calls, 2u);
+}
+
+std::unique_ptr<sync::CloudClient> ClientFor(Emulator& emu) {
+  sync::CloudConfig c;
+  c.tenant_id = emu.endpoints()["tenant_id"];
+  c.client_id = emu.endpoints()["client_id"];
+  c.certificate_file = emu.File("app-cert.pem");
+  c.private_key_file = emu.File("app-key.pem");
+  c.login_url = emu.Url("login");
+  c.graph_url = emu.Url("graph");
+  c.exo_url = emu.Url("exo");
+  c.ca_file = emu.File("ca.pem");
+  auto client = sync::CloudClient::Create(c);
+  EXPECT_TRUE(client) << client.error().ToString();
+  return client ? std::move(*client) : nullptr;
+}
+
+TEST_F(VerifyLabTest, TheResolverMarksACloudManagedUserAndNotesOnceWhenTheFlagCannotBeRead) {
+  auto client = ClientFor(*emu_);
+  ASSERT_TRUE(client);
+  const Guid managed = targets_[1].row.target_object_id;
+  emu_->Control("POST", "/faults/cloud-managed", {{"user", managed.ToString()}, {"object", true}});
+  std::vector<Guid> ids;
+  for (const Target& t : targets_) ids.push_back(t.row.target_object_id);
+  agent::GraphCloudResolver resolver(*client, {}, {.exo_evidence = false});
+  auto resolved = resolver.Resolve(ids);
+  ASSERT_TRUE(resolved) << resolved.error().ToString();
+  for (const Target& t : targets_) {
+    EXPECT_EQ(resolved->at(t.row.target_object_id).cloud_managed,
+              std::optional<bool>(t.row.target_object_id == managed));
+  }
+  emu_->Control("POST", "/faults/sync-behavior", {{"mode", "forbidden"}});
+  resolved = resolver.Resolve(ids);
+  ASSERT_TRUE(resolved) << "a failed read of the flag never fails the resolve: "
+                        << resolved.error().ToString();
+  EXPECT_EQ(resolved->size(), static_cast<std::size_t>(kUsers));
+  EXPECT_FALSE(resolved->at(managed).cloud_managed.has_value());
+  ASSERT_EQ(resolver.Notes().size(), 1u);
+  EXPECT_NE(resolver.Notes()[0].find("403"), std::string::npos) << resolver.Notes()[0];
+}
+
+TEST_F(VerifyLabTest, OnlyTheBackgroundVerifySourceAsksGraphForLowPriority) {
+  auto client = ClientFor(*emu_);
+  ASSERT_TRUE(client);
+  std::vector<Guid> ids;
+  for (const Target& t : targets_) ids.push_back(t.row.target_object_id);
+  for (const bool background : {false, true}) {
+    emu_->Control("POST", "/graph/budget", Json::object());  // empties the record
+    agent::CloudVerifySource source(*client, {.background = background});
+    auto snapshot = source.Observe(ids, {});
+    ASSERT_TRUE(snapshot) << snapshot.error().ToString();
+    const Json record = emu_->Control("GET", "/graph/budget");
+    ASSERT_GE(record["requests"].size(), 3u)
+        << record.dump();  // organization, getByIds, $batch and its items
+    for (const Json& r : record["requests"]) {
+      EXPECT_EQ(r["priority"], background ? "low" : "") << r.dump();
+    }
+  }
 }
 
 }  // namespace

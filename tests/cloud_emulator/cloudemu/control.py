@@ -80,6 +80,12 @@ class ControlService:
             ("POST", "/faults/licensed-early"): lambda r, b: e.changed_faults(f.set_licensed_early(
                 self._user(b), self._guid(b.get("exchange_guid")), b.get("mailuser_view", False),
                 b.get("enabled", True))),
+            ("POST", "/faults/cloud-managed"): lambda r, b: e.changed_faults(f.set_cloud_managed(
+                self._user(b), b.get("object", True), b.get("exchange", False), b.get("enabled", True))),
+            ("POST", "/faults/sync-behavior"): lambda r, b: e.changed_faults(f.set_sync_behavior(b["mode"])),
+            ("GET", "/graph/budget"): lambda r, b: e.budget.snapshot(),
+            ("POST", "/graph/budget"): lambda r, b: e.budget.configure(b.get("resource_units"),
+                                                                      b.get("window_seconds")),
             ("POST", "/faults/expired-cert"): lambda r, b: e.changed_faults(f.set_expired_cert(b.get("enabled", True))),
             ("POST", "/faults/batch-failed-dependency"): lambda r, b: e.changed_faults(f.set_batch_424(
                 b["count"], b.get("retry_after", 1), b.get("items", False))),

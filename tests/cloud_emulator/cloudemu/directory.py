@@ -30,6 +30,16 @@ def _selector_matches(selector, rec):
     return s in {str(rec.get(k) or "").lower() for k in ("id", "upn", "ad_upn", "sam", "dn", "mail", "name", "ad_guid")}
 
 
+def cloud_managed_for(managed, rec):
+    """{"object": bool, "exchange": bool}: the cloud-managed switches (faults.cloud_managed) naming `rec`."""
+    out = {"object": False, "exchange": False}
+    for sel, v in managed.items():
+        if _selector_matches(sel, rec):
+            out["object"] = out["object"] or v["object"]
+            out["exchange"] = out["exchange"] or v["exchange"]
+    return out
+
+
 def primary_smtp(rec):
     for p in rec.get("proxies") or ():
         if p.startswith("SMTP:"):
@@ -50,18 +60,24 @@ class View:
                                  "isInitial": True, "name": state.reg["initial_domain"], "type": "Managed"}],
         }
         early = faults.licensed_early if faults else {}
+        managed = faults.cloud_managed if faults else {}
         self.graph_users = {}
+        self.cloud_managed = {}  # cloud id -> True: onPremisesSyncBehavior isCloudManaged
         self.upn_index = {}
         self.exo = []
         for rec in state.users.values():
             if rec.get("deleted"):
                 continue
             licensed = next((v for sel, v in early.items() if _selector_matches(sel, rec)), None)
+            soa = cloud_managed_for(managed, rec)
+            if soa["object"]:
+                self.cloud_managed[rec["id"]] = True
             g = self._graph_user(rec, licensed)
             self.graph_users[rec["id"]] = g
             self.upn_index[g["userPrincipalName"].lower()] = rec["id"]
             x = self._exo_recipient(rec, licensed, config)
             if x is not None:
+                x["IsExchangeCloudManaged"] = soa["exchange"]
                 self.exo.append(x)
         self.graph_ids = sorted(self.graph_users)
         self.exo.sort(key=lambda r: (r["Name"].lower(), r["ExternalDirectoryObjectId"]))

@@ -9,17 +9,21 @@ Rules (README.md "Entra Connect simulation" lists them with what is INFERRED):
 - a proxy address or UPN (case-insensitive) held by two objects: the holder keeps it, the other object
   gets a PropertyConflict provisioning error and its pending change is not exported (a new object is
   created without the duplicate value);
-- organization onPremisesLastSyncDateTime = end of the last successful cycle."""
+- organization onPremisesLastSyncDateTime = end of the last successful cycle;
+- a user whose source of authority was moved to the cloud (control API cloud-managed, "object") gets no AD
+  change at all; one whose Exchange attributes are cloud-managed ("exchange") keeps its cloud Exchange
+  values (proxies, targetAddress, mailbox and archive GUIDs) while its other AD values still flow."""
 
 import base64
 import logging
 import uuid
 
 from . import ids
-from .directory import cloud_legacy_dn
+from .directory import cloud_legacy_dn, cloud_managed_for
 
 log = logging.getLogger("emulator.sync")
 
+EXCHANGE_FIELDS = ("proxies", "target_address", "mailbox_guid", "archive_guid")
 EXPORT_FIELDS = ("sid", "dn", "sam", "ad_upn", "upn", "mail", "proxies", "target_address", "mailbox_guid",
                  "archive_guid", "name", "display_name", "alias", "account_enabled", "domain_name")
 
@@ -117,6 +121,7 @@ def run_cycle(state, source, faults, config):
                        "updated": 0, "deleted": 0, "unchanged": 0, "lagging": 0, "conflicts": 0,
                        "writebacks": 0, "writeback_errors": []}
             exports, deletes = _effective_images(state, images, dict(faults.lag), summary)
+            _hold_cloud_managed(state, exports, dict(faults.cloud_managed), summary)
             owner, wanted = _owners(state, exports, deletes)
             anchors = {}
             for rec in state.users.values():
@@ -167,6 +172,22 @@ def _effective_images(state, images, lag, summary):
         elif rec is not None and not rec.get("deleted"):
             deletes.append(rec)
     return exports, deletes
+
+
+def _hold_cloud_managed(state, exports, managed, summary):
+    """Entra blocks AD's updates for cloud-managed objects (doc/cloud-api.md, "Source of authority")."""
+    summary["cloud_managed"] = 0
+    for guid in list(exports):
+        rec = state.users.get(state.by_adguid.get(guid))
+        if rec is None or rec.get("deleted"):
+            continue
+        soa = cloud_managed_for(managed, rec)
+        if soa["object"]:
+            del exports[guid]
+            summary["cloud_managed"] += 1
+        elif soa["exchange"]:
+            exports[guid] = {**exports[guid], **{f: rec.get(f) for f in EXCHANGE_FIELDS}}
+            summary["cloud_managed"] += 1
 
 
 def _owners(state, exports, deletes):

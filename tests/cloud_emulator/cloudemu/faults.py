@@ -51,6 +51,11 @@ class Faults:
             self._delay_ms = {}     # service -> ms
             self.lag = {}           # user selector -> cycles
             self.licensed_early = {}  # user selector -> {"exchange_guid": str, "mailuser_view": bool}
+            # user selector -> {"object": bool, "exchange": bool}: source of authority moved to the cloud for
+            # the whole object (Graph onPremisesSyncBehavior isCloudManaged) or for its Exchange attributes
+            # (EXO IsExchangeCloudManaged); Entra Connect then stops carrying those AD values.
+            self.cloud_managed = {}
+            self.sync_behavior = "served"  # "absent" (404) | "forbidden" (403) for the whole tenant
             self.expired_cert = False
             self.batch_424 = None   # {"remaining": n, "retry_after": s, "items": bool}: whole-$batch 424s
             self.exo_not_found_500 = False  # EXO's "couldn't be found" arrives as 500 InternalServerError
@@ -185,6 +190,20 @@ class Faults:
                 self.licensed_early.pop(user, None)
             self.generation += 1
 
+    def set_cloud_managed(self, user, whole_object, exchange, enabled=True):
+        with self._lock:
+            if enabled and (whole_object or exchange):
+                self.cloud_managed[user] = {"object": bool(whole_object), "exchange": bool(exchange)}
+            else:
+                self.cloud_managed.pop(user, None)
+            self.generation += 1
+
+    def set_sync_behavior(self, mode):
+        if mode not in ("served", "absent", "forbidden"):
+            raise ValueError(f"unknown mode {mode!r}; use served, absent or forbidden")
+        with self._lock:
+            self.sync_behavior = mode
+
     def set_expired_cert(self, enabled):
         with self._lock:
             self.expired_cert = bool(enabled)
@@ -194,6 +213,8 @@ class Faults:
             counted = [{"kind": k, "service": s, "level": lvl, **v} for (k, s, lvl), v in self._counted.items()]
             return {"counted": counted, "delay_ms": dict(self._delay_ms), "lag": dict(self.lag),
                     "licensed_early": {k: dict(v) for k, v in self.licensed_early.items()},
+                    "cloud_managed": {k: dict(v) for k, v in self.cloud_managed.items()},
+                    "sync_behavior": self.sync_behavior,
                     "expired_cert": self.expired_cert,
                     "batch_424": dict(self.batch_424) if self.batch_424 else None,
                     "exo_not_found_500": self.exo_not_found_500, "timestamp_form": self.timestamp_form,

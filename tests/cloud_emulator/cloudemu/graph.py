@@ -1,5 +1,7 @@
 """Microsoft Graph v1.0, the calls ctim-agent makes: users by id, users by $filter with paging,
-$batch (max 20, answered in shuffled order), directoryObjects/getByIds, organization."""
+$batch (max 20, answered in shuffled order), directoryObjects/getByIds, organization; and from beta, each
+user's onPremisesSyncBehavior (source of authority) and $batch. Directory requests are charged resource
+units against a budget (budget.py) and answer with Graph's throttling headers."""
 
 import base64
 import datetime
@@ -10,6 +12,7 @@ import urllib.parse
 import uuid
 
 from . import ids, odata
+from .budget import ResourceBudget
 from .directory import GRAPH_DEFAULT_SELECT
 from .http_base import HttpError, Request, Response, apply_faults
 
@@ -31,17 +34,21 @@ FILTERABLE = {p.lower(): p for p in ("id", "userPrincipalName", "mail", "onPremi
                                      "onPremisesSamAccountName", "onPremisesSyncEnabled", "displayName",
                                      "mailNickname", "proxyAddresses", "accountEnabled")}
 _USER_PATH = re.compile(r"^/v1\.0/users/([^/]+)$")
+_SYNC_BEHAVIOR_PATH = re.compile(r"^/beta/users/([^/]+)/onPremisesSyncBehavior$", re.IGNORECASE)
 # Headers a $batch item carries, as Microsoft's examples show them (doc/cloud-api.md).
-_ITEM_HEADERS = ("content-type", "retry-after", "cache-control", "odata-version", "x-ms-resource-unit")
+_ITEM_HEADERS = ("content-type", "retry-after", "cache-control", "odata-version", "x-ms-resource-unit",
+                 "x-ms-throttle-limit-percentage", "x-ms-throttle-scope", "x-ms-throttle-information")
+PRIORITY_HEADER = "x-ms-throttle-priority"
 USER_TYPE = "#microsoft.graph.user"
 
 
 class GraphService:
     name = "graph"
 
-    def __init__(self, config, state, tokens, faults, counters):
+    def __init__(self, config, state, tokens, faults, counters, budget=None):
         self.config, self.state, self.tokens = config, state, tokens
         self.faults, self.counters = faults, counters
+        self.budget = budget or ResourceBudget()
 
     # --- shapes -------------------------------------------------------------------------------
     def error(self, req, status, code, message, headers=()):
@@ -56,7 +63,7 @@ class GraphService:
     def ok(self, req, obj):
         crid = req.header("client-request-id") or str(uuid.uuid4())
         return Response.json(200, self.faults.reshape_timestamps(obj),
-                             [("Cache-Control", "no-cache"), ("OData-Version", "4.0"), ("x-ms-resource-unit", "1"),
+                             [("Cache-Control", "no-cache"), ("OData-Version", "4.0"),
                               ("request-id", str(uuid.uuid4())), ("client-request-id", crid)],
                              content_type=CONTENT_TYPE)
 
@@ -107,8 +114,44 @@ class GraphService:
         self._auth(req)
         return self.dispatch(req)
 
+    # --- resource units -----------------------------------------------------------------------
+    @staticmethod
+    def _cost(req):
+        """The identity service's cost table (doc/cloud-api.md): GET users 2, POST getByIds 5, anything else 1;
+        $select takes 1 off (getByIds with $select costs 2), $top under 20 takes 1 off; never below 1."""
+        path = req.path.rstrip("/").lower()
+        selected = req.param("$select") is not None
+        if req.method == "POST" and path.endswith("/directoryobjects/getbyids"):
+            return 2 if selected else 5
+        cost = 2 if req.method == "GET" and path.endswith("/users") else 1
+        if selected:
+            cost -= 1
+        top = req.param("$top")
+        if top is not None and top.isdigit() and int(top) < 20:
+            cost -= 1
+        return max(1, cost)
+
     def dispatch(self, req):
         path = req.path.rstrip("/")
+        priority = req.header(PRIORITY_HEADER)
+        if path.lower() in ("/v1.0/$batch", "/beta/$batch"):
+            self.budget.note(f"{req.method} {path}", priority)  # each item is charged on its own
+            return self._route(req)
+        verdict, extra = self.budget.charge(self._cost(req), f"{req.method} {path.split('?')[0]}", priority)
+        if verdict == "throttled":
+            return self.error(req, 429, "TooManyRequests", f"Too many requests. Retry after {extra} seconds.", [
+                ("Retry-After", str(extra)),
+                ("x-ms-throttle-scope", f"Tenant_Application/ReadWrite/{self.state.reg['client_id']}/"
+                                        f"{self.state.reg['tenant_id']}"),
+                ("x-ms-throttle-information", "ResourceUnitLimitExceeded")])
+        resp = self._route(req)
+        resp.headers.extend(extra)
+        return resp
+
+    def _route(self, req):
+        path = req.path.rstrip("/")
+        if path.startswith("/beta/"):
+            return self._beta(req, path)
         if not path.startswith("/v1.0/"):
             return self.error(req, 400, "BadRequest", "Invalid version.")
         if path == "/v1.0/$batch" and req.method == "POST":
@@ -129,6 +172,34 @@ class GraphService:
             return self._get_by_ids(req)
         segment = path.split("/")[2] if path.count("/") >= 2 else path
         return self.error(req, 400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
+    def _beta(self, req, path):
+        if path == "/beta/$batch" and req.method == "POST":
+            req.route = "POST /beta/$batch"
+            return self._batch(req, version="beta")
+        m = _SYNC_BEHAVIOR_PATH.match(path)
+        if req.method == "GET" and m:
+            req.route = "GET /beta/users/{id}/onPremisesSyncBehavior"
+            return self._sync_behavior(req, m.group(1))
+        return self.error(req, 400, "BadRequest", "Resource not found for the segment "
+                                                  f"'{path.split('/')[2] if path.count('/') >= 2 else path}'.")
+
+    def _sync_behavior(self, req, key):
+        """GET /beta/users/{id}/onPremisesSyncBehavior -> {"id","isCloudManaged"} (doc/cloud-api.md). The fault
+        switch sync-behavior makes the endpoint absent (404) or forbidden (403) for the whole tenant."""
+        mode = self.faults.sync_behavior
+        if mode == "forbidden":
+            return self.error(req, 403, "Authorization_RequestDenied",
+                              "Insufficient privileges to complete the operation.")
+        view = self.state.view
+        user = view.graph_users.get(key.lower()) if ids.is_guid(key) else None
+        if mode == "absent" or user is None:
+            return self.error(req, 404, "Request_ResourceNotFound",
+                              f"Resource '{key}' does not exist or one of its queried reference-property objects "
+                              f"are not present.")
+        return self.ok(req, {"@odata.context": f"{self.config.graph_root}/beta/$metadata#users('{user['id']}')/"
+                                               "onPremisesSyncBehavior/$entity",
+                             "id": user["id"], "isCloudManaged": bool(view.cloud_managed.get(user["id"]))})
 
     # --- query options ------------------------------------------------------------------------
     def _select(self, req, props, type_name, default):
@@ -254,19 +325,24 @@ class GraphService:
         if len(wanted) > MAX_GET_BY_IDS:
             return self.error(req, 400, "Request_BadRequest",
                               f"Too many identifiers specified: {len(wanted)}. Max allowed: {MAX_GET_BY_IDS}.")
+        types = body.get("types")
+        if types is not None and (not isinstance(types, list) or not all(isinstance(t, str) for t in types)):
+            return self.error(req, 400, "Request_BadRequest", "Invalid value specified for property 'types'.")
+        # Only users live in this directory: asking for other types finds nothing.
+        users_wanted = types is None or not types or any(t.lower() in ("user", "directoryobject") for t in types)
         select = self._select(req, USER_PROPS, "microsoft.graph.user", GRAPH_DEFAULT_SELECT)
         view = self.state.view
         out = []
         for i in wanted:
             if not isinstance(i, str) or not ids.is_guid(i):
                 return self.error(req, 400, "Request_BadRequest", f"Invalid object identifier '{i}'.")
-            u = view.graph_users.get(i.lower())
+            u = view.graph_users.get(i.lower()) if users_wanted else None
             if u is not None:
                 out.append({"@odata.type": "#microsoft.graph.user", **self._project(u, select)})
         return self.ok(req, {"@odata.context": f"{self.config.graph_root}/v1.0/$metadata#directoryObjects",
                              "value": out})
 
-    def _batch(self, req):
+    def _batch(self, req, version="v1.0"):
         try:
             body = req.json()
         except ValueError:
@@ -288,20 +364,22 @@ class GraphService:
         refused = self.faults.take_batch_424()
         if refused is not None:
             return self.failed_dependency(req, items if refused["items"] else None, refused["retry_after"])
-        responses = [self._batch_item(req, it) for it in items]
+        responses = [self._batch_item(req, it, version) for it in items]
         random.shuffle(responses)  # Graph answers in any order
         return self.ok(req, {"responses": responses})
 
-    def _batch_item(self, outer, it):
+    def _batch_item(self, outer, it, version="v1.0"):
         url = str(it["url"])
         if re.match(r"^[a-z]+://", url, re.I) or url.lstrip("/").startswith("$batch"):
             resp = self.error(outer, 400, "BadRequest", f"Invalid URL in batch request: '{url}'.")
             inner = outer
         else:
             headers = {"client-request-id": outer.header("client-request-id") or ""}
+            if outer.header(PRIORITY_HEADER):  # the envelope's priority applies to its items (INFERRED)
+                headers[PRIORITY_HEADER] = outer.header(PRIORITY_HEADER)
             headers.update({str(k): str(v) for k, v in (it.get("headers") or {}).items()})
             body = json.dumps(it["body"]).encode() if it.get("body") is not None else b""
-            inner = Request(str(it["method"]), "/v1.0/" + url.lstrip("/"), headers, body, outer.base_url)
+            inner = Request(str(it["method"]), f"/{version}/" + url.lstrip("/"), headers, body, outer.base_url)
             resp = apply_faults(self, inner, level="item")
             if resp is None:
                 try:

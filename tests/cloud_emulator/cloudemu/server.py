@@ -9,6 +9,7 @@ import threading
 import time
 
 from . import ad_source, entra_sync, ids, pki, registration
+from .budget import ResourceBudget
 from .control import ControlService
 from .directory import CloudState
 from .exo import ExoService
@@ -89,6 +90,7 @@ class Emulator:
         self._certs = registration.load_registered_certs(config.state_dir)
         self.faults = Faults()
         self.counters = Counters()
+        self.budget = ResourceBudget()
         self.tokens = TokenStore()
         self.state = CloudState(config.state_dir, self.reg)
         self.state.load()
@@ -107,7 +109,7 @@ class Emulator:
         c = self.config
         tls = server_ssl_context(self.server_cert, self.server_key)
         login = LoginService(c, self.reg, lambda: self._certs, self.tokens, self.faults, self.counters)
-        graph = GraphService(c, self.state, self.tokens, self.faults, self.counters)
+        graph = GraphService(c, self.state, self.tokens, self.faults, self.counters, self.budget)
         exo = ExoService(c, self.state, self.tokens, self.faults, self.counters)
         self.servers = {"login": Server(c.login_port, login, tls), "graph": Server(c.graph_port, graph, tls),
                         "exo": Server(c.exo_port, exo, tls), "control": Server(c.control_port, ControlService(self))}
@@ -174,6 +176,7 @@ class Emulator:
             self.state.reset()
             self.faults.clear()
             self.counters.reset()
+            self.budget.configure()
             self.tokens.clear()
             self.last_result = self.last_error = None
             self.state.rebuild_view(self.faults, self.config)

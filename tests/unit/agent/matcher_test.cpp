@@ -233,6 +233,29 @@ TEST(Matcher, CloudOnlyAndUnknownUsersAreRefused) {
   EXPECT_NE(m.findings[0].message.find("no user"), std::string::npos);
 }
 
+TEST(Matcher, AUserManagedInTheCloudIsRefusedWithTheCloudWriteRequestAsTheFix) {
+  Fixture f;
+  f.objects = {MailUser("bob", kBobObj, kBobTarget)};
+  CloudIdentity cloud;
+  cloud.on_premises_sync_enabled = true;
+  cloud.cloud_managed = true;
+  MatchResult m =
+      f.Match(Row(2, "bob", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud, {}});
+  ASSERT_FALSE(m.object);
+  ASSERT_EQ(m.findings.size(), 1U);
+  EXPECT_EQ(m.findings[0].rule, Rule::kR2Match);
+  EXPECT_NE(m.findings[0].message.find("isCloudManaged"), std::string::npos);
+  EXPECT_NE(m.findings[0].message.find("blocks updates from on-premises AD"), std::string::npos);
+  EXPECT_NE(m.findings[0].hint.find("New-CtimWriteRequest"), std::string::npos);
+
+  // Not managed in the cloud, or not known (the read failed): matched as before.
+  for (std::optional<bool> flag : {std::optional<bool>(false), std::optional<bool>()}) {
+    cloud.cloud_managed = flag;
+    m = f.Match(Row(2, "bob", kExchangeGuid, kBobTarget), CloudView{CloudView::State::kResolved, &cloud, {}});
+    EXPECT_TRUE(m.object);
+  }
+}
+
 TEST(Matcher, UnavailableCloudIsSaidAndOfflineKeysStillWork) {
   Fixture f;
   f.objects = {MailUser("bob", kBobObj, kBobTarget)};

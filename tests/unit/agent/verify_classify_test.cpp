@@ -146,13 +146,34 @@ TEST(VerifyClassify, EveryBranch) {
        "has no user", "TargetExternalDirectoryObjectId"},
       {"cloud-only user", [](auto&, auto& u) { u->sync_enabled = false; }, SyncEvidence::kFullCycle,
        VerifyStatus::kWrong, "not synced from AD", "New-CtimWriteRequest"},
+      {"managed in the cloud, a value not arrived",
+       [](auto&, auto& u) {
+         u->cloud_managed = true;
+         u->mail_user->exchange_guid.reset();
+       },
+       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "isCloudManaged", "New-CtimWriteRequest"},
+      {"managed in the cloud, no mail user",
+       [](auto&, auto& u) {
+         u->cloud_managed = true;
+         u->mail_user.reset();
+       },
+       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "managed in the cloud", "New-CtimWriteRequest"},
+      {"managed in the cloud after everything arrived", [](auto&, auto& u) { u->cloud_managed = true; },
+       SyncEvidence::kNotSynced, VerifyStatus::kDone, "all 5", ""},
+      {"not managed in the cloud, a value not arrived yet",
+       [](auto&, auto& u) {
+         u->cloud_managed = false;
+         u->mail_user->exchange_guid.reset();
+       },
+       SyncEvidence::kNotSynced, VerifyStatus::kPending, "", ""},
       {"conflict on a planned X500, holder known",
        [](auto&, auto& u) {
          u->mail_user->email_addresses = {kLegacy};
          u->provisioning_errors = {{"PropertyConflict", "ProxyAddress", kExtra, "2026-01-10T12:10:00Z",
                                     "carol@lab.example (CN=Carol,OU=CTIM,DC=lab,DC=example)"}};
        },
-       SyncEvidence::kSyncedOnce, VerifyStatus::kWrong, "held by carol@lab.example", "remove it from carol@lab.example"},
+       SyncEvidence::kSyncedOnce, VerifyStatus::kWrong, "held by carol@lab.example",
+       "remove it from carol@lab.example"},
       {"conflict on a planned X500, holder unknown, compared case-insensitively",
        [](auto&, auto& u) {
          u->provisioning_errors = {{"PropertyConflict", "ProxyAddress", "x500:/o=fabrikam/ou=first administrative "
@@ -171,19 +192,22 @@ TEST(VerifyClassify, EveryBranch) {
          u->mail_user.reset();
          u->exchange_license = true;
        },
-       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "Exchange Online license", "PermanentlyClearPreviousMailboxInfo"},
+       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "Exchange Online license",
+       "PermanentlyClearPreviousMailboxInfo"},
       {"licensed early: licensed mail user with another ExchangeGuid",
        [](auto&, auto& u) {
          u->exchange_license = true;
          u->mail_user->exchange_guid = kOther;
        },
-       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "planned 1ec059c7", "PermanentlyClearPreviousMailboxInfo"},
+       SyncEvidence::kNotSynced, VerifyStatus::kWrong, "planned 1ec059c7",
+       "PermanentlyClearPreviousMailboxInfo"},
       {"licensed mail user with every value is fine", [](auto&, auto& u) { u->exchange_license = true; },
        SyncEvidence::kSyncedOnce, VerifyStatus::kDone, "all 5", ""},
       {"no mail user yet", [](auto&, auto& u) { u->mail_user.reset(); }, SyncEvidence::kNotSynced,
        VerifyStatus::kPending, "no mail user", "Start-ADSyncSyncCycle"},
-      {"no mail user after a full cycle is still pending (EXO lags)", [](auto&, auto& u) { u->mail_user.reset(); },
-       SyncEvidence::kFullCycle, VerifyStatus::kPending, "no mail user", "24 hours"},
+      {"no mail user after a full cycle is still pending (EXO lags)",
+       [](auto&, auto& u) { u->mail_user.reset(); }, SyncEvidence::kFullCycle, VerifyStatus::kPending,
+       "no mail user", "24 hours"},
       {"no mail user and an unrelated provisioning error",
        [](auto&, auto& u) {
          u->mail_user.reset();
@@ -195,7 +219,8 @@ TEST(VerifyClassify, EveryBranch) {
          u->mail_user->exchange_guid.reset();
          u->provisioning_errors = {{"PropertyConflict", "UserPrincipalName", "x@lab.example", "", ""}};
        },
-       SyncEvidence::kSyncedOnce, VerifyStatus::kWrong, "not in Exchange Online: ExchangeGuid", "holds this object"},
+       SyncEvidence::kSyncedOnce, VerifyStatus::kWrong, "not in Exchange Online: ExchangeGuid",
+       "holds this object"},
       {"values missing and an Exchange provisioning error",
        [](auto&, auto& u) {
          u->mail_user->exchange_guid.reset();
@@ -207,24 +232,28 @@ TEST(VerifyClassify, EveryBranch) {
          u->provisioning_errors = {{"PropertyConflict", "UserPrincipalName", "x@lab.example", "", ""}};
        },
        SyncEvidence::kSyncedOnce, VerifyStatus::kDone, "all 5", "unrelated"},
-      {"missing values, not synced since the write", [](auto&, auto& u) { u->mail_user->exchange_guid.reset(); },
-       SyncEvidence::kNotSynced, VerifyStatus::kPending, "no directory sync has finished since the write",
-       "Start-ADSyncSyncCycle"},
+      {"missing values, not synced since the write",
+       [](auto&, auto& u) { u->mail_user->exchange_guid.reset(); }, SyncEvidence::kNotSynced,
+       VerifyStatus::kPending, "no directory sync has finished since the write", "Start-ADSyncSyncCycle"},
       {"missing values, synced once", [](auto&, auto& u) { u->mail_user->email_addresses = {}; },
-       SyncEvidence::kSyncedOnce, VerifyStatus::kPending, "may have read AD before the write", "next sync cycle"},
-      {"missing values after a full cycle stay pending", [](auto&, auto& u) { u->mail_user->email_addresses = {}; },
-       SyncEvidence::kFullCycle, VerifyStatus::kPending, "started after the write has finished", "sync scope"},
+       SyncEvidence::kSyncedOnce, VerifyStatus::kPending, "may have read AD before the write",
+       "next sync cycle"},
+      {"missing values after a full cycle stay pending",
+       [](auto&, auto& u) { u->mail_user->email_addresses = {}; }, SyncEvidence::kFullCycle,
+       VerifyStatus::kPending, "started after the write has finished", "sync scope"},
       {"Entra has the X500s, EXO not yet",
        [](auto&, auto& u) {
          u->proxy_addresses = {kLegacy, kExtra};
          u->mail_user->email_addresses = {};
        },
        SyncEvidence::kFullCycle, VerifyStatus::kPending, "Entra ID has the values", "24 hours"},
-      {"a different value before a full cycle is pending", [](auto&, auto& u) { u->mail_user->archive_guid = kOther; },
-       SyncEvidence::kSyncedOnce, VerifyStatus::kPending, "still holds the previous value: ArchiveGuid is 00000000-1111",
+      {"a different value before a full cycle is pending",
+       [](auto&, auto& u) { u->mail_user->archive_guid = kOther; }, SyncEvidence::kSyncedOnce,
+       VerifyStatus::kPending, "still holds the previous value: ArchiveGuid is 00000000-1111",
        "WRONG if the value still differs"},
-      {"a different value before any sync is pending", [](auto&, auto& u) { u->mail_user->archive_guid = kOther; },
-       SyncEvidence::kNotSynced, VerifyStatus::kPending, "ArchiveGuid is", ""},
+      {"a different value before any sync is pending",
+       [](auto&, auto& u) { u->mail_user->archive_guid = kOther; }, SyncEvidence::kNotSynced,
+       VerifyStatus::kPending, "ArchiveGuid is", ""},
       {"a different value after a full cycle is wrong",
        [](auto&, auto& u) { u->mail_user->external_email_address = "SMTP:other@fabrikam.com"; },
        SyncEvidence::kFullCycle, VerifyStatus::kWrong,
