@@ -1,7 +1,8 @@
 // `verify`'s poll loop: asks the cloud about every object not yet DONE or WRONG, classifies each one
 // (agent/verify/verify_classify.h; first, when sync-source DCs are configured, whether they hold the written
 // values yet: agent/verify/replica_check.h), and repeats every `interval` until all are DONE or WRONG, the
-// deadline passes, or a stop is requested. One pass = one VerifyCloud::Observe for the open objects (batched inside).
+// deadline passes, or a stop is requested. One pass = one VerifyCloud::Observe for the open objects (batched
+// inside).
 //
 // Bounds: at most max_passes passes, and no pass starts after the deadline; every wait goes through
 // ctim::SleepFor(stop), so a stop ends the loop within one HTTP request. Not thread-safe.
