@@ -168,6 +168,11 @@ dc2_replicate() {
   quiet as_admin samba-tool drs replicate "$DC2_HOST" "$DC_HOST" "$BASE_DN" --local -s "$DC2_SMB_CONF"
 }
 
+dc2_known_to_dc1() {
+  client_env
+  admin_ldap ldapsearch -LLL -b "CN=DC2,OU=Domain Controllers,$BASE_DN" -s base dn > /dev/null 2>&1
+}
+
 # Removes DC2's objects from DC1 (its computer account, NTDS settings, server object).
 dc2_forget() {
   quiet as_admin samba-tool domain demote --remove-other-dead-server=DC2 -s "$SMB_CONF"
