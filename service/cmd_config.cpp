@@ -36,6 +36,7 @@ void PrintLdap(const Config& c) {
   std::printf("password_file = %s\nca_file = %s\nstarttls = %s\nbase_dns = %s\ngc_url = %s\n",
               Quote(l.password_file).c_str(), Quote(l.ca_file).c_str(), l.starttls ? "true" : "false",
               QuoteList(l.base_dns).c_str(), Quote(l.gc_url).c_str());
+  std::printf("sync_source_urls = %s\n", QuoteList(l.sync_source_urls).c_str());
   std::printf("timeout_seconds = %d\npage_size = %d\npaging = %s\nwindow = %d\n", l.timeout_seconds, l.page_size,
               Quote(l.paging).c_str(), l.window);
 }

@@ -59,6 +59,11 @@ std::vector<Check> RunChecks(const Config& config) {
   checks.push_back(Row("config", Check::kPass, config.source.string() + ": " + ldap::Describe(*options)));
   Append(checks, agent::CheckDomainController(*options, config.ldap.base_dns));
   checks.push_back(agent::CheckGlobalCatalog(GcConnectOptions(config.ldap), config.ldap.gc_url));
+  for (const std::string& url : config.ldap.sync_source_urls) {
+    LdapSettings one = config.ldap;
+    one.url = url;
+    checks.push_back(agent::CheckSyncSource(DcConnectOptions(one), url));
+  }
   checks.push_back(JournalCheck(config.agent));
   return checks;
 }

@@ -16,6 +16,7 @@
 #include "service/cli.h"
 #include "service/cloud_setup.h"
 #include "service/command.h"
+#include "service/directory_setup.h"
 #include "service/exit_codes.h"
 #include "service/inbox_pipeline.h"
 #include "service/inbox_watcher.h"
@@ -97,9 +98,12 @@ int RunServe(const Invocation& invocation) {
   auto lock = StateLock::Acquire(layout.lock);
   if (!lock) return ReportError(invocation, lock.error());
   if (Status started = inbox.Start(); !started) return ReportError(invocation, started.error());
+  auto replicas = MakeReplicaSource(config);
+  if (!replicas) return ReportError(invocation, replicas.error());
   // The sweep is background work: its Graph requests ask to be throttled first (doc/cloud-api.md).
   agent::CloudVerifySource source(**cloud, {.background = true});
-  agent::VerifySweep sweep(source, {serve.journal, serve.interval, serve.deadline}, keep_alive);
+  agent::VerifySweep sweep(source, {serve.journal, serve.interval, serve.deadline}, keep_alive,
+                           replicas->get());
   auto watcher = MakeInboxWatcher(layout.inbox);
   auto log = Logger("service");
   log->info("serve: started (config {}, journal {}, inbox {} watched by {}, write = \"{}\", verify every {} s, "

@@ -19,6 +19,7 @@
 #include "service/cli.h"
 #include "service/cloud_setup.h"
 #include "service/command.h"
+#include "service/directory_setup.h"
 #include "service/exit_codes.h"
 #include "service/journal_setup.h"
 #include "service/logging.h"
@@ -145,12 +146,15 @@ int RunVerify(const Invocation& invocation) {
     input.set = std::move(run_input->set);
     input.subject = std::move(run_input->subject);
     verify.known_sync_times = std::move(run_input->known_sync_times);
+    verify.replicating_before = std::move(run_input->replicating_before);
   }
 
   auto cloud = MakeCloudClient(config);
   if (!cloud) return ReportError(invocation, cloud.error());
+  auto replicas = MakeReplicaSource(config);
+  if (!replicas) return ReportError(invocation, replicas.error());
   agent::CloudVerifySource source(**cloud);
-  agent::Verifier verifier(source, verify);
+  agent::Verifier verifier(source, verify, replicas->get());
   BarProgress progress(common.progress);
   std::optional<agent::JournalRecorder> recorder;
   if (journal && input.subject.run) recorder.emplace(*journal, *input.subject.run);

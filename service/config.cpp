@@ -14,6 +14,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/ascii.h"
+
 namespace ctim::service {
 namespace {
 
@@ -116,6 +118,7 @@ Status ReadLdap(TableReader& r, LdapSettings& s) {
   CTIM_TRY(r.Read("starttls", s.starttls));
   CTIM_TRY(r.Read("base_dns", s.base_dns));
   CTIM_TRY(r.Read("gc_url", s.gc_url));
+  CTIM_TRY(r.Read("sync_source_urls", s.sync_source_urls));
   CTIM_TRY(r.Read("timeout_seconds", s.timeout_seconds, 1, 3600));
   CTIM_TRY(r.Read("page_size", s.page_size, 1, 100000));
   CTIM_TRY(r.Read("paging", s.paging));
@@ -269,6 +272,24 @@ Status ValidateLdap(const Config& config) {
   if (l.bind == "gssapi" && (l.url.starts_with("ldaps://") || l.starttls)) {
     return bad("[ldap] GSSAPI inside TLS is refused by AD (\"Sign or Seal are not allowed if TLS is used\")",
                "use an ldap:// url without starttls: GSSAPI signs and seals the connection itself");
+  }
+  // The sync-source DCs are reached with the same bind and TLS settings as url: the same rules apply.
+  for (std::size_t i = 0; i < l.sync_source_urls.size(); ++i) {
+    const std::string& u = l.sync_source_urls[i];
+    const std::string name = "[ldap] sync_source_urls[" + std::to_string(i + 1) + "] \"" + u + "\"";
+    if (!u.starts_with("ldap://") && !u.starts_with("ldaps://")) {
+      return bad(name + " is not an ldap:// or ldaps:// URL",
+                 "e.g. sync_source_urls = [\"ldap://dc2.contoso.com\"]");
+    }
+    if (u.starts_with("ldaps://") != l.url.starts_with("ldaps://")) {
+      return bad(
+          name + " and url " + l.url + " differ in TLS: the sync-source DCs are reached with url's settings",
+          l.bind == "gssapi" ? "write it as ldap://host (GSSAPI signs and seals)"
+                             : "write both as ldaps://, or both as ldap:// with starttls = true");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (EqualsAscii(l.sync_source_urls[j], u)) return bad(name + " is listed twice", "");
+    }
   }
   if (l.base_dns.empty()) return bad("[ldap] base_dns is empty", "name the OU(s) holding the target users");
   return {};

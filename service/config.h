@@ -31,6 +31,9 @@ struct LdapSettings {
   bool starttls = false;           // ldap:// + StartTLS (simple bind)
   std::vector<std::string> base_dns;  // where target users live; matching searches only here
   std::string gc_url;              // Global Catalog (forest-wide X500 uniqueness), e.g. ldap://dc1:3268
+  // The DCs Entra Connect reads, when not the one `url` names (doc/replication.md): verify waits until they
+  // hold what was written. Same credentials and TLS settings as `url`.
+  std::vector<std::string> sync_source_urls;
   int timeout_seconds = 30;
   int page_size = 1000;            // AD MaxPageSize default
   // when-limited: searches go out without the paged-results control and switch to it only when the DC

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/adapters/ad_replica_source.h"
 #include "service/ldap_setup.h"
 
 namespace ctim::service {
@@ -36,6 +37,20 @@ Result<std::unique_ptr<agent::Directory>> OpenDirectory(const Config& config) {
   if (!options) return std::unexpected(std::move(options.error()));
   Log()->debug("connecting to {}", ldap::Describe(options->dc));
   return agent::adapters::OpenAdDirectory(std::move(*options));
+}
+
+Result<std::unique_ptr<agent::ReplicaSource>> MakeReplicaSource(const Config& config) {
+  if (config.ldap.sync_source_urls.empty()) return std::unique_ptr<agent::ReplicaSource>();
+  auto options = SyncSourceConnectOptions(config.ldap);
+  if (!options) return std::unexpected(std::move(options.error()));
+  std::vector<agent::adapters::SyncSourceDc> dcs;
+  for (ldap::ConnectOptions& o : *options) {
+    auto url = ldap::ParseLdapUrl(o.url);
+    if (!url) return std::unexpected(std::move(url.error()).With("[ldap] sync_source_urls"));
+    dcs.push_back({url->host, std::move(o)});
+  }
+  return std::unique_ptr<agent::ReplicaSource>(
+      std::make_unique<agent::adapters::AdReplicaSource>(std::move(dcs)));
 }
 
 }  // namespace ctim::service

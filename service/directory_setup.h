@@ -7,6 +7,7 @@
 
 #include "agent/adapters/ad_directory.h"
 #include "agent/model/directory.h"
+#include "agent/verify/replica_check.h"
 #include "common/result.h"
 #include "service/config.h"
 
@@ -18,5 +19,10 @@ namespace ctim::service {
 // Connects and binds to the DC. kUnavailable / kUnauthenticated from the ldap/ layer; kInvalidInput for
 // the configuration.
 [[nodiscard]] Result<std::unique_ptr<agent::Directory>> OpenDirectory(const Config& config);
+
+// The DCs Entra Connect reads ([ldap] sync_source_urls) for `verify` (agent/verify/replica_check.h); nullptr
+// when none are configured. Nothing is connected here: each verify pass connects anew. kInvalidInput for the
+// configuration.
+[[nodiscard]] Result<std::unique_ptr<agent::ReplicaSource>> MakeReplicaSource(const Config& config);
 
 }  // namespace ctim::service

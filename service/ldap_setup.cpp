@@ -58,6 +58,16 @@ Result<ldap::ConnectOptions> DcConnectOptions(const LdapSettings& settings) {
   return Options(settings, settings.url);
 }
 
+Result<std::vector<ldap::ConnectOptions>> SyncSourceConnectOptions(const LdapSettings& settings) {
+  std::vector<ldap::ConnectOptions> out;
+  for (const std::string& url : settings.sync_source_urls) {
+    auto options = Options(settings, url);
+    if (!options) return std::unexpected(std::move(options.error()).With("sync_source_urls " + url));
+    out.push_back(std::move(*options));
+  }
+  return out;
+}
+
 Result<ldap::ConnectOptions> GcConnectOptions(const LdapSettings& settings) {
   if (settings.gc_url.empty()) {
     return Fail(Errc::kNotFound, "[ldap] gc_url is not set",

@@ -55,6 +55,26 @@ std::vector<Check> CheckDomainController(const ldap::ConnectOptions& dc,
   return checks;
 }
 
+Check CheckSyncSource(const Result<ldap::ConnectOptions>& dc, const std::string& url) {
+  const auto parsed = ldap::ParseLdapUrl(url);
+  const std::string name = "sync source " + (parsed ? parsed->host : url);
+  if (!dc) return FromError(name, dc.error());
+  ldap::ConnectionChecks session = ldap::CheckConnection(*dc);
+  for (const Check& c : session.checks) {
+    if (c.state == Check::kFail) return Row(name, Check::kFail, c.name + ": " + c.detail, c.hint);
+  }
+  if (!session.connection) return Row(name, Check::kFail, "no session", "");
+  auto root = session.connection->ReadRootDse({"dnsHostName", "defaultNamingContext"});
+  if (!root) return FromError(name, root.error());
+  const ldap::SessionInfo& info = session.connection->Info();
+  return Row(name, Check::kPass,
+             fmt::format("{}: bound as {} ({}); DC {} of {}; verify waits until it holds what was written",
+                         url, info.bind_name.empty() ? std::string("?") : info.bind_name,
+                         info.tls != ldap::TlsMode::kNone ? std::string(ldap::TlsModeName(info.tls))
+                                                          : fmt::format("SASL SSF {}", info.sasl_ssf),
+                         root->First("dnsHostName"), root->First("defaultNamingContext")));
+}
+
 Check CheckGlobalCatalog(const Result<ldap::ConnectOptions>& gc, const std::string& gc_url) {
   if (!gc) return FromError("global catalog", gc.error());
   ldap::ConnectionChecks session = ldap::CheckConnection(*gc);

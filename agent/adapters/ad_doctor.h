@@ -24,4 +24,8 @@ namespace ctim::agent {
 [[nodiscard]] ldap::Check CheckGlobalCatalog(const Result<ldap::ConnectOptions>& gc,
                                              const std::string& gc_url);
 
+// One row for a DC Entra Connect reads ([ldap] sync_source_urls): reachable and bindable with the agent's
+// settings, and which domain it serves. `dc` is its connection options, or why there are none.
+[[nodiscard]] ldap::Check CheckSyncSource(const Result<ldap::ConnectOptions>& dc, const std::string& url);
+
 }  // namespace ctim::agent

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "agent/verify/replica_check.h"
+
 namespace ctim::agent {
 
 Result<RunRecord> LatestWriteRun(Journal& journal, const std::string& label) {
@@ -41,6 +43,10 @@ Result<RunInput> LoadRunInput(Journal& journal, const std::string& label, std::o
   if (!earlier) return std::unexpected(std::move(earlier.error()));
   for (const VerificationRecord& r : *earlier) {
     if (auto t = ParseUtcIso8601(r.first_sync_after_write)) input.known_sync_times.push_back(*t);
+    if (r.status == VerifyStatus::kPending && r.target_object_id &&
+        r.detail.starts_with(kReplicatingPrefix)) {
+      input.replicating_before.insert(*r.target_object_id);
+    }
   }
   input.earlier = std::move(*earlier);
   return input;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct RunInput {
   VerifySubject subject;
   std::vector<TimePoint> known_sync_times;  // first sync after the write, from earlier verifies
   std::vector<VerificationRecord> earlier;  // the verdicts recorded so far
+  // Target ids whose last verdict was PENDING "replicating to ..." (agent/verify/replica_check.h).
+  std::set<Guid> replicating_before;
 };
 
 // The latest write run of `journal` (named `label` in messages), for `verify` without RUN.

@@ -17,11 +17,6 @@ CloudCalls Minus(const CloudCalls& a, const CloudCalls& b) {
   return {a.graph - b.graph, a.exo - b.exo, a.token - b.token, a.retries - b.retries, a.throttled - b.throttled};
 }
 
-std::optional<TimePoint> FirstAfter(const std::set<TimePoint>& seen, TimePoint t) {
-  const auto it = seen.upper_bound(t);
-  return it == seen.end() ? std::nullopt : std::optional<TimePoint>(*it);
-}
-
 // Another pass may help only when the cloud was unreachable or throttled.
 bool WorthAnotherPass(const Error& error) { return error.code == Errc::kUnavailable; }
 
@@ -56,7 +51,8 @@ bool VerifyReport::NeverReached() const {
   return true;
 }
 
-Verifier::Verifier(VerifyCloud& cloud, VerifyOptions options) : cloud_(cloud), options_(std::move(options)) {}
+Verifier::Verifier(VerifyCloud& cloud, VerifyOptions options, ReplicaSource* replicas)
+    : cloud_(cloud), options_(std::move(options)), replicas_(replicas) {}
 
 Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::stop_token stop, Progress& progress,
                                    VerifyObserver* observer) {
@@ -72,6 +68,7 @@ Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::s
     UserResult u;
     u.expected = std::move(e);
     u.verdict = {VerifyStatus::kPending, "not checked yet", {}, {}};
+    u.seen_replicating = options_.replicating_before.contains(u.expected.target_object_id);
     report.users.push_back(std::move(u));
   }
 
@@ -87,6 +84,22 @@ Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::s
     }
     if (open.empty()) break;
 
+    // The sync-source DCs first: a DC that lacks the values decides the verdict's reason whatever the cloud
+    // shows (replica_check.h).
+    std::vector<ReplicaLook> looks;
+    if (replicas_ != nullptr) {
+      std::vector<Guid> object_guids;
+      for (std::size_t i : open) {
+        const Expectation& e = report.users[i].expected;
+        if (e.object_guid) object_guids.push_back(*e.object_guid);
+      }
+      if (!object_guids.empty()) looks = replicas_->Observe(object_guids, stop);
+      for (const ReplicaLook& look : looks) {
+        if (look.error) {
+          Log()->warn("verify pass {}: sync-source DC {}: {}", pass, look.dc, look.error->ToString());
+        }
+      }
+    }
     const CloudCalls before = cloud_.Calls();
     const auto pass_started = steady_clock::now();
     auto snapshot = cloud_.Observe(ids, stop);
@@ -113,16 +126,22 @@ Result<VerifyReport> Verifier::Run(std::vector<Expectation> expectations, std::s
         report.tenant_last_sync = snapshot->tenant_last_sync;
       }
       const TimePoint now = std::chrono::system_clock::now();
+      const std::vector<TimePoint> syncs(seen_syncs.begin(), seen_syncs.end());
       std::size_t newly_final = 0;
       for (std::size_t i : open) {
         UserResult& u = report.users[i];
         // A file says nothing about when it was written: count syncs from the start (verify_classify.h).
         const TimePoint written = u.expected.written_at.value_or(started_wall);
-        u.first_sync_after_write = FirstAfter(seen_syncs, written);
-        const SyncEvidence evidence = JudgeSync(written, u.first_sync_after_write, report.tenant_last_sync);
+        if (!JudgeReplicas(u.expected, looks).complete) {
+          u.seen_replicating = true;
+        } else if (u.seen_replicating && !u.replicated_seen_at) {
+          u.replicated_seen_at = now;
+        }
         const auto found = snapshot->users.find(u.expected.target_object_id);
-        Verdict verdict = Classify(u.expected, found == snapshot->users.end() ? nullptr : &found->second, evidence,
-                                   report.tenant_last_sync);
+        Verdict verdict =
+            ClassifyWithReplicas(u.expected, found == snapshot->users.end() ? nullptr : &found->second, looks,
+                                 written, u.replicated_seen_at, syncs, report.tenant_last_sync,
+                                 &u.first_sync_after_write);
         const bool first_look = !u.checked_at;
         if (first_look || verdict.status != u.verdict.status || verdict.reason != u.verdict.reason) {
           const auto level = verdict.status == VerifyStatus::kWrong ? spdlog::level::err : spdlog::level::info;

@@ -1,6 +1,8 @@
 // `verify`'s poll loop: asks the cloud about every object not yet DONE or WRONG, classifies each one
-// (agent/verify/verify_classify.h), and repeats every `interval` until all are DONE or WRONG, the deadline passes,
-// or a stop is requested. One pass = one VerifyCloud::Observe for the open objects (batched inside).
+// (agent/verify/verify_classify.h; first, when sync-source DCs are configured, whether they hold the written
+// values yet: agent/verify/replica_check.h), and repeats every `interval` until all are DONE or WRONG, the
+// deadline passes, or a stop is requested. One pass = one VerifyCloud::Observe for the open objects (batched
+// inside).
 //
 // Bounds: at most max_passes passes, and no pass starts after the deadline; every wait goes through
 // ctim::SleepFor(stop), so a stop ends the loop within one HTTP request. Not thread-safe.
@@ -9,12 +11,14 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <span>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 #include "agent/model/progress.h"
+#include "agent/verify/replica_check.h"
 #include "agent/verify/verify_classify.h"
 #include "agent/verify/verify_cloud.h"
 #include "agent/verify/verify_types.h"
@@ -30,6 +34,9 @@ struct VerifyOptions {
   // Tenant sync times seen by earlier verify runs (the journal's first_sync_after_write), so that a later
   // `verify --once` still knows a cycle ended after the write.
   std::vector<TimePoint> known_sync_times;
+  // Objects (by target id) whose last recorded verdict was PENDING "replicating to ..." (replica_check.h):
+  // their values reached the sync-source DCs only after that, so the first pass that sees them there counts.
+  std::set<Guid> replicating_before;
 };
 
 struct UserResult {
@@ -37,6 +44,10 @@ struct UserResult {
   Verdict verdict;  // PENDING "not checked yet" until the first pass that reached the cloud
   std::optional<TimePoint> first_sync_after_write;
   std::optional<TimePoint> checked_at;  // the pass that produced the verdict
+  // Replication (replica_check.h): a look at the sync-source DCs found the values missing, and when a later
+  // look first found them on every one.
+  bool seen_replicating = false;
+  std::optional<TimePoint> replicated_seen_at;
 };
 
 // Calls and time of one pass.
@@ -77,8 +88,9 @@ class VerifyObserver {
 
 class Verifier {
  public:
-  // `cloud` outlives the verifier.
-  Verifier(VerifyCloud& cloud, VerifyOptions options);
+  // `cloud` and `replicas` outlive the verifier. `replicas`: the DCs Entra Connect reads ([ldap]
+  // sync_source_urls); nullptr when none are configured (then Entra Connect is taken to read the written DC).
+  Verifier(VerifyCloud& cloud, VerifyOptions options, ReplicaSource* replicas = nullptr);
 
   // Errors: kUnauthenticated / kPermissionDenied / kInvalidInput / kInternal from the cloud end the run at
   // once (another pass will not help). kUnavailable is logged and retried at the next pass; only when no
@@ -89,6 +101,7 @@ class Verifier {
  private:
   VerifyCloud& cloud_;
   VerifyOptions options_;
+  ReplicaSource* replicas_;
 };
 
 }  // namespace ctim::agent

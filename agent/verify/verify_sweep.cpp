@@ -73,7 +73,8 @@ bool VerifySweep::VerifyRun(Journal& journal, const RunRecord& run, std::stop_to
   VerifyOptions verify;
   verify.once = true;
   verify.known_sync_times = input->known_sync_times;
-  Verifier verifier(cloud_, verify);
+  verify.replicating_before = input->replicating_before;
+  Verifier verifier(cloud_, verify, replicas_);
   JournalRecorder recorder(journal, run.id);
   auto report = verifier.Run(std::move(open), stop, keep_alive_, &recorder);
   if (!report) {

@@ -12,6 +12,7 @@
 
 #include "agent/journal/journal.h"
 #include "agent/model/progress.h"
+#include "agent/verify/replica_check.h"
 #include "agent/verify/verify_cloud.h"
 
 namespace ctim::agent {
@@ -24,8 +25,10 @@ struct SweepOptions {
 
 class VerifySweep {
  public:
-  VerifySweep(VerifyCloud& cloud, SweepOptions options, Progress& keep_alive)
-      : cloud_(cloud), options_(std::move(options)), keep_alive_(keep_alive) {}
+  // `replicas`: the sync-source DCs ([ldap] sync_source_urls), nullptr when none are configured.
+  VerifySweep(VerifyCloud& cloud, SweepOptions options, Progress& keep_alive,
+              ReplicaSource* replicas = nullptr)
+      : cloud_(cloud), options_(std::move(options)), keep_alive_(keep_alive), replicas_(replicas) {}
 
   // One sweep over the journal's finished write runs. Returns how many still have users to verify. Errors of
   // one run are logged and the sweep goes on.
@@ -38,6 +41,7 @@ class VerifySweep {
   VerifyCloud& cloud_;
   SweepOptions options_;
   Progress& keep_alive_;
+  ReplicaSource* replicas_;
   std::set<RunId> reported_;  // runs whose give-up or load error was logged already
   bool said_no_journal_ = false;
 };

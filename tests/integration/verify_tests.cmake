@@ -20,3 +20,12 @@ ctim_integration_test(NAME verify_cloud_test
   TIMEOUT 900)
 target_compile_definitions(verify_cloud_test PRIVATE CTIM_AGENT_BIN="$<TARGET_FILE:ctim-agent>")
 add_dependencies(verify_cloud_test ctim-agent)
+
+# Replication (agent/verify/replica_check.h) against a second lab DC (tests/lab/lab.sh up-dc2, joined here only):
+# verify waits for the DC Entra Connect reads, and doctor has its row.
+ctim_integration_test(NAME replication_lab_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/replication_test.cpp
+  LIBS ctim_verify_lab ctim_agent_adapters
+  TIMEOUT 300)
+target_compile_definitions(replication_lab_test PRIVATE CTIM_AGENT_BIN="$<TARGET_FILE:ctim-agent>")
+add_dependencies(replication_lab_test ctim-agent)

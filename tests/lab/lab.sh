@@ -9,6 +9,7 @@
 #   lab.sh config                                 rewrite $CTIM_LAB_DIR/ctim-agent.toml
 #   lab.sh netns CMD...                           CMD in a private net+mount namespace (only lo)
 #   lab.sh destroy                                down + remove the lab's files
+#   lab.sh up-dc2 | dc2-replicate | down-dc2      opt-in second DC dc2.lab.example (127.0.0.3, netns only)
 #
 # Never touches /etc/samba, /etc/krb5.conf or the host's /etc/hosts; stops only the DC it started,
 # by its PID and process group; every wait is bounded.
@@ -21,9 +22,10 @@ HERE="$(dirname "$SELF")"
 . "$HERE/lib/provision.sh"
 . "$HERE/lib/seed.sh"
 . "$HERE/lib/agent_config.sh"
+. "$HERE/lib/dc2.sh"
 trap 'on_error $LINENO' ERR
 
-usage() { sed -n '4,12s/^# \{0,1\}//p' "$SELF"; }
+usage() { sed -n '4,13s/^# \{0,1\}//p' "$SELF"; }
 
 # Serialises commands that change the lab (parallel test processes may share one lab dir).
 # fd 9 is closed for samba in dc_start's redirections, so the DC never holds the lock.
@@ -105,6 +107,7 @@ cmd_up() {
 cmd_down() {
   local t0=$EPOCHREALTIME pid
   lock_lab
+  dc2_stop
   pid=$(dc_pid)
   if [ "$(dc_state)" = stopped ]; then
     rm -f "$PID_FILE"
@@ -171,11 +174,57 @@ cmd_config() {
 
 cmd_destroy() {
   lock_lab
+  dc2_stop
   dc_stop
+  rm -rf "$DC2_DIR" "$DC2_TLS_DIR"
   provision_clean
   rm -rf "$SECRETS_DIR" "$WORK_DIR" "$LOG_DIR"
   rm -f "$LAB_DIR/.lock"
   rmdir "$LAB_DIR" 2> /dev/null || log "destroy: kept $LAB_DIR (holds files the lab does not own)"
+}
+
+# A second DC for replication tests: DC1 gains the services a join needs (restart), DC2 joins the
+# domain, listens on 127.0.0.3 and replicates only on `dc2-replicate`. Namespace mode only: it adds
+# 127.0.0.3 to lo, which must never happen in the host's namespace.
+cmd_up_dc2() {
+  local t0=$EPOCHREALTIME
+  lock_lab
+  [ "$(dc_address)" = "$DC_FQDN" ] || die "up-dc2: run it inside 'lab.sh netns' (it adds $DC2_ADDRESS to lo)"
+  [ "$(dc_state)" = running ] || die "up-dc2: DC1 is not running here (run: lab.sh up)"
+  dc2_stop
+  if ! ip -4 addr show dev lo | grep -q "inet $DC2_ADDRESS/"; then ip addr add "$DC2_ADDRESS/8" dev lo; fi
+  set_dc1_services "$DC1_SERVICES_WITH_DC2"
+  step "tls for dc2" make_dc2_tls
+  # A DC2 of an earlier run (a killed test) may still be known to DC1.
+  if dc2_known_to_dc1; then dc2_forget; fi
+  step "join (samba-tool)" dc2_join
+  step "ldap/ SPNs of DC2" dc2_spns
+  write_dc2_smb_conf
+  step "start dc2 + ready" dc2_start
+  log "$(printf 'up-dc2: %s (%s) joined and running in %s s; replicates on: lab.sh dc2-replicate' "$DC2_FQDN" "$DC2_ADDRESS" "$(elapsed "$t0")")"
+}
+
+cmd_dc2_replicate() {
+  local t0=$EPOCHREALTIME
+  lock_lab
+  dc2_running || die "dc2-replicate: DC2 is not running here (run: lab.sh up-dc2)"
+  dc2_replicate
+  log "$(printf 'dc2-replicate: %s now holds every change of %s on %s (%s s)' "$DC2_FQDN" "$BASE_DN" "$DC_FQDN" "$(elapsed "$t0")")"
+}
+
+# Stops DC2, removes it from DC1 and gives DC1 its usual services back.
+cmd_down_dc2() {
+  local t0=$EPOCHREALTIME
+  lock_lab
+  dc2_stop
+  rm -rf "$DC2_DIR" "$DC2_TLS_DIR"
+  if [ "$(dc_state)" = running ]; then
+    if dc2_known_to_dc1; then
+      dc2_forget || log "down-dc2: could not remove DC2's objects from DC1 (see $LOG_DIR/last-command.log)"
+    fi
+    set_dc1_services "ldap, kdc"
+  fi
+  log "$(printf 'down-dc2: done in %s s' "$(elapsed "$t0")")"
 }
 
 # Private network + mount namespace: only lo exists, so nothing can leave the machine and ports
@@ -189,8 +238,8 @@ cmd_netns() {
   mountpoint -q / || die "netns: / is not a mount point (a chroot?): bind-mount the root on itself before chroot (mount --bind ROOT ROOT)"
   local hosts
   hosts=$(mktemp /tmp/ctim-lab-hosts.XXXXXX)
-  printf '127.0.0.1\tlocalhost\n127.0.0.1\t%s %s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
-    "$DC_FQDN" "$DC_HOST" > "$hosts"
+  printf '127.0.0.1\tlocalhost\n127.0.0.1\t%s %s\n%s\t%s %s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+    "$DC_FQDN" "$DC_HOST" "$DC2_ADDRESS" "$DC2_FQDN" "$DC2_HOST" > "$hosts"
   chmod 644 "$hosts"
   exec unshare --net --mount --propagation private -- "$SELF" __netns-inner "$hosts" "$@"
 }
@@ -246,6 +295,9 @@ main() {
     config) cmd_config ;;
     netns) cmd_netns "$@" ;;
     destroy) cmd_destroy ;;
+    up-dc2) cmd_up_dc2 ;;
+    dc2-replicate) cmd_dc2_replicate ;;
+    down-dc2) cmd_down_dc2 ;;
     __netns-inner) cmd_netns_inner "$@" ;;
     __down-if-here) cmd_down_if_here ;;
     help | -h | --help) usage ;;

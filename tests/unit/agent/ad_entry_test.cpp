@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/adapters/ad_replica_source.h"
 #include "ldap/ldap_error.h"
 
 namespace ctim::agent::adapters {
@@ -121,6 +122,17 @@ TEST(AdEntry, ModifyIsAddressedByObjectGuidNotByThePlannedDn) {
   EXPECT_EQ(GuidDn(guid), m.dn);
   ASSERT_EQ(m.mods.size(), 1u);
   EXPECT_EQ(m.mods[0].values, (ldap::Values{"SMTP:bob@fabrikam.example"}));
+}
+
+// whenChanged as a sync-source DC returns it (agent/adapters/ad_replica_source.h).
+TEST(AdReplicaSource, ParsesGeneralizedTimeAsAdWritesIt) {
+  EXPECT_EQ(ParseGeneralizedTime("20261207144807.0Z"), ParseUtcIso8601("2026-12-07T14:48:07Z"));
+  EXPECT_EQ(ParseGeneralizedTime("20261207144807Z"), ParseUtcIso8601("2026-12-07T14:48:07Z"));
+  EXPECT_EQ(ParseGeneralizedTime("20261207144807.123Z"), ParseUtcIso8601("2026-12-07T14:48:07.123Z"));
+  for (const char* bad : {"", "20261207144807", "20261207144807.0+0100", "2026120714480x.0Z",
+                          "20261207144807.Z", "20261307144807.0Z", "2026-12-07T14:48:07Z"}) {
+    EXPECT_FALSE(ParseGeneralizedTime(bad)) << bad;
+  }
 }
 
 }  // namespace

@@ -99,6 +99,65 @@ TEST(Config, ValidationRefusesUnsafeOrIncompleteCombinations) {
   }
 }
 
+// [ldap] sync_source_urls: the DCs Entra Connect reads, reached with url's bind and TLS settings.
+TEST(Config, SyncSourceUrlsFollowTheRulesOfUrl) {
+  auto ok = ParseConfig(std::string(kLab) + "", "lab.toml");
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok->ldap.sync_source_urls.empty());
+  auto two = ParseConfig(
+      "[ldap]\nurl=\"ldap://dc1\"\nbase_dns=[\"OU=x\"]\nsync_source_urls=[\"ldap://dc2:389\", "
+      "\"ldap://dc3\"]\n",
+      "t.toml");
+  ASSERT_TRUE(two) << two.error().ToString();
+  EXPECT_EQ(two->ldap.sync_source_urls, (std::vector<std::string>{"ldap://dc2:389", "ldap://dc3"}));
+  EXPECT_TRUE(ValidateConfig(*two)) << ValidateConfig(*two).error().ToString();
+  auto simple_tls = ParseConfig(
+      "[ldap]\nurl=\"ldaps://"
+      "dc1\"\nbind=\"simple\"\nbind_dn=\"a\"\npassword_file=\"p\"\nbase_dns=[\"OU=x\"]\n"
+      "sync_source_urls=[\"ldaps://dc2\"]\n",
+      "t.toml");
+  ASSERT_TRUE(simple_tls);
+  EXPECT_TRUE(ValidateConfig(*simple_tls));
+
+  struct Case {
+    const char* name;
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"not a list", "[ldap]\nurl=\"ldap://dc1\"\nbase_dns=[\"OU=x\"]\nsync_source_urls=\"ldap://dc2\"\n",
+       "[ldap] sync_source_urls must be a list of strings"},
+  };
+  for (const auto& c : cases) {
+    auto config = ParseConfig(c.text, "t.toml");
+    ASSERT_FALSE(config) << c.name;
+    EXPECT_NE(config.error().message.find(c.expected), std::string::npos)
+        << c.name << ": " << config.error().message;
+  }
+  const Case invalid[] = {
+      {"not ldap", "[ldap]\nurl=\"ldap://dc1\"\nbase_dns=[\"OU=x\"]\nsync_source_urls=[\"https://dc2\"]\n",
+       "[ldap] sync_source_urls[1] \"https://dc2\" is not an ldap:// or ldaps:// URL"},
+      {"gssapi inside tls",
+       "[ldap]\nurl=\"ldap://dc1\"\nbase_dns=[\"OU=x\"]\nsync_source_urls=[\"ldaps://dc2\"]\n",
+       "differ in TLS"},
+      {"simple bind in clear",
+       "[ldap]\nurl=\"ldaps://"
+       "dc1\"\nbind=\"simple\"\nbind_dn=\"a\"\npassword_file=\"p\"\nbase_dns=[\"OU=x\"]\n"
+       "sync_source_urls=[\"ldaps://dc2\", \"ldap://dc3\"]\n",
+       "sync_source_urls[2] \"ldap://dc3\" and url ldaps://dc1 differ in TLS"},
+      {"twice",
+       "[ldap]\nurl=\"ldap://dc1\"\nbase_dns=[\"OU=x\"]\nsync_source_urls=[\"ldap://dc2\", \"ldap://DC2\"]\n",
+       "is listed twice"},
+  };
+  for (const auto& c : invalid) {
+    auto config = ParseConfig(c.text, "t.toml");
+    ASSERT_TRUE(config) << c.name << ": " << config.error().ToString();
+    auto status = ValidateConfig(*config);
+    ASSERT_FALSE(status) << c.name;
+    EXPECT_NE(status.error().message.find(c.expected), std::string::npos)
+        << c.name << ": " << status.error().message;
+  }
+}
+
 // A certificate in the Windows store, by thumbprint, is a credential of its own; `config` prints it.
 TEST(Config, CertificateThumbprintIsACredential) {
   auto config = ParseConfig(
