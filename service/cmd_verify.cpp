@@ -6,10 +6,12 @@
 // or the latest write run when none is unfinished. Verdicts are recorded in each run's journal rows after every
 // pass.
 // Exit: 0 all DONE; 1 some PENDING or WRONG (or rows not verifiable); 2 bad input or config; 3 the cloud is
-// unreachable or refused the credentials; 5 interrupted.
+// unreachable or refused the credentials; 5 interrupted; 6 all DONE but Microsoft's migration validation
+// (--with-migration-validation, opt-in: it creates a job in the tenant) rejected some of them.
 #include <cstdio>
 
 #include "agent/adapters/cloud_verify_source.h"
+#include "agent/adapters/migration_validation_source.h"
 #include "agent/journal/journal.h"
 #include "agent/reader/reader_options.h"
 #include "agent/report/progress_csv.h"
@@ -62,8 +64,44 @@ int Finish(const Invocation& invocation, const agent::VerifyReport& report, cons
                  report.last_error->ToString().c_str());
     return ExitCodeFor(report.last_error->code);
   }
+  if (report.microsoft && report.microsoft->error) {
+    std::fprintf(stderr, "%s %s: Microsoft's migration validation did not finish (our verdicts stand): %s\n",
+                 invocation.program.c_str(), invocation.name.c_str(), report.microsoft->error->ToString().c_str());
+  }
   const agent::VerifyCounts c = report.Count();
-  return c.pending == 0 && c.wrong == 0 && subject.skipped.empty() ? kExitOk : kExitAttention;
+  if (c.pending != 0 || c.wrong != 0 || !subject.skipped.empty()) return kExitAttention;
+  return report.microsoft && report.microsoft->Rejected() > 0 ? kExitMicrosoftRejected : kExitOk;
+}
+
+// --with-migration-validation: Microsoft's own check of the DONE users, beside ours.
+struct MicrosoftCheck {
+  bool wanted = false;
+  std::string source_tenant;
+  int timeout_seconds = 600;
+};
+
+Result<MicrosoftCheck> ReadMicrosoftCheck(const cxxopts::ParseResult& parsed) {
+  MicrosoftCheck check;
+  check.wanted = parsed.count("with-migration-validation") > 0;
+  if (parsed.count("source-tenant") > 0) check.source_tenant = parsed["source-tenant"].as<std::string>();
+  if (parsed.count("migration-validation-timeout") > 0) {
+    check.timeout_seconds = parsed["migration-validation-timeout"].as<int>();
+  }
+  if (!check.wanted) {
+    if (!check.source_tenant.empty() || parsed.count("migration-validation-timeout") > 0) {
+      return Fail(Errc::kInvalidInput,
+                  "--source-tenant and --migration-validation-timeout go with --with-migration-validation");
+    }
+    return check;
+  }
+  if (check.source_tenant.empty()) {
+    return Fail(Errc::kInvalidInput, "--with-migration-validation needs --source-tenant ID",
+                "give the source tenant's id (GUID or onmicrosoft.com domain) the mailboxes move from");
+  }
+  if (check.timeout_seconds < 1) {
+    return Fail(Errc::kInvalidInput, "--migration-validation-timeout must be at least 1 second");
+  }
+  return check;
 }
 
 }  // namespace
@@ -77,7 +115,8 @@ int RunVerify(const Invocation& invocation) {
       "are DONE. Each object is DONE, PENDING (not synced "
       "yet) or WRONG (the cloud holds something else; the report says what to do). Polls until every object is "
       "DONE or WRONG, or the deadline passes.\nExit status: 0 all DONE, 1 some PENDING or WRONG, 2 bad input, "
-      "3 cloud unreachable or credentials refused, 5 interrupted.");
+      "3 cloud unreachable or credentials refused, 5 interrupted, 6 all DONE but Microsoft's migration validation "
+      "rejected some (--with-migration-validation).");
   options.add_options("verify")
       ("file", "verify this CTIM identities file instead of a run (no journal)", cxxopts::value<std::string>(), "FILE")
       ("once", "one pass, then report")
@@ -86,6 +125,15 @@ int RunVerify(const Invocation& invocation) {
        cxxopts::value<int>(), "S")
       ("format", "table, json or csv (the progress CSV columns: one row per planned value)",
        cxxopts::value<std::string>()->default_value("table"), "FORMAT")
+      ("with-migration-validation",
+       "then ask Microsoft to validate the DONE users (Graph crossTenantMigrationJob validate) and show its verdict "
+       "beside ours. Never done by default: it CREATES a migration job object in the tenant (reused by a later "
+       "verify of the same run; never migrates). Needs CrossTenantContentMigration.ReadWrite.All; worldwide "
+       "cloud only")
+      ("source-tenant", "with --with-migration-validation: the tenant the mailboxes move from",
+       cxxopts::value<std::string>(), "ID")
+      ("migration-validation-timeout", "with --with-migration-validation: wait at most this long for Microsoft "
+       "(default 600)", cxxopts::value<int>(), "S")
       ("run", "verify only this write run (default: every unfinished one)", cxxopts::value<std::string>());
   AddJournalOption(options, "verify");
   AddProgressCsvOption(options, "verify");
@@ -101,6 +149,8 @@ int RunVerify(const Invocation& invocation) {
   const Format format{ToReportFormat(*output), *output == agent::OutputFormat::kCsv};
   const auto progress_csv = ReadProgressCsvPath(parsed);
   if (!progress_csv) return ReportError(invocation, progress_csv.error());
+  const auto microsoft = ReadMicrosoftCheck(parsed);
+  if (!microsoft) return ReportError(invocation, microsoft.error());
   const bool by_file = parsed.count("file") > 0;
   if (by_file && parsed.count("run") > 0) {
     return ReportError(invocation, {Errc::kInvalidInput, "give a RUN or --file FILE, not both", {}});
@@ -176,6 +226,22 @@ int RunVerify(const Invocation& invocation) {
   auto report = verifier.Run(std::move(input.set.expectations), invocation.stop, progress,
                              recorder ? &*recorder : nullptr);
   if (!report) return ReportError(invocation, report.error());
+  if (microsoft->wanted && !report->stopped && !report->last_error) {
+    agent::MigrationValidationSource ms_cloud(**cloud, microsoft->source_tenant, config.cloud.tenant_id);
+    std::optional<agent::JournalMigrationJobStore> store;
+    if (journal && input.subject.run) store.emplace(*journal, *input.subject.run);
+    agent::MigrationValidationOptions ms_options;
+    ms_options.display_name = "ctim-agent verify " + (input.subject.run ? "run " + std::to_string(*input.subject.run)
+                                                                        : "file " + input.subject.file);
+    ms_options.cloud = config.cloud.preset;
+    ms_options.timeout = std::chrono::seconds(microsoft->timeout_seconds);
+    report->microsoft =
+        agent::ValidateWithMicrosoft(ms_cloud, *report, store ? &*store : nullptr, ms_options, invocation.stop);
+    Logger("service")->info("Microsoft's migration validation: job '{}' ({}), {} asked, {} rejected{}",
+                            report->microsoft->job_id, report->microsoft->reused ? "reused" : "new",
+                            report->microsoft->asked, report->microsoft->Rejected(),
+                            report->microsoft->error ? ", did not finish" : "");
+  }
   return Finish(invocation, *report, input.subject, format, *progress_csv);
 }
 

@@ -11,6 +11,8 @@ enum ExitCode : int {
   kExitUnavailable = 3,   // AD or the cloud unreachable, or credentials/permissions refused
   kExitInternal = 4,      // a bug in ctim-agent
   kExitInterrupted = 5,   // stopped by SIGINT/SIGTERM before finishing; the journal says where
+  kExitMicrosoftRejected = 6,  // verify: every object DONE in our verdict, but Microsoft's migration validation
+                               // rejected at least one (--with-migration-validation, doc/migration-validation.md)
 };
 
 }  // namespace ctim::service

@@ -24,6 +24,7 @@
 #include "common/result.h"
 #include "sync/graph_throttle.h"
 #include "sync/graph_types.h"
+#include "sync/migration_types.h"
 #include "sync/resource_caller.h"
 #include "sync/retry.h"
 
@@ -68,6 +69,18 @@ class GraphClient {
   // GET /organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime
   Result<OrganizationSync> GetOrganization(std::stop_token stop,
                                            GraphPriority priority = GraphPriority::kNormal);
+
+  // Cross-tenant migration jobs under /solutions/migrations/crossTenantMigrationJobs
+  // (doc/migration-validation.md; graph_migration.cpp). A 403 names CrossTenantContentMigration.ReadWrite.All,
+  // a 404 on the collection says the API is not available in this tenant or cloud.
+  // POST: creates a job (this creates an object in the tenant).
+  Result<MigrationJob> CreateMigrationJob(const MigrationJobRequest& request, std::stop_token stop);
+  // POST .../{id}/validate: starts Microsoft's check. The job when Graph answers with one, else nullopt.
+  Result<std::optional<MigrationJob>> ValidateMigrationJob(std::string_view id, std::stop_token stop);
+  // GET .../{id}: the job's status (retry_after set when Graph asks to wait before the next poll).
+  Result<MigrationJob> GetMigrationJob(std::string_view id, std::stop_token stop);
+  // GET .../{id}/users, all pages (max_pages): Microsoft's verdict per user.
+  Result<std::vector<MigrationTask>> ListMigrationTasks(std::string_view id, std::stop_token stop);
 
  private:
   // The final answer to one $batch item: 200, or a status not worth retrying. An error ends the batch run.

@@ -102,6 +102,14 @@ CREATE TABLE IF NOT EXISTS row_findings (
   hint        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS row_findings_by_run ON row_findings(run_id);
+CREATE TABLE IF NOT EXISTS migration_jobs (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id),
+  job_id      TEXT NOT NULL,
+  users_key   TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS migration_jobs_by_run ON migration_jobs(run_id);
 )sql";
 
 // Additive changes to schema version 1, applied to journals created before them. Older ctim-agent versions

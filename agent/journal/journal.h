@@ -141,6 +141,14 @@ struct RowFindingRecord {
   std::string hint;
 };
 
+// A crossTenantMigrationJob that `verify RUN --with-migration-validation` created in the tenant, so a later
+// verify of the same run and users reuses it instead of creating another (doc/migration-validation.md).
+struct MigrationJobRecord {
+  std::string job_id;
+  std::string users_key;   // which users it was created for (agent/verify/migration_validation.h)
+  std::string created_at;  // UTC ISO 8601
+};
+
 class Journal {
  public:
   // Opens or creates the journal at `path` (":memory:" for tests) and brings the schema up to date.
@@ -190,6 +198,10 @@ class Journal {
   [[nodiscard]] Status RecordVerifyPass(RunId run, const VerifyPassRecord& pass);
   // Every recorded pass of `run`, oldest first.
   [[nodiscard]] Result<std::vector<VerifyPassRecord>> RunVerifyPasses(RunId run);
+  // Appends a migration job of `run`; needs no writer lock. (journal_migration.cpp)
+  [[nodiscard]] Status RecordMigrationJob(RunId run, const MigrationJobRecord& job);
+  // The latest migration job of `run` created for `users_key`, if any.
+  [[nodiscard]] Result<std::optional<MigrationJobRecord>> FindMigrationJob(RunId run, std::string_view users_key);
 
  private:
   explicit Journal(sqlite::Database db) : db_(std::move(db)) {}

@@ -56,4 +56,16 @@ void JournalRecorder::OnPass(const VerifyReport& report, std::span<const std::si
   }
 }
 
+Result<std::optional<RecordedMigrationJob>> JournalMigrationJobStore::Find(const std::string& users_key) {
+  auto found = journal_.FindMigrationJob(run_, users_key);
+  if (!found) return std::unexpected(std::move(found.error()));
+  if (!*found) return std::optional<RecordedMigrationJob>();
+  return std::optional<RecordedMigrationJob>(
+      RecordedMigrationJob{(*found)->job_id, (*found)->users_key, (*found)->created_at});
+}
+
+Status JournalMigrationJobStore::Record(const RecordedMigrationJob& job) {
+  return journal_.RecordMigrationJob(run_, {job.job_id, job.users_key, job.created_at});
+}
+
 }  // namespace ctim::agent

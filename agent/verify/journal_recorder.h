@@ -6,6 +6,7 @@
 #include <span>
 
 #include "agent/journal/journal.h"
+#include "agent/verify/migration_validation.h"
 #include "agent/verify/verifier.h"
 
 namespace ctim::agent {
@@ -22,6 +23,18 @@ class JournalRecorder final : public VerifyObserver {
   Journal& journal_;
   RunId run_;
   bool warned_ = false;
+};
+
+// The migration jobs `verify RUN --with-migration-validation` created (table migration_jobs).
+class JournalMigrationJobStore final : public MigrationJobStore {
+ public:
+  JournalMigrationJobStore(Journal& journal, RunId run) : journal_(journal), run_(run) {}
+  Result<std::optional<RecordedMigrationJob>> Find(const std::string& users_key) override;
+  Status Record(const RecordedMigrationJob& job) override;
+
+ private:
+  Journal& journal_;
+  RunId run_;
 };
 
 }  // namespace ctim::agent

@@ -19,6 +19,7 @@
 
 #include "agent/model/progress.h"
 #include "agent/verify/replica_check.h"
+#include "agent/verify/migration_validation_types.h"
 #include "agent/verify/verify_classify.h"
 #include "agent/verify/verify_cloud.h"
 #include "agent/verify/verify_types.h"
@@ -72,6 +73,8 @@ struct VerifyReport {
   std::optional<Error> last_error;  // the last pass that failed, if the cloud could not be asked
   CloudCalls calls;                 // total, this run
   std::chrono::milliseconds elapsed{0};
+  // Microsoft's own check beside ours, when asked (--with-migration-validation, migration_validation.h).
+  std::optional<MigrationValidation> microsoft;
 
   [[nodiscard]] VerifyCounts Count() const;
   // No pass reached the cloud.

@@ -24,9 +24,38 @@ std::string Subject(const VerifySubject& subject) {
   return text;
 }
 
-void AppendUser(std::string& out, const UserResult& u) {
+const MicrosoftVerdict* MicrosoftOf(const VerifyReport& report, const UserResult& u) {
+  if (!report.microsoft) return nullptr;
+  const auto it = report.microsoft->users.find(u.expected.target_object_id);
+  return it == report.microsoft->users.end() ? nullptr : &it->second;
+}
+
+// Microsoft's check in one line: which job, and how it ended.
+std::string MicrosoftSummary(const MigrationValidation& m) {
+  std::string out = "  Microsoft's migration validation: ";
+  if (m.asked == 0) return out + "no user is DONE, nothing was asked (no job created)\n";
+  if (!m.job_id.empty()) {
+    out += fmt::format("job {} ({}{}), ", m.job_id, m.reused ? "reused" : "created",
+                       m.job_status.empty() ? std::string() : ", status " + m.job_status);
+  }
+  if (m.error) return out + "could not finish: " + m.error->ToString() + "\n";
+  std::size_t valid = 0, unknown = 0;
+  for (const auto& [id, v] : m.users) {
+    valid += v.status == MicrosoftStatus::kValid ? 1 : 0;
+    unknown += v.status == MicrosoftStatus::kUnknown ? 1 : 0;
+  }
+  return out + fmt::format("{} of {} DONE users valid, {} rejected, {} not judged\n", valid, m.asked, m.Rejected(),
+                           unknown);
+}
+
+void AppendUser(std::string& out, const UserResult& u, const MicrosoftVerdict* microsoft) {
   const std::string status = Upper(VerifyStatusName(u.verdict.status));
-  out += fmt::format("{:<8} {} (target {})\n", status, u.expected.label, u.expected.target_object_id.ToString());
+  out += fmt::format("{:<8} {} (target {})", status, u.expected.label, u.expected.target_object_id.ToString());
+  if (microsoft != nullptr) {
+    out += "  Microsoft: " + Upper(MicrosoftStatusName(microsoft->status));
+    if (!microsoft->detail.empty()) out += " (" + microsoft->detail + ")";
+  }
+  out += "\n";
   if (u.verdict.status == VerifyStatus::kDone) return;
   out += "         " + u.verdict.reason + "\n";
   for (const ValueCheck& v : u.verdict.values) {
@@ -53,10 +82,11 @@ std::string FormatVerifyTable(const VerifyReport& report, const VerifySubject& s
   if (report.deadline_passed) out += "  the deadline passed with objects still pending\n";
   if (report.stopped) out += "  stopped before every object was DONE or WRONG\n";
   if (report.last_error) out += "  the last pass could not ask the cloud: " + report.last_error->ToString() + "\n";
+  if (report.microsoft) out += MicrosoftSummary(*report.microsoft);
   out += "\n";
   for (VerifyStatus order : {VerifyStatus::kWrong, VerifyStatus::kPending, VerifyStatus::kDone}) {
     for (const UserResult& u : report.users) {
-      if (u.verdict.status == order) AppendUser(out, u);
+      if (u.verdict.status == order) AppendUser(out, u, MicrosoftOf(report, u));
     }
   }
   if (!subject.skipped.empty()) {
@@ -89,9 +119,13 @@ std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& su
         {"first_sync_after_write",
          u.first_sync_after_write ? json(FormatUtcIso8601(*u.first_sync_after_write)) : json(nullptr)},
         {"values", std::move(values)},
+        {"microsoft", nullptr},
     });
+    if (const MicrosoftVerdict* m = MicrosoftOf(report, u)) {
+      users.back()["microsoft"] = {{"status", MicrosoftStatusName(m->status)}, {"detail", m->detail}};
+    }
   }
-  const json doc = {
+  json doc = {
       {"run", subject.run ? json(*subject.run) : json(nullptr)},
       {"runs", subject.runs},
       {"file", subject.file},
@@ -116,7 +150,20 @@ std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& su
         {"throttled", report.calls.throttled}}},
       {"users", std::move(users)},
       {"skipped", subject.skipped},
+      {"migration_validation", nullptr},
   };
+  if (report.microsoft) {
+    const MigrationValidation& m = *report.microsoft;
+    doc["migration_validation"] = {
+        {"job_id", m.job_id.empty() ? json(nullptr) : json(m.job_id)},
+        {"job_status", m.job_status},
+        {"job_message", m.job_message},
+        {"reused", m.reused},
+        {"asked", m.asked},
+        {"rejected", m.Rejected()},
+        {"error", m.error ? json(m.error->ToString()) : json(nullptr)},
+    };
+  }
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -24,7 +24,10 @@ struct VerifySubject {
 // {"run","runs","file","summary":{"users","done","pending","wrong","skipped","rejected_rows"},"passes","elapsed_ms",
 //  "deadline_passed","stopped","tenant_last_sync","calls":{"graph","exo","token","retries","throttled"},
 //  "users":[{"run","row","label","target_object_id","object_guid","dn","status","reason","hint","checked_at",
-//            "first_sync_after_write","values":[{"name","planned","cloud","state"}]}],"skipped":[...]}
+//            "first_sync_after_write","values":[{"name","planned","cloud","state"}],
+//            "microsoft":{"status","detail"}|null}],"skipped":[...],
+//  "migration_validation":{"job_id","job_status","job_message","reused","asked","rejected","error"}|null}
+// (microsoft / migration_validation: --with-migration-validation, doc/migration-validation.md)
 [[nodiscard]] std::string FormatVerifyJson(const VerifyReport& report, const VerifySubject& subject);
 [[nodiscard]] std::string FormatVerify(const VerifyReport& report, const VerifySubject& subject, ReportFormat format);
 

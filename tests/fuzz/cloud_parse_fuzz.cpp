@@ -1,5 +1,6 @@
 // libFuzzer target for the parsers of cloud answers (sync/): Graph user pages, single users, the
-// organization, Graph and EXO error bodies, EXO mail-user pages, $batch replies, and token responses.
+// organization, cross-tenant migration jobs and their task pages, Graph and EXO error bodies, EXO mail-user
+// pages, $batch replies, and token responses.
 // Asserts, for any input: no crash or sanitizer report, every error has a message, and a parsed $batch
 // item's header names are lower-case. Built only by the 'fuzz' preset; run by ctest for a bounded time.
 #include <cctype>
@@ -12,6 +13,7 @@
 #include "sync/exo_parse.h"
 #include "sync/graph_batch.h"
 #include "sync/graph_parse.h"
+#include "sync/migration_parse.h"
 #include "sync/retry.h"
 #include "sync/token_response.h"
 
@@ -38,6 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   RequireMessage(ParseUserBody(body), "a refused user says why");
   RequireMessage(ParseOrganization(body), "a refused organization says why");
   RequireMessage(ParseMailUserPage(body), "a refused mail-user page says why");
+  RequireMessage(ParseMigrationJob(body), "a refused migration job says why");
+  auto tasks = ParseMigrationTaskPage(body);
+  RequireMessage(tasks, "a refused migration task page says why");
+  if (tasks) {
+    for (const MigrationTask& t : tasks->tasks) {
+      for (const MigrationServiceStatus& s : t.current_status) (void)s.errors.size();
+    }
+  }
 
   auto batch = ParseBatchResponse(body);
   RequireMessage(batch, "a refused batch says why");

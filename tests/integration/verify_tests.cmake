@@ -16,6 +16,7 @@ ctim_integration_test(NAME sync_cloud_test
 
 ctim_integration_test(NAME verify_cloud_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/verify_e2e_test.cpp ${CMAKE_CURRENT_LIST_DIR}/verify_cli_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/verify_migration_test.cpp
   LIBS ctim_verify_lab ctim_agent_adapters
   TIMEOUT 900)
 target_compile_definitions(verify_cloud_test PRIVATE CTIM_AGENT_BIN="$<TARGET_FILE:ctim-agent>")

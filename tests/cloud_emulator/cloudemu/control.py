@@ -95,6 +95,8 @@ class ControlService:
             ("POST", "/faults/oversize"): lambda r, b: e.changed_faults(f.set_oversize(
                 b.get("service", "all"), b.get("count", 1), b["bytes"])),
             ("POST", "/faults/expire-tokens"): lambda r, b: e.tokens.expire_all() or {"expired": True},
+            ("POST", "/faults/migration"): lambda r, b: e.migrations.set_fault(b),
+            ("GET", "/migration/jobs"): lambda r, b: e.migrations.listing(),
             ("GET", "/users"): lambda r, b: e.dump_users(),
             ("GET", "/ctim/identities.csv"): lambda r, b: self._ctim(r, as_csv=True),
             ("GET", "/ctim/identities"): lambda r, b: self._ctim(r, as_csv=False),
@@ -125,9 +127,11 @@ class ControlService:
     def _ctim(self, req, as_csv):
         seed = req.param("seed", "1")
         bad = req.param("bad", "0") not in ("0", "", "false", "no")
-        rows = ctim_export.build_rows(self.emu.live_records(), seed=seed,
-                                      source_domain=req.param("source_domain", "source.example"),
+        source_domain = req.param("source_domain", "source.example")
+        rows = ctim_export.build_rows(self.emu.live_records(), seed=seed, source_domain=source_domain,
                                       only_domain=req.param("only_domain"))
+        # The emulated source tenant is the one the last export described (migration validation judges by it).
+        self.emu.migrations.set_source(seed, source_domain)
         bad_rows = ctim_export.spoil(rows, seed) if bad else []
         text = ctim_export.to_csv(rows)
         if as_csv:

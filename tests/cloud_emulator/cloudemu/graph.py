@@ -1,7 +1,8 @@
 """Microsoft Graph v1.0, the calls ctim-agent makes: users by id, users by $filter with paging,
-$batch (max 20, answered in shuffled order), directoryObjects/getByIds, organization; and from beta, each
-user's onPremisesSyncBehavior (source of authority) and $batch. Directory requests are charged resource
-units against a budget (budget.py) and answer with Graph's throttling headers."""
+$batch (max 20, answered in shuffled order), directoryObjects/getByIds, organization, the cross-tenant
+migration jobs of `verify --with-migration-validation` (migration.py); and from beta, each user's
+onPremisesSyncBehavior (source of authority) and $batch. Directory requests are charged resource units against
+a budget (budget.py) and answer with Graph's throttling headers."""
 
 import base64
 import datetime
@@ -11,7 +12,7 @@ import re
 import urllib.parse
 import uuid
 
-from . import ids, odata
+from . import ids, migration, odata
 from .budget import ResourceBudget
 from .directory import GRAPH_DEFAULT_SELECT
 from .http_base import HttpError, Request, Response, apply_faults
@@ -45,10 +46,11 @@ USER_TYPE = "#microsoft.graph.user"
 class GraphService:
     name = "graph"
 
-    def __init__(self, config, state, tokens, faults, counters, budget=None):
+    def __init__(self, config, state, tokens, faults, counters, budget=None, migrations=None):
         self.config, self.state, self.tokens = config, state, tokens
         self.faults, self.counters = faults, counters
         self.budget = budget or ResourceBudget()
+        self.migrations = migrations  # cross-tenant migration jobs (migration.py)
 
     # --- shapes -------------------------------------------------------------------------------
     def error(self, req, status, code, message, headers=()):
@@ -170,6 +172,9 @@ class GraphService:
         if req.method == "POST" and path == "/v1.0/directoryObjects/getByIds":
             req.route = "POST /directoryObjects/getByIds"
             return self._get_by_ids(req)
+        if self.migrations is not None and (path == migration.JOBS_PATH or
+                                            path.startswith(migration.JOBS_PATH + "/")):
+            return self.migrations.handle(self, req, path)
         segment = path.split("/")[2] if path.count("/") >= 2 else path
         return self.error(req, 400, "BadRequest", f"Resource not found for the segment '{segment}'.")
 

@@ -15,6 +15,7 @@ from .directory import CloudState
 from .exo import ExoService
 from .faults import Counters, Faults
 from .graph import GraphService
+from .migration import MigrationJobs
 from .http_base import Server, server_ssl_context
 from .login import LoginService, TokenStore
 
@@ -94,6 +95,7 @@ class Emulator:
         self.tokens = TokenStore()
         self.state = CloudState(config.state_dir, self.reg)
         self.state.load()
+        self.migrations = MigrationJobs(self.state)
         self.source = None
         if config.ldap_url:
             self.source = ad_source.AdSource(config.ldap_url, config.bind_dn, config.password_file, config.ldap_ca,
@@ -109,7 +111,8 @@ class Emulator:
         c = self.config
         tls = server_ssl_context(self.server_cert, self.server_key)
         login = LoginService(c, self.reg, lambda: self._certs, self.tokens, self.faults, self.counters)
-        graph = GraphService(c, self.state, self.tokens, self.faults, self.counters, self.budget)
+        graph = GraphService(c, self.state, self.tokens, self.faults, self.counters, self.budget,
+                             migrations=self.migrations)
         exo = ExoService(c, self.state, self.tokens, self.faults, self.counters)
         self.servers = {"login": Server(c.login_port, login, tls), "graph": Server(c.graph_port, graph, tls),
                         "exo": Server(c.exo_port, exo, tls), "control": Server(c.control_port, ControlService(self))}
@@ -178,6 +181,7 @@ class Emulator:
             self.counters.reset()
             self.budget.configure()
             self.tokens.clear()
+            self.migrations.clear()
             self.last_result = self.last_error = None
             self.state.rebuild_view(self.faults, self.config)
 
