@@ -37,8 +37,9 @@ void PrintLdap(const Config& c) {
               Quote(l.password_file).c_str(), Quote(l.ca_file).c_str(), l.starttls ? "true" : "false",
               QuoteList(l.base_dns).c_str(), Quote(l.gc_url).c_str());
   std::printf("sync_source_urls = %s\n", QuoteList(l.sync_source_urls).c_str());
-  std::printf("timeout_seconds = %d\npage_size = %d\npaging = %s\nwindow = %d\n", l.timeout_seconds, l.page_size,
-              Quote(l.paging).c_str(), l.window);
+  std::printf("timeout_seconds = %d\npage_size = %d\npaging = %s\nwindow = %d\nreread_connection = %s\n",
+              l.timeout_seconds, l.page_size, Quote(l.paging).c_str(), l.window,
+              l.reread_connection ? "true" : "false");
 }
 
 void Print(const Config& c) {

@@ -87,7 +87,9 @@ int RunRollback(const Invocation& invocation) {
                                                              ? std::string("mS-DS-ConsistencyGuid")
                                                              : common.config->agent.anchor);
   settings.batch_size = *batch_size;
-  settings.open_reader = [&config = *common.config] { return OpenDirectory(config); };
+  if (common.config->ldap.reread_connection) {
+    settings.open_reader = [&config = *common.config] { return OpenDirectory(config); };
+  }
   BarProgress progress(common.progress);
   auto report = agent::RollbackRun(*run, **directory, *journal, settings, progress, invocation.stop);
   progress.Finish();

@@ -114,7 +114,9 @@ int RunWrite(const Invocation& invocation) {
   settings.plan = planned->settings.plan;
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
   settings.batch_size = *batch_size;
-  settings.open_reader = [&config = *common.config] { return OpenDirectory(config); };
+  if (common.config->ldap.reread_connection) {
+    settings.open_reader = [&config = *common.config] { return OpenDirectory(config); };
+  }
 
   BarProgress progress(common.progress);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,

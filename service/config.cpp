@@ -123,6 +123,7 @@ Status ReadLdap(TableReader& r, LdapSettings& s) {
   CTIM_TRY(r.Read("page_size", s.page_size, 1, 100000));
   CTIM_TRY(r.Read("paging", s.paging));
   CTIM_TRY(r.Read("window", s.window, 1, 1024));
+  CTIM_TRY(r.Read("reread_connection", s.reread_connection));
   return r.RejectUnknown();
 }
 

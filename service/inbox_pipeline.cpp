@@ -381,7 +381,9 @@ void InboxPipeline::Write(FileRecord& record, std::optional<PlannedFile> planned
   settings.plan = planned->settings.plan;
   settings.attributes = agent::attr::CandidateAttributes(planned->settings.match.anchor_attribute);
   settings.batch_size = kBatchSize;
-  settings.open_reader = [&config = config_] { return OpenDirectory(config); };
+  if (config_.ldap.reread_connection) {
+    settings.open_reader = [&config = config_] { return OpenDirectory(config); };
+  }
   log->info("inbox file {} ({}): writing {} user(s)", record.id, record.name, record.changes);
   auto report = agent::WritePlan(planned->plan, planned->identities.rows, *planned->directory, *journal, info,
                                  settings, keep_alive_, stop);
