@@ -71,7 +71,8 @@ class ReplicationLabTest : public VerifyLabTest {
     auto set = agent::ExpectationsFromFile(file_, agent::ReaderOptions{});
     ASSERT_TRUE(set) << set.error().ToString();
     std::map<std::string, Json> records;
-    for (const Json& r : emu_->Control("GET", "/users")["users"]) records[r["id"].get<std::string>()] = r;
+    const Json users = emu_->Control("GET", "/users");  // kept: a range-for over a temporary's member dangles
+    for (const Json& r : users["users"]) records[r["id"].get<std::string>()] = r;
     for (const agent::Expectation& e : set->expectations) {
       const Json& r = records[e.target_object_id.ToString()];
       ASSERT_TRUE(r.is_object()) << "no cloud record for " << e.target_object_id.ToString();
