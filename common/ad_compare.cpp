@@ -23,53 +23,55 @@ char32_t LowerCodePoint(char32_t cp) {
   return cp;
 }
 
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+// Folds the character at text[i] into out[0..] and returns its length in bytes (1 or 2): folding keeps the
+// UTF-8 length of every character it covers (a two-byte letter lower-cases to a two-byte letter), so a
+// value folds in place. Bytes that do not start a two-byte sequence are one character each.
+std::size_t FoldAt(std::string_view text, std::size_t i, char* out) {
+  const auto b0 = static_cast<std::uint8_t>(text[i]);
+  if (b0 < 0x80) {
+    out[0] = AsciiLower(text[i]);
+    return 1;
   }
+  if ((b0 & 0xE0) == 0xC0 && i + 1 < text.size()) {
+    const auto b1 = static_cast<std::uint8_t>(text[i + 1]);
+    if ((b1 & 0xC0) == 0x80) {
+      const char32_t cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | (b1 & 0x3F);
+      const char32_t lower = LowerCodePoint(cp);
+      if (cp >= 0x80 && lower >= 0x80 && lower < 0x800) {
+        out[0] = static_cast<char>(0xC0 | (lower >> 6));
+        out[1] = static_cast<char>(0x80 | (lower & 0x3F));
+        return 2;
+      }
+    }
+  }
+  out[0] = text[i];  // longer sequences and invalid UTF-8: unchanged
+  return 1;
 }
 
 }  // namespace
 
 std::string FoldCase(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b0 = static_cast<std::uint8_t>(text[i]);
-    if (b0 < 0x80) {
-      out.push_back(AsciiLower(text[i]));
-      ++i;
-      continue;
-    }
-    // Two-byte sequences hold every letter we fold; copy anything else (longer or invalid) unchanged.
-    if ((b0 & 0xE0) == 0xC0 && i + 1 < text.size()) {
-      const auto b1 = static_cast<std::uint8_t>(text[i + 1]);
-      if ((b1 & 0xC0) == 0x80) {
-        const char32_t cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | (b1 & 0x3F);
-        if (cp >= 0x80) {
-          AppendUtf8(out, LowerCodePoint(cp));
-          i += 2;
-          continue;
-        }
-      }
-    }
-    out.push_back(text[i]);
-    ++i;
-  }
+  std::string out(text.size(), '\0');
+  for (std::size_t i = 0; i < text.size();) i += FoldAt(text, i, out.data() + i);
   return out;
 }
 
 bool EqualsFolded(std::string_view a, std::string_view b) {
   // Folding keeps the UTF-8 length of every covered letter, so different sizes never fold equal.
   if (a.size() != b.size()) return false;
-  return a == b || FoldCase(a) == FoldCase(b);
+  if (a == b) return true;
+  // Character by character, without building the folded strings. Where one side has a two-byte letter and
+  // the other a single byte, the folded bytes differ there (a lead byte against ASCII or a copied byte, then
+  // a continuation byte against a non-continuation one), so FoldCase(a) != FoldCase(b) as well.
+  char fa[2] = {};
+  char fb[2] = {};
+  for (std::size_t i = 0; i < a.size();) {
+    const std::size_t na = FoldAt(a, i, fa);
+    const std::size_t nb = FoldAt(b, i, fb);
+    if (na != nb || fa[0] != fb[0] || (na == 2 && fa[1] != fb[1])) return false;
+    i += na;
+  }
+  return true;
 }
 
 }  // namespace ctim

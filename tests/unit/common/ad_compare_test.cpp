@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace ctim {
 namespace {
@@ -45,6 +47,27 @@ TEST(AdCompare, FoldCaseKeepsTheLengthAndIsAKey) {
   EXPECT_EQ(FoldCase(value).size(), value.size());
   EXPECT_EQ(FoldCase(value), "x500:/o=\xC3\xBC\xCE\xB1\xD0\xB6/cn=abc");
   EXPECT_EQ(FoldCase(FoldCase(value)), FoldCase(value));
+}
+
+// EqualsFolded compares without building the folded strings; it must agree with comparing them, also where
+// the two values split into characters differently (a two-byte letter against single or invalid bytes).
+TEST(AdCompare, EqualsFoldedAgreesWithFoldCaseOnEveryMixOfBytes) {
+  const std::vector<std::string> pieces = {"a", "A", "z", "\xC3\x9C", "\xC3\xBC", "\xC3", "\x9C", "\xBC",
+                                           "\xC5\xB8", "\xC3\xBF", "\xC0\x81", "\xD0\x81", "\xD1\x91",
+                                           "\xE2\x82\xAC", "\xFF", "\xCE\x91", "\xCE\xB1", "\xC4\xB0"};
+  std::mt19937 random(20261207);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 5);
+  int equal = 0;
+  for (int n = 0; n < 200000; ++n) {
+    std::string a, b;
+    for (int k = length(random); k > 0; --k) a += pieces[pick(random)];
+    for (int k = length(random); k > 0; --k) b += pieces[pick(random)];
+    const bool expected = FoldCase(a) == FoldCase(b);
+    ASSERT_EQ(EqualsFolded(a, b), expected) << "\"" << a << "\" vs \"" << b << "\"";
+    equal += expected ? 1 : 0;
+  }
+  EXPECT_GT(equal, 100);  // the mix produced equal pairs too, not only different ones
 }
 
 }  // namespace
