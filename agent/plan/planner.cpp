@@ -131,9 +131,21 @@ void PlanElc(const SourceIdentity& source, const DirectoryObject& object, std::v
 
 std::vector<std::string> DesiredX500s(const SourceIdentity& source) {
   std::vector<std::string> out;
+  out.reserve(1 + source.x500_proxies.size());
+  // A row carries a few X500s, so a linear scan with the non-allocating comparison beats a set of folded
+  // copies; a long list (a mailbox moved many times) still dedupes through a set.
+  constexpr std::size_t kLinear = 16;
   std::unordered_set<std::string> seen;
+  const bool linear = source.x500_proxies.size() < kLinear;
   auto add = [&](std::string value) {
-    if (seen.insert(FoldCase(value)).second) out.push_back(std::move(value));
+    if (linear) {
+      for (const std::string& o : out) {
+        if (EqualsFolded(o, value)) return;
+      }
+    } else if (!seen.insert(FoldCase(value)).second) {
+      return;
+    }
+    out.push_back(std::move(value));
   };
   if (!source.legacy_exchange_dn.empty()) add(std::string(kX500Prefix) + source.legacy_exchange_dn);
   for (const std::string& p : source.x500_proxies) add(p);
@@ -141,11 +153,22 @@ std::vector<std::string> DesiredX500s(const SourceIdentity& source) {
 }
 
 std::vector<std::string> MissingX500s(const SourceIdentity& source, const DirectoryObject& object) {
-  std::unordered_set<std::string> present;
-  for (const std::string& p : object.Values(attr::kProxyAddresses)) present.insert(FoldCase(p));
+  const std::span<const std::string> present = object.Values(attr::kProxyAddresses);
+  std::vector<std::string> desired = DesiredX500s(source);
   std::vector<std::string> missing;
-  for (std::string& value : DesiredX500s(source)) {
-    if (!present.contains(FoldCase(value))) missing.push_back(std::move(value));
+  missing.reserve(desired.size());
+  if (present.size() * desired.size() <= 1024) {
+    for (std::string& value : desired) {
+      const bool there = std::any_of(present.begin(), present.end(),
+                                     [&](const std::string& p) { return EqualsFolded(p, value); });
+      if (!there) missing.push_back(std::move(value));
+    }
+    return missing;
+  }
+  std::unordered_set<std::string> folded;
+  for (const std::string& p : present) folded.insert(FoldCase(p));
+  for (std::string& value : desired) {
+    if (!folded.contains(FoldCase(value))) missing.push_back(std::move(value));
   }
   return missing;
 }
