@@ -52,6 +52,7 @@ Result<DirectoryObject> ToDirectoryObject(ldap::Entry&& entry) {
   if (const ldap::Values* sid = entry.Find(attr::kObjectSid); sid != nullptr && !sid->empty()) {
     object.object_sid = ldap::SidToString(sid->front()).value_or("");
   }
+  object.attributes.reserve(entry.attrs.size());
   for (auto& [name, values] : entry.attrs) {
     if (EqualsAscii(name, attr::kObjectGuid) || EqualsAscii(name, attr::kObjectSid)) continue;
     object.attributes.emplace(name, std::move(values));

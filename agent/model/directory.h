@@ -13,16 +13,13 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/model/attribute_map.h"
 #include "agent/model/text_fold.h"
 #include "common/guid.h"
 #include "common/result.h"
 
 namespace ctim::agent {
 
-using AttributeValues = std::vector<std::string>;
-// Attribute name -> values; names compare case-insensitively as in LDAP ("proxyaddresses" finds
-// "proxyAddresses").
-using AttributeMap = std::map<std::string, AttributeValues, AsciiCaseLess>;
 
 // One AD object as read: its identity plus the attributes the chain and the planner need (see
 // attr::CandidateAttributes). An attribute absent from `attributes` has no value on the object.

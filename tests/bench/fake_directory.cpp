@@ -234,6 +234,7 @@ AttributeValues FakeDirectory::Writable(std::size_t i, int w) const {
 
 agent::DirectoryObject FakeDirectory::Generate(std::size_t i, std::span<const int> wanted) const {
   agent::DirectoryObject o;
+  o.attributes.reserve(wanted.size());
   o.dn = DnOf(i);
   o.object_guid = ObjectGuidOf(i);
   o.object_sid = fmt::format("S-1-5-21-3623811015-3361044348-30300820-{}", 1100 + i);
@@ -253,6 +254,7 @@ agent::DirectoryObject FakeDirectory::Generate(std::size_t i, std::span<const in
     if (!values.empty())
       o.attributes.emplace(std::string(kNames[static_cast<std::size_t>(a)]), std::move(values));
   }
+  o.attributes.shrink_to_fit();  // as the AD adapter's objects: room for the attributes present only
   return o;
 }
 
