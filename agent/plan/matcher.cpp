@@ -286,6 +286,13 @@ void CandidateIndex::Seal() {
   objects_.shrink_to_fit();
 }
 
+void CandidateIndex::Release(std::size_t i) {
+  DirectoryObject& o = objects_[i];
+  DirectoryObject released;
+  released.object_guid = o.object_guid;
+  o = std::move(released);
+}
+
 std::vector<std::size_t> CandidateIndex::Lookup(Kind kind, std::string_view key) const {
   return keys_.Find(static_cast<std::uint8_t>(kind), key);
 }

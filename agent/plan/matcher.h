@@ -105,6 +105,9 @@ class CandidateIndex {
 
   [[nodiscard]] const std::vector<DirectoryObject>& objects() const { return objects_; }
   [[nodiscard]] std::size_t dropped() const { return dropped_; }
+  // Frees what object `i` holds once its last row is planned (the keys stay indexed, the object keeps its
+  // GUID): the plan grows while the candidates shrink, so the two are not held whole at once.
+  void Release(std::size_t i);
   // Objects holding `key` under `kind`, ascending; empty when none.
   [[nodiscard]] std::vector<std::size_t> Lookup(Kind kind, std::string_view key) const;
 

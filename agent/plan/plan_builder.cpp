@@ -1,5 +1,7 @@
 #include "agent/plan/plan_builder.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -130,13 +132,19 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
     if (!found) return std::unexpected(std::move(found.error()).With("checking X500 uniqueness in the forest"));
     owners.Record(x500_lookup, *found);
   }
+  // The last row each object is planned for: after it, the object is released (CandidateIndex::Release).
+  std::vector<std::size_t> last_row(index.objects().size(), 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (matched[i]) last_row[*matched[i]] = i;
+  }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (!matched[i]) continue;
     RowPlan& r = plan.rows[i];
     ObjectPlan planned = PlanObject(rows[i], index.objects()[*matched[i]], settings.plan, owners,
                                     r.cloud.get());
     r.change_set = std::move(planned.change_set);
-    r.findings.insert(r.findings.end(), planned.findings.begin(), planned.findings.end());
+    std::move(planned.findings.begin(), planned.findings.end(), std::back_inserter(r.findings));
+    if (last_row[*matched[i]] == i) index.Release(*matched[i]);
   }
   ApplyCrossRowChecks(rows, plan.rows);
   if (!directory.ProxyOwnersForestWide()) {
