@@ -141,7 +141,7 @@ class Engine {
   // Sends `items` while, on the reader connection, another thread re-reads what the previous batch wrote.
   // The verdicts are journaled with the next batch's journal step (after the "written" outcomes they
   // follow). A failed re-read there is not an error of the run: those objects are re-read at the end.
-  Status SendWhileRereading(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
+  Status SendWhileRereading(std::span<ApplyItem> items, std::span<const ApplyItem> next) {
     std::vector<ToConfirm> previous;
     if (settings_.open_reader && reader_usable_) {
       for (std::size_t key : written_last_) {
@@ -187,14 +187,15 @@ class Engine {
     }
   }
 
-  Status Send(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
+  // `items` are spent: each change set moves into sent_ once the content has seen it (one copy per object
+  // for the run, not two).
+  Status Send(std::span<ApplyItem> items, std::span<const ApplyItem> next) {
     written_last_.clear();
     auto applied = apply_.Apply(items, next);
     if (!applied) return std::unexpected(std::move(applied.error()));
     for (std::size_t i = 0; i < applied->size(); ++i) {
       const Applied& a = (*applied)[i];
-      const ApplyItem& item = items[i];
-      sent_[a.key] = item.change_set;
+      ApplyItem& item = items[i];
       intent_of_[a.key] = a.intent;
       switch (a.status) {
         case ApplyStatus::kWritten:
@@ -213,6 +214,7 @@ class Engine {
           break;
       }
       content_.OnApplied(a, item.change_set);
+      sent_[a.key] = std::move(item.change_set);
     }
     return {};
   }
