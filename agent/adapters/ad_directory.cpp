@@ -1,8 +1,10 @@
 #include "agent/adapters/ad_directory.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
+#include <system_error>
 #include <unordered_set>
 
 #include "agent/adapters/ad_entry.h"
@@ -49,6 +51,7 @@ class AdDirectory final : public Directory {
 
   Status LoadCandidates(std::span<const std::string> base_dns, std::span<const std::string> attributes,
                         const std::function<Status(DirectoryObject&&)>& visit) override {
+    StartOpeningGlobalCatalog();
     const std::vector<std::string> attrs = WithGuid(attributes);
     for (const std::string& base : base_dns) {
       ldap::SearchRequest request;
@@ -156,7 +159,7 @@ class AdDirectory final : public Directory {
       return &dc_;
     }
     if (!gc_) {
-      auto opened = ldap::Connection::Open(*options_.gc);
+      auto opened = gc_opening_.valid() ? gc_opening_.get() : ldap::Connection::Open(*options_.gc);
       if (!opened) return std::unexpected(std::move(opened.error()).With("Global Catalog"));
       gc_.emplace(std::move(*opened));
     }
@@ -223,9 +226,23 @@ class AdDirectory final : public Directory {
     return out;
   }
 
+  // The GC connect and bind (a round trip to the KDC and one to the GC) overlap the candidate search,
+  // whose results decide which X500s FindProxyOwners looks up next. Its own thread touches nothing else;
+  // an error is kept for FindProxyOwners to report, as if it had opened the connection itself.
+  void StartOpeningGlobalCatalog() {
+    if (!options_.gc || gc_ || gc_opening_.valid()) return;
+    try {
+      gc_opening_ = std::async(std::launch::async, [gc = *options_.gc] { return ldap::Connection::Open(gc); });
+    } catch (const std::system_error& e) {
+      Log()->debug("Global Catalog connection not opened beside the candidate search ({}): opened when needed",
+                   e.what());
+    }
+  }
+
   AdDirectoryOptions options_;
   ldap::Connection dc_;
   std::optional<ldap::Connection> gc_;
+  std::future<Result<ldap::Connection>> gc_opening_;  // StartOpeningGlobalCatalog, until GlobalCatalog() takes it
   std::string domain_root_;
   bool warned_no_gc_ = false;
 };

@@ -8,7 +8,8 @@
 //   - ApplyModifies: Connection::ModifyPipelined with the configured window, every modify addressed as
 //     <GUID=...> (ad_entry.h ToLdapModify), result codes mapped per the contract in agent/model/directory.h.
 // Two connections: one to the DC (opened by OpenAdDirectory, so a bad bind fails at once) and one to the
-// GC (opened on the first FindProxyOwners). Not thread-safe. No reconnect: after a lost connection every
+// GC (opened on a thread of its own while LoadCandidates searches, or by the first FindProxyOwners; a
+// failure to open it is reported by FindProxyOwners). Not thread-safe. No reconnect: after a lost connection every
 // call fails with kUnavailable and the writer ends the run (the journal says what is unknown).
 #pragma once
 
