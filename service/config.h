@@ -41,9 +41,8 @@ struct LdapSettings {
   std::string paging = "when-limited";
   int window = 64;                 // pipelined modifies in flight on one connection
   // Re-read what each batch wrote on a second connection while the next batch is sent (doc/design.md, "The
-  // write engine"). Off by default: on Samba the re-reads wait for the DC's write lock and lengthen the
-  // modifies more than they save (measured with write_bench).
-  bool reread_connection = false;
+  // write engine"); false re-reads everything at the end, on the run's own connection.
+  bool reread_connection = true;
 };
 
 struct CloudSettings {
