@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -82,11 +84,28 @@ TEST(PlanBuilder, CrossRowRefusalsNameEveryRowInvolved) {
 
 TEST(PlanBuilder, OneX500PlannedOntoTwoObjectsIsRefused) {
   Scenario s(3);
-  s.rows[2].x500_proxies = s.rows[0].x500_proxies;
+  // The same X500 in another case: AD compares proxyAddresses case-insensitively.
+  s.rows[2].x500_proxies.clear();
+  for (const std::string& p : s.rows[0].x500_proxies) {
+    std::string upper = p;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    s.rows[2].x500_proxies.push_back(upper);
+  }
   const Plan plan = s.MakePlan();
-  ASSERT_NE(FindRule(plan.rows[0], Rule::kR6ProxyElsewhere), nullptr);
-  ASSERT_NE(FindRule(plan.rows[2], Rule::kR6ProxyElsewhere), nullptr);
+  const Finding* first = FindRule(plan.rows[0], Rule::kR6ProxyElsewhere);
+  const Finding* third = FindRule(plan.rows[2], Rule::kR6ProxyElsewhere);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(third, nullptr);
+  // Both name the other row, and both show the value as the first row spells it.
+  EXPECT_NE(first->message.find("would also be added by " + plan.rows[2].label), std::string::npos)
+      << first->message;
+  EXPECT_NE(third->message.find("proxy " + s.rows[0].x500_proxies[0] + " would also be added by " +
+                                plan.rows[0].label),
+            std::string::npos)
+      << third->message;
   EXPECT_EQ(plan.rows[1].status(), RowStatus::kChange);
+  EXPECT_TRUE(plan.rows[0].change_set.empty());
+  EXPECT_TRUE(plan.rows[2].change_set.empty());
 }
 
 TEST(PlanBuilder, SaysWhenTheCloudIsNotUsed) {
