@@ -292,6 +292,27 @@ TEST_F(PlannerTest, R6RefusesAnX500HeldByAnotherObjectInTheForest) {
   EXPECT_TRUE(p.change_set.empty());
 }
 
+// A mailbox moved many times carries many X500s: past 16 (or 1,024 comparisons against the object's
+// proxies) the sets take over from the linear scans, with the same answers.
+TEST_F(PlannerTest, ManyX500sDedupeAndCompareAsAFewDo) {
+  for (const std::size_t n : {3u, 40u}) {
+    SourceIdentity s = source;
+    s.x500_proxies.clear();
+    for (std::size_t i = 0; i < n; ++i) s.x500_proxies.push_back("X500:/o=Old/cn=Recipients/cn=u" + std::to_string(i));
+    s.x500_proxies.push_back("x500:/O=OLD/cn=recipients/CN=U1");  // a case variant of u1: the same proxy
+    const std::vector<std::string> desired = DesiredX500s(s);
+    ASSERT_EQ(desired.size(), n + 1) << n;  // the LegacyExchangeDN's X500 and u0..u(n-1), once each
+    EXPECT_EQ(desired[2], "X500:/o=Old/cn=Recipients/cn=u1") << n;  // the first spelling is kept
+    DirectoryObject o = object;
+    auto& proxies = o.attributes["proxyAddresses"];
+    for (std::size_t i = 0; i < 60; ++i) proxies.push_back("smtp:alias" + std::to_string(i) + "@fabrikam.example");
+    proxies.push_back("X500:/O=OLD/CN=RECIPIENTS/CN=U0");  // already there, in another case
+    const std::vector<std::string> missing = MissingX500s(s, o);
+    EXPECT_EQ(missing.size(), n) << n;
+    EXPECT_EQ(std::count(missing.begin(), missing.end(), "X500:/o=Old/cn=Recipients/cn=u0"), 0) << n;
+  }
+}
+
 TEST_F(PlannerTest, R6IgnoresTheObjectItself) {
   const std::string value = "X500:" + source.legacy_exchange_dn;
   CheckOwners({ProxyOwner{value, object.dn, object.object_guid}});
