@@ -34,16 +34,16 @@ TEST(Config, ReadsTheLabConfig) {
   EXPECT_EQ(config->ldap.window, 128);
   EXPECT_EQ(config->ldap.page_size, 1000);  // default kept
   EXPECT_EQ(config->ldap.paging, "when-limited");
-  EXPECT_TRUE(config->ldap.reread_connection);  // default: re-reads beside the next batch, on a 2nd connection
+  EXPECT_FALSE(config->ldap.reread_connection);  // default: re-reads at the end, on the run's connection
   ASSERT_EQ(config->ldap.base_dns.size(), 1u);
   EXPECT_FALSE(config->cloud.configured);
   EXPECT_TRUE(ValidateConfig(*config)) << ValidateConfig(*config).error().ToString();
 }
 
-TEST(Config, RereadConnectionCanBeTurnedOff) {
-  auto config = ParseConfig("[ldap]\nurl = \"ldap://dc\"\nreread_connection = false\n", "t.toml");
+TEST(Config, RereadConnectionIsAnOptIn) {
+  auto config = ParseConfig("[ldap]\nurl = \"ldap://dc\"\nreread_connection = true\n", "t.toml");
   ASSERT_TRUE(config) << config.error().ToString();
-  EXPECT_FALSE(config->ldap.reread_connection);
+  EXPECT_TRUE(config->ldap.reread_connection);
   auto wrong = ParseConfig("[ldap]\nreread_connection = \"yes\"\n", "t.toml");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().ToString().find("reread_connection"), std::string::npos) << wrong.error().ToString();
