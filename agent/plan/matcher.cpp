@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <set>
 
 #include "agent/model/attributes.h"
@@ -253,6 +254,12 @@ bool KeyTable::Contains(std::uint8_t kind, std::string_view key) const {
   return first != last;
 }
 
+std::optional<std::uint32_t> KeyTable::Last(std::uint8_t kind, std::string_view key) const {
+  const auto [first, last] = Range(kind, key);
+  if (first == last) return std::nullopt;
+  return std::prev(last)->value;  // sorted by (kind, key, value)
+}
+
 CandidateIndex::CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options)
     : options_(options) {
   for (DirectoryObject& o : objects) Add(std::move(o));
@@ -263,12 +270,14 @@ CandidateIndex::CandidateIndex(const MatchOptions& options, KeyTable wanted)
     : options_(options), wanted_(std::move(wanted)) {}
 
 bool CandidateIndex::Add(DirectoryObject&& object) {
+  std::optional<std::uint32_t> last_use;
   if (wanted_) {
-    bool wanted = false;
     ForEachKey(object, options_, [&](Kind kind, std::string_view key) {
-      wanted = wanted || wanted_->Contains(static_cast<std::uint8_t>(kind), key);
+      if (const auto row = wanted_->Last(static_cast<std::uint8_t>(kind), key)) {
+        last_use = std::max(last_use.value_or(0), *row);
+      }
     });
-    if (!wanted) {
+    if (!last_use) {
       ++dropped_;
       return false;
     }
@@ -278,19 +287,24 @@ bool CandidateIndex::Add(DirectoryObject&& object) {
     keys_.Insert(static_cast<std::uint8_t>(kind), key, at);
   });
   objects_.push_back(std::move(object));
+  if (last_use) last_use_.emplace_back(*last_use, at);
   return true;
 }
 
 void CandidateIndex::Seal() {
   keys_.Seal();
   objects_.shrink_to_fit();
+  std::sort(last_use_.begin(), last_use_.end());
+  last_use_.shrink_to_fit();
 }
 
-void CandidateIndex::Release(std::size_t i) {
-  DirectoryObject& o = objects_[i];
-  DirectoryObject released;
-  released.object_guid = o.object_guid;
-  o = std::move(released);
+void CandidateIndex::ReleaseThrough(std::size_t row) {
+  for (; released_ < last_use_.size() && last_use_[released_].first <= row; ++released_) {
+    DirectoryObject& o = objects_[last_use_[released_].second];
+    DirectoryObject released;
+    released.object_guid = o.object_guid;
+    o = std::move(released);
+  }
 }
 
 std::vector<std::size_t> CandidateIndex::Lookup(Kind kind, std::string_view key) const {

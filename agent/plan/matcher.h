@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "agent/model/cloud_resolver.h"
@@ -69,6 +70,8 @@ class KeyTable {
   // The values under (kind, key), ascending; empty when none (or before Seal()).
   [[nodiscard]] std::vector<std::size_t> Find(std::uint8_t kind, std::string_view key) const;
   [[nodiscard]] bool Contains(std::uint8_t kind, std::string_view key) const;
+  // The largest value under (kind, key); nullopt when none (or before Seal()).
+  [[nodiscard]] std::optional<std::uint32_t> Last(std::uint8_t kind, std::string_view key) const;
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:
@@ -96,8 +99,9 @@ class CandidateIndex {
   // Every object of `objects`.
   CandidateIndex(std::vector<DirectoryObject> objects, const MatchOptions& options);
   // Filled while the candidate search streams: Add() keeps an object only when one of its keys is in
-  // `wanted` (every (kind, key) the rows will look up: Matcher::WantedKeys), so the index grows with the
-  // rows, not with the OU. A dropped object can match no row, so the matches are the same.
+  // `wanted` (every (kind, key) the rows will look up: Matcher::WantedKeys, whose values are row numbers),
+  // so the index grows with the rows, not with the OU. A dropped object can match no row, so the matches
+  // are the same. Add() also notes the last row that can look the object up (ReleaseThrough).
   CandidateIndex(const MatchOptions& options, KeyTable wanted);
 
   bool Add(DirectoryObject&& object);  // false: dropped
@@ -105,9 +109,10 @@ class CandidateIndex {
 
   [[nodiscard]] const std::vector<DirectoryObject>& objects() const { return objects_; }
   [[nodiscard]] std::size_t dropped() const { return dropped_; }
-  // Frees what object `i` holds once its last row is planned (the keys stay indexed, the object keeps its
-  // GUID): the plan grows while the candidates shrink, so the two are not held whole at once.
-  void Release(std::size_t i);
+  // Frees what every object holds that no row after `row` can look up (the keys stay indexed, an object
+  // keeps its GUID), once rows up to `row` are matched, described and planned: the plan grows while the
+  // candidates shrink, so the two are not held whole at once. Call with rising rows; needs `wanted`.
+  void ReleaseThrough(std::size_t row);
   // Objects holding `key` under `kind`, ascending; empty when none.
   [[nodiscard]] std::vector<std::size_t> Lookup(Kind kind, std::string_view key) const;
 
@@ -117,6 +122,9 @@ class CandidateIndex {
   std::vector<DirectoryObject> objects_;
   KeyTable keys_;
   std::size_t dropped_ = 0;
+  // (last row that can look it up, object), sorted after Seal(); [released_, end) are still held.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> last_use_;
+  std::size_t released_ = 0;
 };
 
 // One key of the chain, as tried for one row.

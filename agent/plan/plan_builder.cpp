@@ -73,6 +73,10 @@ void AddPlanNotes(const CloudAnswer& cloud, const PlanSettings& settings, Plan& 
   }
 }
 
+// Rows per chunk of matching and planning. A file of up to this many rows asks the Global Catalog once, as
+// before chunks; a larger one asks once per chunk, each question still batched (proxy_values_per_filter).
+constexpr std::size_t kPlanChunkRows = 4096;
+
 }  // namespace
 
 Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& directory, CloudResolver* cloud,
@@ -98,53 +102,55 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
 
   Plan plan;
   AddPlanNotes(cloud_answer, settings, plan);
-  std::vector<std::optional<std::size_t>> matched(rows.size());
-  std::set<std::string> x500_lookup;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const SourceIdentity& source = rows[i];
-    const CloudView& view = views[i];
-    MatchResult m = matcher.Match(source, view);
-    RowPlan r;
-    r.source_index = i;
-    r.row = source.row;
-    r.label = source.Label();
-    r.source_object_id = source.source_object_id;
-    r.target_object_id = source.target_object_id;
-    r.matched_by = m.decided_by;
-    r.match_detail = m.DescribeTried(index);
-    if (view.identity != nullptr) r.cloud = std::make_shared<const CloudIdentity>(*view.identity);
-    r.findings = std::move(m.findings);
-    if (m.object) {
-      const DirectoryObject& object = index.objects()[*m.object];
-      r.change_set.row = source.row;
-      r.change_set.dn = object.dn;
-      r.change_set.object_guid = object.object_guid;
-      r.change_set.target_object_id = source.target_object_id;
-      matched[i] = m.object;
-      for (std::string& v : MissingX500s(source, object)) x500_lookup.insert(std::move(v));
+  plan.rows.reserve(rows.size());
+  // Rows are matched and planned a chunk at a time, each chunk with one (batched) Global Catalog question
+  // for the X500s it adds, so the rows' descriptions and lookups are held for one chunk, not the file.
+  for (std::size_t first = 0; first < rows.size(); first += kPlanChunkRows) {
+    const std::size_t end = std::min(rows.size(), first + kPlanChunkRows);
+    std::vector<std::optional<std::size_t>> matched(end - first);
+    std::set<std::string> x500_lookup;
+    for (std::size_t i = first; i < end; ++i) {
+      const SourceIdentity& source = rows[i];
+      const CloudView& view = views[i];
+      MatchResult m = matcher.Match(source, view);
+      RowPlan r;
+      r.source_index = i;
+      r.row = source.row;
+      r.label = source.Label();
+      r.source_object_id = source.source_object_id;
+      r.target_object_id = source.target_object_id;
+      r.matched_by = m.decided_by;
+      r.match_detail = m.DescribeTried(index);
+      if (view.identity != nullptr) r.cloud = std::make_shared<const CloudIdentity>(*view.identity);
+      r.findings = std::move(m.findings);
+      if (m.object) {
+        const DirectoryObject& object = index.objects()[*m.object];
+        r.change_set.row = source.row;
+        r.change_set.dn = object.dn;
+        r.change_set.object_guid = object.object_guid;
+        r.change_set.target_object_id = source.target_object_id;
+        matched[i - first] = m.object;
+        for (std::string& v : MissingX500s(source, object)) x500_lookup.insert(std::move(v));
+      }
+      plan.rows.push_back(std::move(r));
     }
-    plan.rows.push_back(std::move(r));
-  }
 
-  ProxyOwners owners;
-  if (!x500_lookup.empty()) {
-    auto found = directory.FindProxyOwners(x500_lookup);
-    if (!found) return std::unexpected(std::move(found.error()).With("checking X500 uniqueness in the forest"));
-    owners.Record(x500_lookup, *found);
-  }
-  // The last row each object is planned for: after it, the object is released (CandidateIndex::Release).
-  std::vector<std::size_t> last_row(index.objects().size(), 0);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (matched[i]) last_row[*matched[i]] = i;
-  }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!matched[i]) continue;
-    RowPlan& r = plan.rows[i];
-    ObjectPlan planned = PlanObject(rows[i], index.objects()[*matched[i]], settings.plan, owners,
-                                    r.cloud.get());
-    r.change_set = std::move(planned.change_set);
-    std::move(planned.findings.begin(), planned.findings.end(), std::back_inserter(r.findings));
-    if (last_row[*matched[i]] == i) index.Release(*matched[i]);
+    ProxyOwners owners;
+    if (!x500_lookup.empty()) {
+      auto found = directory.FindProxyOwners(x500_lookup);
+      if (!found) return std::unexpected(std::move(found.error()).With("checking X500 uniqueness in the forest"));
+      owners.Record(x500_lookup, *found);
+    }
+    for (std::size_t i = first; i < end; ++i) {
+      if (const auto& object = matched[i - first]) {
+        RowPlan& r = plan.rows[i];
+        ObjectPlan planned = PlanObject(rows[i], index.objects()[*object], settings.plan, owners, r.cloud.get());
+        r.change_set = std::move(planned.change_set);
+        std::move(planned.findings.begin(), planned.findings.end(), std::back_inserter(r.findings));
+      }
+      // Every row up to i is described and planned: an object no later row can find is not needed again.
+      index.ReleaseThrough(i);
+    }
   }
   ApplyCrossRowChecks(rows, plan.rows);
   if (!directory.ProxyOwnersForestWide()) {

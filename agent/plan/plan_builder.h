@@ -1,7 +1,8 @@
 // Builds the plan for a whole file: asks the cloud (if any) for every target id at once, loads the
 // candidates with ONE search (indexing them as they stream, keeping only objects some row's key can find),
-// matches every row, asks the Global Catalog once (batched) who else holds the
-// X500s to add, plans every row, then applies the cross-row checks. The I/O is here; the decisions are in
+// then matches and plans the rows a few thousand at a time (asking the Global Catalog, batched, who else
+// holds the X500s each chunk adds, and freeing candidates no later row can find), then applies the cross-row
+// checks. The I/O is here; the decisions are in
 // the pure matcher, planner and cross-row checks. Used by `plan` and by `write` alike.
 #pragma once
 

@@ -295,11 +295,10 @@ void PrintHolders(std::size_t n, const std::string& file) {
   std::printf(
       "  live heap by holder (mallinfo2, a separate child): rows (IdentityFile) %.0f B/row, candidate "
       "objects "
-      "%.0f B/row, candidate index on top %.0f B/row, plan %.0f B/row; BuildPlan's peak holds rows + "
-      "candidates "
-      "+ index + the plan being built = %.0f B/row\n",
+      "%.0f B/row, candidate index on top %.0f B/row, plan %.0f B/row; when the search ends BuildPlan holds "
+      "rows + candidates + index = %.0f B/row, then frees candidates as the plan grows\n",
       per_row(h1 - h0), per_row(h2 - h1), per_row(h3 - h2), per_row(h5 - h4),
-      per_row(h1 - h0) + per_row(h3 - h1) + per_row(h5 - h4));
+      per_row(h1 - h0) + per_row(h3 - h1));
   std::printf(
       "  the plan per row: RowPlan itself %.0f B (sizeof %zu), match_detail %.0f B, label %.0f B, change set "
       "%.0f B, "
