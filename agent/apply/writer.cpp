@@ -23,8 +23,6 @@ class WriteContent final : public RunContent {
     for (std::size_t i = 0; i < plan_.rows.size(); ++i) {
       const RowPlan& p = plan_.rows[i];
       RowWriteResult& r = report_.rows[i];
-      r.change_set = p.change_set;
-      r.findings = p.findings;
       switch (p.status()) {
         case RowStatus::kChange: pending_.push_back(i); break;
         case RowStatus::kNoChange: r.state = RowWriteState::kNoChange; break;
@@ -40,7 +38,7 @@ class WriteContent final : public RunContent {
   Result<std::vector<ApplyItem>> PlanBatch(std::span<const std::size_t> keys) override {
     std::vector<ApplyItem> items;
     items.reserve(keys.size());
-    for (std::size_t key : keys) items.push_back(ApplyItem{key, Row(key).change_set, {}, 1});
+    for (std::size_t key : keys) items.push_back(ApplyItem{key, Current(key), {}, 1});
     return items;
   }
 
@@ -58,26 +56,29 @@ class WriteContent final : public RunContent {
       r.detail = "re-plan after a conflict failed: " + replanned.error().ToString();
       return std::nullopt;
     }
+    const auto known = [&](const Finding& f) {
+      const auto same = [&](const Finding& g) { return g.message == f.message; };
+      return std::any_of(row.findings.begin(), row.findings.end(), same) ||
+             std::any_of(r.replan_findings.begin(), r.replan_findings.end(), same);
+    };
     for (Finding& f : replanned->findings) {
-      const bool known = std::any_of(r.findings.begin(), r.findings.end(),
-                                     [&](const Finding& g) { return g.message == f.message; });
-      if (!known) r.findings.push_back(std::move(f));
+      if (!known(f)) r.replan_findings.push_back(std::move(f));
     }
-    r.change_set = std::move(replanned->change_set);
-    if (HasRefusal(r.findings)) {
+    ChangeSet& now_planned = r.change_set.emplace(std::move(replanned->change_set));
+    if (HasRefusal(row.findings) || HasRefusal(r.replan_findings)) {
       r.state = RowWriteState::kRefused;
-      r.change_set.changes.clear();
-      Log()->error("{} {}: changed since the plan and now refused", row.label, r.change_set.dn);
+      now_planned.changes.clear();
+      Log()->error("{} {}: changed since the plan and now refused", row.label, now_planned.dn);
       return std::nullopt;
     }
-    if (r.change_set.empty()) {
+    if (now_planned.empty()) {
       r.state = RowWriteState::kNoChange;
-      Log()->info("{} {}: changed since the plan; now already as desired", row.label, r.change_set.dn);
+      Log()->info("{} {}: changed since the plan; now already as desired", row.label, now_planned.dn);
       return std::nullopt;
     }
-    Log()->warn("{} {}: changed since the plan; re-planned ({} change(s))", row.label, r.change_set.dn,
-                r.change_set.changes.size());
-    return ApplyItem{key, r.change_set, {}, attempt};
+    Log()->warn("{} {}: changed since the plan; re-planned ({} change(s))", row.label, now_planned.dn,
+                now_planned.changes.size());
+    return ApplyItem{key, now_planned, {}, attempt};
   }
 
   void OnApplied(const Applied& a, const ChangeSet&) override {
@@ -89,7 +90,7 @@ class WriteContent final : public RunContent {
       case ApplyStatus::kFailed:
         r.state = RowWriteState::kFailed;
         r.detail = a.error.ToString();
-        Log()->error("{} {}: modify failed: {}", Label(a.key), r.change_set.dn, r.detail);
+        Log()->error("{} {}: modify failed: {}", Label(a.key), Current(a.key).dn, r.detail);
         break;
       case ApplyStatus::kUnknown:
         r.state = RowWriteState::kUnknown;
@@ -114,26 +115,28 @@ class WriteContent final : public RunContent {
         r.detail = "re-read after a conflict failed: " + (error ? error->ToString() : std::string("?"));
         break;
     }
-    Log()->error("{} {}: {}", Label(key), r.change_set.dn, r.detail);
+    Log()->error("{} {}: {}", Label(key), Current(key).dn, r.detail);
   }
 
   void OnConfirmed(const Confirmed& c) override {
     RowWriteResult& r = Row(c.key);
-    if (!c.dn.empty() && c.dn != r.change_set.dn) {
+    if (!c.dn.empty() && c.dn != Current(c.key).dn) {
       // The modify went to the object's GUID, wherever it is: report it where it is now.
-      Log()->info("{} {}: renamed or moved since the plan; now {}", Label(c.key), r.change_set.dn, c.dn);
-      r.change_set.dn = c.dn;
+      Log()->info("{} {}: renamed or moved since the plan; now {}", Label(c.key), Current(c.key).dn, c.dn);
+      if (!r.change_set) r.change_set = Current(c.key);
+      r.change_set->dn = c.dn;
     }
     switch (c.status) {
       case ConfirmStatus::kConfirmed:
         r.state = RowWriteState::kConfirmed;
         r.detail.clear();
-        Log()->info("{}: wrote {} change(s) to {}", Label(c.key), r.change_set.changes.size(), r.change_set.dn);
+        Log()->info("{}: wrote {} change(s) to {}", Label(c.key), Current(c.key).changes.size(),
+                    Current(c.key).dn);
         break;
       case ConfirmStatus::kMismatch:
         r.state = RowWriteState::kMismatch;
         r.detail = c.detail;
-        Log()->error("{} {}: written, but AD now holds something else: {}", Label(c.key), r.change_set.dn,
+        Log()->error("{} {}: written, but AD now holds something else: {}", Label(c.key), Current(c.key).dn,
                      c.detail);
         break;
       case ConfirmStatus::kNotWritten: r.state = RowWriteState::kFailed; r.detail += " (not applied)"; break;
@@ -153,6 +156,8 @@ class WriteContent final : public RunContent {
 
  private:
   RowWriteResult& Row(std::size_t key) const { return report_.rows[pending_[key]]; }
+  // The change set the row stands at: its last re-plan's, or the plan's.
+  const ChangeSet& Current(std::size_t key) const { return report_.ChangeSetOf(plan_, pending_[key]); }
   const std::string& Label(std::size_t key) const { return plan_.rows[pending_[key]].label; }
 
   const Plan& plan_;
@@ -183,6 +188,17 @@ std::string_view RowWriteStateName(RowWriteState state) {
 std::size_t WriteReport::Count(RowWriteState state) const {
   return static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [&](const RowWriteResult& r) { return r.state == state; }));
+}
+
+const ChangeSet& WriteReport::ChangeSetOf(const Plan& plan, std::size_t i) const {
+  const std::optional<ChangeSet>& own = rows[i].change_set;
+  return own ? *own : plan.rows[i].change_set;
+}
+
+std::vector<Finding> WriteReport::FindingsOf(const Plan& plan, std::size_t i) const {
+  std::vector<Finding> all = plan.rows[i].findings;
+  all.insert(all.end(), rows[i].replan_findings.begin(), rows[i].replan_findings.end());
+  return all;
 }
 
 std::string WriteReport::Summary() const {

@@ -47,12 +47,16 @@ enum class RowWriteState {
 };
 [[nodiscard]] std::string_view RowWriteStateName(RowWriteState state);
 
+// One row's result. What the plan already holds (its change set, its findings) is not copied here: a
+// million-row run would hold it twice. WriteReport::ChangeSetOf / FindingsOf give the row's whole view.
 struct RowWriteResult {
   RowWriteState state = RowWriteState::kNotAttempted;
-  ChangeSet change_set;           // what was (to be) written: the plan's, or the last re-plan's
-  std::vector<Finding> findings;  // the plan's, plus any from re-plans
-  std::string detail;             // server error, mismatch description, ...
-  int attempts = 0;               // modifies sent for this row
+  // What was (to be) written when it is not the plan's change set: the last re-plan's, or the plan's with
+  // the DN the object has now (moved during the run). nullopt: the plan's.
+  std::optional<ChangeSet> change_set;
+  std::vector<Finding> replan_findings;  // from re-plans, beyond the plan's findings
+  std::string detail;                    // server error, mismatch description, ...
+  int attempts = 0;                      // modifies sent for this row
 };
 
 struct WriteReport {
@@ -63,6 +67,10 @@ struct WriteReport {
   std::optional<Error> abort;        // why the run stopped early (run_state kFailed)
 
   [[nodiscard]] std::size_t Count(RowWriteState state) const;
+  // Row i's change set as written (or to be): a re-plan's, or the plan's. `plan` is the one written.
+  [[nodiscard]] const ChangeSet& ChangeSetOf(const Plan& plan, std::size_t i) const;
+  // Row i's findings: the plan's, then any its re-plans added.
+  [[nodiscard]] std::vector<Finding> FindingsOf(const Plan& plan, std::size_t i) const;
   // "wrote 1990 objects (1990 confirmed), 0 already as planned, 10 refused, 0 failed" style line.
   [[nodiscard]] std::string Summary() const;
 };

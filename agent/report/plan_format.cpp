@@ -17,9 +17,19 @@ struct RowView {
   std::string state;       // table/json word: change, no-change, refused, confirmed, failed, ...
   std::string csv_status;  // planned|written|skipped|refused|failed|pending
   const ChangeSet* change_set = nullptr;
-  const std::vector<Finding>* findings = nullptr;
+  const std::vector<Finding>* findings = nullptr;         // the plan's
+  const std::vector<Finding>* replan_findings = nullptr;  // a write's re-plans' (may be null)
   std::string detail;
 };
+
+// The row's findings in order: the plan's, then its re-plans'.
+template <typename Visit>
+void ForEachFinding(const RowView& v, Visit&& visit) {
+  for (const Finding& f : *v.findings) visit(f);
+  if (v.replan_findings != nullptr) {
+    for (const Finding& f : *v.replan_findings) visit(f);
+  }
+}
 
 std::string CsvStatusForPlan(RowStatus s) {
   switch (s) {
@@ -50,7 +60,7 @@ std::vector<RowView> ViewsOf(const Plan& plan) {
   std::vector<RowView> views;
   for (const RowPlan& r : plan.rows) {
     views.push_back({&r, std::string(RowStatusName(r.status())), CsvStatusForPlan(r.status()), &r.change_set,
-                     &r.findings, {}});
+                     &r.findings, nullptr, {}});
   }
   return views;
 }
@@ -60,7 +70,7 @@ std::vector<RowView> ViewsOf(const Plan& plan, const WriteReport& report) {
   for (std::size_t i = 0; i < plan.rows.size() && i < report.rows.size(); ++i) {
     const RowWriteResult& w = report.rows[i];
     views.push_back({&plan.rows[i], std::string(RowWriteStateName(w.state)), CsvStatusForWrite(w.state),
-                     &w.change_set, &w.findings, w.detail});
+                     &report.ChangeSetOf(plan, i), &plan.rows[i].findings, &w.replan_findings, w.detail});
   }
   return views;
 }
@@ -70,11 +80,11 @@ std::string Reasons(const RowView& v, bool with_notes) {
   std::string out;
   for (Severity sev : {Severity::kRefusal, Severity::kWarning, Severity::kNote}) {
     if (sev == Severity::kNote && !with_notes) continue;
-    for (const Finding& f : *v.findings) {
-      if (f.severity != sev) continue;
+    ForEachFinding(v, [&](const Finding& f) {
+      if (f.severity != sev) return;
       if (!out.empty()) out += "; ";
       out += f.ToString();
-    }
+    });
   }
   if (!v.detail.empty()) out += (out.empty() ? "" : "; ") + v.detail;
   return out;
@@ -102,12 +112,20 @@ void PrintCsv(const std::vector<RowView>& views, std::string_view timestamp, std
   }
 }
 
+nlohmann::json FindingJson(const Finding& f) {
+  return {{"rule", RuleCode(f.rule)}, {"severity", SeverityName(f.severity)}, {"message", f.message},
+          {"hint", f.hint}};
+}
+
 nlohmann::json FindingsJson(const std::vector<Finding>& findings) {
   nlohmann::json list = nlohmann::json::array();
-  for (const Finding& f : findings) {
-    list.push_back({{"rule", RuleCode(f.rule)}, {"severity", SeverityName(f.severity)}, {"message", f.message},
-                    {"hint", f.hint}});
-  }
+  for (const Finding& f : findings) list.push_back(FindingJson(f));
+  return list;
+}
+
+nlohmann::json FindingsJson(const RowView& v) {
+  nlohmann::json list = nlohmann::json::array();
+  ForEachFinding(v, [&](const Finding& f) { list.push_back(FindingJson(f)); });
   return list;
 }
 
@@ -134,7 +152,7 @@ void PrintJson(const std::vector<RowView>& views, const Plan& plan, nlohmann::js
                           {"matched_by", p.matched_by ? std::string(MatchKeyName(*p.matched_by)) : ""},
                           {"match_detail", p.match_detail},
                           {"changes", changes},
-                          {"findings", FindingsJson(*v.findings)}};
+                          {"findings", FindingsJson(v)}};
     if (!v.detail.empty()) row["detail"] = v.detail;
     rows.push_back(std::move(row));
   }
@@ -167,15 +185,15 @@ void PrintTable(const std::vector<RowView>& views, const Plan& plan, const std::
     }
     bool has_info = false;
     for (Severity sev : {Severity::kRefusal, Severity::kWarning, Severity::kNote}) {
-      for (const Finding& f : *v.findings) {
-        if (f.severity != sev) continue;
+      ForEachFinding(v, [&](const Finding& f) {
+        if (f.severity != sev) return;
         if (f.rule == Rule::kInfo) {
           has_info = true;
           if (info_example == nullptr) info_example = &f;
-          continue;
+          return;
         }
         out << "    " << f.ToString() << "\n";
-      }
+      });
     }
     if (has_info) ++info_rows;
     if (!v.detail.empty()) out << "    " << v.detail << "\n";

@@ -117,7 +117,9 @@ TEST_F(CoreRaces, AnObjectRenamedAndMovedBeforeTheModifyGetsTheChangeNotTheObjec
   ASSERT_EQ(report->rows.size(), 1u);
   EXPECT_EQ(report->rows[0].state, agent::RowWriteState::kConfirmed)
       << report->Summary() << " " << report->rows[0].detail;
-  EXPECT_EQ(Lower(report->rows[0].change_set.dn), Lower(new_dn))
+  // The row's own change set (not the plan's) names the object where it is now.
+  ASSERT_TRUE(report->rows[0].change_set) << "the report keeps the plan's DN for a moved object";
+  EXPECT_EQ(Lower(report->rows[0].change_set->dn), Lower(new_dn))
       << "the report names the object where it is now";
 
   // The planned object, now elsewhere, holds the row's values.
