@@ -82,11 +82,11 @@ Result<Judged> JudgeByReading(Directory& directory, std::span<const ToConfirm> i
   judged.confirmed.reserve(items.size());
   std::vector<Guid> guids;
   guids.reserve(items.size());
-  for (const ToConfirm& t : items) guids.push_back(t.change_set.object_guid);
+  for (const ToConfirm& t : items) guids.push_back(t.change_set->object_guid);
   // Only what the items changed decides their state (StateOf): a narrower read is cheaper for the DC.
   std::set<std::string, AsciiCaseLess> names;
   for (const ToConfirm& t : items) {
-    for (const AttributeChange& c : t.change_set.changes) names.insert(c.attribute);
+    for (const AttributeChange& c : t.change_set->changes) names.insert(c.attribute);
   }
   const std::vector<std::string> changed(names.begin(), names.end());
   auto read = directory.ReadByGuids(guids, changed);
@@ -99,9 +99,9 @@ Result<Judged> JudgeByReading(Directory& directory, std::span<const ToConfirm> i
     if (!object) {
       c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kDiverged;
       c.detail =
-          "object " + t.change_set.object_guid.ToString() + " (" + t.change_set.dn + ") no longer exists";
+          "object " + t.change_set->object_guid.ToString() + " (" + t.change_set->dn + ") no longer exists";
     } else {
-      switch (StateOf(t.change_set, *object)) {
+      switch (StateOf(*t.change_set, *object)) {
         case ChangeState::kApplied:
           if (!t.written_recorded) {
             outcomes.push_back(
@@ -110,12 +110,12 @@ Result<Judged> JudgeByReading(Directory& directory, std::span<const ToConfirm> i
           break;
         case ChangeState::kNotApplied:
           c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kNotWritten;
-          c.detail = t.written_recorded ? DescribeSet(t.change_set, *object)
+          c.detail = t.written_recorded ? DescribeSet(*t.change_set, *object)
                                         : "AD still holds the prior values: the modify was never applied";
           break;
         case ChangeState::kDiverged:
           c.status = t.written_recorded ? ConfirmStatus::kMismatch : ConfirmStatus::kDiverged;
-          c.detail = DescribeSet(t.change_set, *object);
+          c.detail = DescribeSet(*t.change_set, *object);
           break;
       }
     }
@@ -161,10 +161,9 @@ Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory,
   auto open = journal.UnresolvedIntents();
   if (!open) return std::unexpected(std::move(open.error()));
   std::vector<ToConfirm> items;
-  for (IntentView& v : *open) {
+  for (const IntentView& v : *open) {  // `open` holds the change sets through the re-read
     if (v.run_id == current) continue;
-    items.push_back(
-        ToConfirm{items.size(), v.id, std::move(v.change_set), v.HasOutcome(OutcomeState::kWritten)});
+    items.push_back(ToConfirm{items.size(), v.id, &v.change_set, v.HasOutcome(OutcomeState::kWritten)});
   }
   if (items.empty()) return report;
   Log()->warn(
@@ -189,7 +188,7 @@ Result<ResolveReport> ResolveInterrupted(Journal& journal, Directory& directory,
         ++report.mismatched;
         break;
     }
-    const ChangeSet& cs = items[c.key].change_set;
+    const ChangeSet& cs = *items[c.key].change_set;
     if (c.status == ConfirmStatus::kConfirmed) {
       Log()->info("row {} {}: interrupted change found applied in AD", cs.row, cs.dn);
     } else {

@@ -48,10 +48,12 @@ struct Applied {
 [[nodiscard]] std::vector<Applied> JudgeReplies(std::span<const ApplyItem> items, std::span<const IntentId> ids,
                                                 std::vector<Status>&& statuses, std::vector<OutcomeToRecord>& outcomes);
 
+// One object to re-read. `change_set` is not owned: the caller keeps it alive through the re-read (a run's
+// re-read covers every object it wrote, and a copy of each would double what the run holds).
 struct ToConfirm {
   std::size_t key = 0;
   IntentId intent = 0;
-  ChangeSet change_set;
+  const ChangeSet* change_set = nullptr;
   bool written_recorded = false;  // the journal already says "written"
 };
 
