@@ -23,7 +23,6 @@ class Engine {
         progress_(progress),
         outcome_(outcome),
         apply_(journal, directory, outcome.run),
-        sent_(content.size()),
         batch_size_(std::max<std::size_t>(settings.batch_size, 1)) {}
 
   // Every batch, first attempts only. Batch k's modifies are in flight while the journal thread records
@@ -94,7 +93,7 @@ class Engine {
         return {};
       }
       std::vector<Guid> guids;
-      for (std::size_t key : conflicts) guids.push_back(sent_[key]->object_guid);
+      for (std::size_t key : conflicts) guids.push_back(content_.Sent(key).object_guid);
       auto fresh = directory_.ReadByGuids(guids, settings_.attributes);
       std::vector<ApplyItem> work;
       for (std::size_t n = 0; n < conflicts.size(); ++n) {
@@ -122,8 +121,8 @@ class Engine {
                    confirmed_early_);
     }
     std::vector<ToConfirm> items;
-    for (std::size_t key = 0; key < sent_.size(); ++key) {
-      if (to_confirm_[key]) items.push_back({key, intent_of_[key], *sent_[key], *to_confirm_[key]});
+    for (std::size_t key = 0; key < to_confirm_.size(); ++key) {
+      if (to_confirm_[key]) items.push_back({key, intent_of_[key], &content_.Sent(key), *to_confirm_[key]});
     }
     if (items.empty()) return;
     auto confirmed = ConfirmByReading(journal_, directory_, outcome_.run, items, batch_size_, progress_);
@@ -141,11 +140,11 @@ class Engine {
   // Sends `items` while, on the reader connection, another thread re-reads what the previous batch wrote.
   // The verdicts are journaled with the next batch's journal step (after the "written" outcomes they
   // follow). A failed re-read there is not an error of the run: those objects are re-read at the end.
-  Status SendWhileRereading(std::span<ApplyItem> items, std::span<const ApplyItem> next) {
+  Status SendWhileRereading(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
     std::vector<ToConfirm> previous;
     if (settings_.open_reader && reader_usable_) {
       for (std::size_t key : written_last_) {
-        if (to_confirm_[key] == true) previous.push_back({key, intent_of_[key], *sent_[key], true});
+        if (to_confirm_[key] == true) previous.push_back({key, intent_of_[key], &content_.Sent(key), true});
       }
     }
     std::future<Result<Judged>> reading;
@@ -187,15 +186,12 @@ class Engine {
     }
   }
 
-  // `items` are spent: each change set moves into sent_ once the content has seen it (one copy per object
-  // for the run, not two).
-  Status Send(std::span<ApplyItem> items, std::span<const ApplyItem> next) {
+  Status Send(std::span<const ApplyItem> items, std::span<const ApplyItem> next) {
     written_last_.clear();
     auto applied = apply_.Apply(items, next);
     if (!applied) return std::unexpected(std::move(applied.error()));
     for (std::size_t i = 0; i < applied->size(); ++i) {
       const Applied& a = (*applied)[i];
-      ApplyItem& item = items[i];
       intent_of_[a.key] = a.intent;
       switch (a.status) {
         case ApplyStatus::kWritten:
@@ -213,8 +209,7 @@ class Engine {
           Abort(a.error);
           break;
       }
-      content_.OnApplied(a, item.change_set);
-      sent_[a.key] = std::move(item.change_set);
+      content_.OnApplied(a, items[i].change_set);
     }
     return {};
   }
@@ -233,9 +228,8 @@ class Engine {
   Progress& progress_;
   RunOutcome& outcome_;
   OverlappedApply apply_;
-  std::vector<std::optional<ChangeSet>> sent_;  // per key: the last change set sent
-  std::vector<IntentId> intent_of_ = std::vector<IntentId>(sent_.size(), 0);
-  std::vector<std::optional<bool>> to_confirm_ = std::vector<std::optional<bool>>(sent_.size());  // written?
+  std::vector<IntentId> intent_of_ = std::vector<IntentId>(content_.size(), 0);  // per key: the last intent
+  std::vector<std::optional<bool>> to_confirm_ = std::vector<std::optional<bool>>(content_.size());  // written?
   std::vector<std::size_t> conflicts_;
   std::size_t batch_size_;
   std::vector<std::size_t> written_last_;  // the keys the last Send wrote

@@ -74,6 +74,11 @@ class RunContent {
   [[nodiscard]] virtual std::optional<ApplyItem> Replan(std::size_t key, const DirectoryObject* now,
                                                         int attempt) = 0;
 
+  // The change set last handed to the engine for `key` (by PlanBatch or Replan). The content keeps it, its
+  // GUID and changes unchanged, until it hands another for `key` or the run ends: the engine re-reads the
+  // written objects against it and keeps no copy of its own (a run of a million objects would hold every
+  // change set twice). Called on the engine's thread; the reference may be read on its re-read thread.
+  [[nodiscard]] virtual const ChangeSet& Sent(std::size_t key) const = 0;
   // What happened, in order: every reply, every object given up, every re-read verdict.
   virtual void OnApplied(const Applied& applied, const ChangeSet& sent) = 0;
   virtual void OnGaveUp(std::size_t key, GiveUpReason reason, const Error* error, int attempts) = 0;

@@ -122,6 +122,9 @@ class RollbackContent final : public RunContent {
     return Inverse(key, now, attempt);
   }
 
+  // Inverse() records in the report the inverse it hands out; report_.objects is sized once in Prepare.
+  const ChangeSet& Sent(std::size_t key) const override { return report_.objects[key].inverse; }
+
   void OnApplied(const Applied& a, const ChangeSet&) override {
     RollbackObjectResult& o = report_.objects[a.key];
     switch (a.status) {

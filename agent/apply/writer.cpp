@@ -81,6 +81,11 @@ class WriteContent final : public RunContent {
     return ApplyItem{key, now_planned, {}, attempt};
   }
 
+  // Current(key): the plan's change set, or the row's own after a re-plan. Both stay where they are for the
+  // run (the plan is const, report_.rows is sized once in Prepare); a move only changes the DN, after the
+  // object was re-read.
+  const ChangeSet& Sent(std::size_t key) const override { return Current(key); }
+
   void OnApplied(const Applied& a, const ChangeSet&) override {
     RowWriteResult& r = Row(a.key);
     ++r.attempts;
