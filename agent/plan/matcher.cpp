@@ -292,6 +292,7 @@ bool CandidateIndex::Add(DirectoryObject&& object) {
 }
 
 void CandidateIndex::Seal() {
+  wanted_.reset();  // the rows' keys only filtered Add(); each kept object noted its last row in last_use_
   keys_.Seal();
   objects_.shrink_to_fit();
   std::sort(last_use_.begin(), last_use_.end());

@@ -105,7 +105,7 @@ class CandidateIndex {
   CandidateIndex(const MatchOptions& options, KeyTable wanted);
 
   bool Add(DirectoryObject&& object);  // false: dropped
-  void Seal();                         // after the last Add, before the first Lookup
+  void Seal();                         // after the last Add, before the first Lookup; frees `wanted`
 
   [[nodiscard]] const std::vector<DirectoryObject>& objects() const { return objects_; }
   [[nodiscard]] std::size_t dropped() const { return dropped_; }
