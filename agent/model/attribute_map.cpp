@@ -1,8 +1,27 @@
 #include "agent/model/attribute_map.h"
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
 
 namespace ctim::agent {
+namespace {
+
+// The lasting copy of `name`'s exact spelling. Names come from the schema, so the set stays a few dozen
+// strings; its nodes never move, so the views stay valid. Lookups come from several threads (the candidate
+// search, the re-read connection).
+std::string_view Interned(std::string_view name) {
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> names;
+  const std::lock_guard lock(mutex);
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return *it;
+}
+
+}  // namespace
 
 AttributeMap::const_iterator AttributeMap::LowerBound(std::string_view name) const {
   return std::lower_bound(entries_.begin(), entries_.end(), name,
@@ -19,14 +38,14 @@ AttributeMap::iterator AttributeMap::find(std::string_view name) {
 }
 
 AttributeValues& AttributeMap::operator[](std::string_view name) {
-  return emplace(std::string(name), {}).first->second;
+  return emplace(name, {}).first->second;
 }
 
-std::pair<AttributeMap::iterator, bool> AttributeMap::emplace(std::string name, AttributeValues values) {
+std::pair<AttributeMap::iterator, bool> AttributeMap::emplace(std::string_view name, AttributeValues values) {
   const auto at = LowerBound(name);
   const auto offset = at - entries_.cbegin();
   if (at != entries_.end() && !AsciiCaseLess{}(name, at->first)) return {entries_.begin() + offset, false};
-  return {entries_.emplace(entries_.begin() + offset, std::move(name), std::move(values)), true};
+  return {entries_.emplace(entries_.begin() + offset, Interned(name), std::move(values)), true};
 }
 
 std::size_t AttributeMap::erase(std::string_view name) {

@@ -4,7 +4,9 @@
 // there is no node (and no allocation) per attribute — about 40 bytes less each, which over the candidate
 // users of a large OU is most of what an object costs beyond its values — and a lookup is a binary search
 // over contiguous memory. Inserting or erasing moves the entries after it: a reference into the map is
-// valid until the next insertion or erasure.
+// valid until the next insertion or erasure. A name is not stored per object: every entry views the one
+// process-wide copy of its spelling (names repeat on every object of a search; a copy each cost 32 bytes,
+// plus a heap block for the many names longer than 15 characters).
 #pragma once
 
 #include <cstddef>
@@ -21,7 +23,7 @@ using AttributeValues = std::vector<std::string>;
 
 class AttributeMap {
  public:
-  using value_type = std::pair<std::string, AttributeValues>;
+  using value_type = std::pair<std::string_view, AttributeValues>;  // the name views a lasting copy
   using iterator = std::vector<value_type>::iterator;
   using const_iterator = std::vector<value_type>::const_iterator;
 
@@ -40,7 +42,7 @@ class AttributeMap {
   // The values of `name`, inserted empty when absent (as std::map::operator[]).
   AttributeValues& operator[](std::string_view name);
   // Inserts unless `name` is present (as std::map::emplace); the bool says whether it inserted.
-  std::pair<iterator, bool> emplace(std::string name, AttributeValues values);
+  std::pair<iterator, bool> emplace(std::string_view name, AttributeValues values);
   std::size_t erase(std::string_view name);
 
   friend bool operator==(const AttributeMap&, const AttributeMap&) = default;

@@ -252,7 +252,7 @@ agent::DirectoryObject FakeDirectory::Generate(std::size_t i, std::span<const in
       values = Generated(i, static_cast<Attr>(a));
     }
     if (!values.empty())
-      o.attributes.emplace(std::string(kNames[static_cast<std::size_t>(a)]), std::move(values));
+      o.attributes.emplace(kNames[static_cast<std::size_t>(a)], std::move(values));
   }
   o.attributes.shrink_to_fit();  // as the AD adapter's objects: room for the attributes present only
   return o;

@@ -17,7 +17,7 @@ TEST(AttributeMap, FindsNamesCaseInsensitivelyAndKeepsThemSorted) {
   EXPECT_TRUE(m.emplace("mail", {"a@b.example"}).second);
   ASSERT_EQ(m.size(), 3u);
   std::vector<std::string> names;
-  for (const auto& [name, values] : m) names.push_back(name);
+  for (const auto& [name, values] : m) names.emplace_back(name);
   EXPECT_EQ(names, (std::vector<std::string>{"mail", "proxyAddresses", "targetAddress"}));
   ASSERT_NE(m.find("PROXYADDRESSES"), m.end());
   EXPECT_EQ(m.find("proxyaddresses")->second.size(), 2u);
@@ -54,6 +54,23 @@ TEST(AttributeMap, EraseByNameAndCompare) {
   EXPECT_EQ(a.begin()->first, "a");
   EXPECT_EQ(a.erase("a") + a.erase("c"), 2u);
   EXPECT_TRUE(a.empty());
+}
+
+TEST(AttributeMap, NamesOutliveTheCallersStringAndOneSpellingIsStoredOnce) {
+  AttributeMap a, b, c;
+  {
+    std::string name = "msDS-ExternalDirectoryObjectId";
+    a.emplace(name, {"User_1"});
+    b[name].push_back("User_2");
+    name.assign(name.size(), 'x');  // what the maps hold must not be the caller's buffer
+  }
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a.begin()->first, "msDS-ExternalDirectoryObjectId");
+  EXPECT_EQ(a.begin()->first.data(), b.begin()->first.data()) << "one copy per spelling";
+  c.emplace("msds-externaldirectoryobjectid", {"User_3"});
+  EXPECT_EQ(c.begin()->first, "msds-externaldirectoryobjectid") << "each spelling kept as given";
+  EXPECT_NE(c.begin()->first.data(), a.begin()->first.data());
+  EXPECT_EQ(c.find("msDS-ExternalDirectoryObjectId")->second, (AttributeValues{"User_3"}));
 }
 
 }  // namespace

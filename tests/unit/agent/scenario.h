@@ -107,7 +107,7 @@ inline std::map<std::string, std::map<std::string, AttributeValues>> Contents(
   for (const auto& [guid, o] : objects) {
     auto& attrs = out[guid.ToString() + " " + o.dn];
     for (const auto& [name, values] : o.attributes) {
-      if (name != "whenChanged") attrs[name] = values;
+      if (name != "whenChanged") attrs[std::string(name)] = values;
     }
   }
   return out;
