@@ -31,7 +31,8 @@ inline constexpr std::string_view kUsnChanged = "uSNChanged";
 // The attributes the candidate search must return: every key of the resolution chain, every attribute the
 // planner reads, and `anchor_attribute` (the site's sourceAnchor, mS-DS-ConsistencyGuid by default) when it
 // is not already in the list. objectGUID and objectSid are included (the adapter moves them into
-// DirectoryObject's own fields).
+// DirectoryObject's own fields). Not objectClass: the candidate filter already selects users, nothing reads
+// it, and its four values were a tenth of what a candidate object held.
 [[nodiscard]] std::vector<std::string> CandidateAttributes(std::string_view anchor_attribute);
 
 // The attributes the agent may write (the planner's outputs), for `doctor`'s write-permission check.

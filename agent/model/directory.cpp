@@ -37,7 +37,7 @@ std::vector<std::string> RequiredSchemaAttributes() {
 
 std::vector<std::string> CandidateAttributes(std::string_view anchor_attribute) {
   static constexpr std::array kNames = {
-      kObjectGuid,          kObjectSid,        kObjectClass,         kConsistencyGuid,
+      kObjectGuid,          kObjectSid,        kConsistencyGuid,
       kExternalDirectoryObjectId, kTargetAddress, kProxyAddresses,  kMail,
       kUserPrincipalName,   kMailboxGuid,      kArchiveGuid,         kElcMailboxFlags,
       kRecipientTypeDetails, kRemoteRecipientType, kRecipientDisplayType, kHomeMdb,
