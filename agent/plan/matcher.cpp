@@ -312,18 +312,28 @@ std::vector<std::size_t> CandidateIndex::Lookup(Kind kind, std::string_view key)
   return keys_.Find(static_cast<std::uint8_t>(kind), key);
 }
 
-std::string MatchResult::DescribeTried(const CandidateIndex& index) const {
+std::string MatchResult::DescribeTried(const CandidateIndex& index, std::optional<std::size_t> matched) const {
   std::string out;
-  for (const KeyResult& k : tried) {
+  for (std::size_t t = 0; t < tried.size(); ++t) {
+    const KeyResult& k = tried[t];
     if (!out.empty()) out += "; ";
     out += k.probe.empty() ? std::string(MatchKeyName(k.key)) : k.probe;
-    out += ": ";
     if (!k.consulted) {
-      out += "not consulted (" + k.note + ")";
+      // Keys skipped for one reason (both cloud keys without a resolver) share one clause.
+      for (; t + 1 < tried.size() && !tried[t + 1].consulted && tried[t + 1].probe.empty() &&
+             tried[t + 1].note == k.note;
+           ++t) {
+        out += ", ";
+        out += MatchKeyName(tried[t + 1].key);
+      }
+      out += ": not consulted (" + k.note + ")";
       continue;
     }
+    out += ": ";
     if (k.objects.empty()) {
       out += "nothing";
+    } else if (matched && k.objects.size() == 1 && k.objects.front() == *matched) {
+      out += "the matched object";
     } else {
       for (std::size_t i = 0; i < k.objects.size(); ++i) {
         if (i > 0) out += " and ";

@@ -143,8 +143,10 @@ struct MatchResult {
   std::vector<Finding> findings;  // a refusal (R2) when object is empty; warnings (DN cross-check) otherwise
   bool unmapped = false;          // TargetExternalDirectoryObjectId empty: skipped, not refused
 
-  // "msDS-ExternalDirectoryObjectId=User_...: CN=Bob,...; targetAddress=SMTP:...: nothing; ..."
-  [[nodiscard]] std::string DescribeTried(const CandidateIndex& index) const;
+  // "msDS-ExternalDirectoryObjectId=User_...: CN=Bob,...; targetAddress=SMTP:...: nothing; ...". With
+  // `matched`, a key that found only that object says "the matched object" (the row names its DN once).
+  [[nodiscard]] std::string DescribeTried(const CandidateIndex& index,
+                                          std::optional<std::size_t> matched = std::nullopt) const;
 };
 
 class Matcher {

@@ -31,7 +31,7 @@ struct RowPlan {
   std::string source_object_id;
   std::optional<Guid> target_object_id;
   std::optional<MatchKey> matched_by;
-  std::string match_detail;             // every key tried and what it found
+  std::string match_detail;             // every key tried and what it found ("the matched object": change_set.dn)
   ChangeSet change_set;                 // dn/object_guid set once matched; changes empty unless kChange
   // Graph's view, when the cloud was asked (kept for re-planning); shared, not inline: a CloudIdentity is
   // larger than the rest of the row, and most rows of a plan without a cloud have none.

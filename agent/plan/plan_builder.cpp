@@ -120,7 +120,7 @@ Result<Plan> BuildPlan(std::span<const SourceIdentity> rows, Directory& director
       r.source_object_id = source.source_object_id;
       r.target_object_id = source.target_object_id;
       r.matched_by = m.decided_by;
-      r.match_detail = m.DescribeTried(index);
+      r.match_detail = m.DescribeTried(index, m.object);
       if (view.identity != nullptr) r.cloud = std::make_shared<const CloudIdentity>(*view.identity);
       r.findings = std::move(m.findings);
       if (m.object) {

@@ -265,6 +265,31 @@ TEST(Matcher, UnavailableCloudIsSaidAndOfflineKeysStillWork) {
   EXPECT_NE(m.DescribeTried(*f.index).find("cloud unavailable: graph: 503"), std::string::npos);
 }
 
+TEST(Matcher, TheMatchDescriptionNamesTheMatchedObjectOnceAndGroupsKeysSkippedAlike) {
+  Fixture f;
+  DirectoryObject bob = MailUser("bob", kBobObj, kBobTarget);
+  bob.attributes["targetAddress"] = {"SMTP:bob@fabrikam.example"};
+  f.objects = {MailUser("alice", kAliceObj, kAliceTarget), bob};
+  const MatchResult m = f.Match(Row(2, "bob", kExchangeGuid, kBobTarget));
+  ASSERT_TRUE(m.object);
+  const std::string detail = m.DescribeTried(*f.index, m.object);
+  EXPECT_EQ(detail,
+            "msDS-ExternalDirectoryObjectId=User_" + kBobTarget.ToString() +
+                ": the matched object; cloud-anchor, cloud-sid: not consulted (no cloud resolver configured); "
+                "targetAddress=SMTP:bob@fabrikam.example: the matched object");
+  // Without the matched object (a refusal's message) every key names what it found.
+  const std::string full = m.DescribeTried(*f.index);
+  EXPECT_NE(full.find(": CN=bob,OU=Staff,DC=lab,DC=example; cloud-anchor, cloud-sid: not consulted"),
+            std::string::npos)
+      << full;
+  // A key that found another object than the matched one still names it.
+  MatchResult other = m;
+  other.tried.back().objects = {0};
+  EXPECT_NE(other.DescribeTried(*f.index, m.object).find("SMTP:bob@fabrikam.example: CN=alice,"),
+            std::string::npos)
+      << other.DescribeTried(*f.index, m.object);
+}
+
 TEST(Matcher, DistinguishedNameIsOnlyACrossCheck) {
   Fixture f;
   f.objects = {MailUser("bob", kBobObj, kBobTarget)};
