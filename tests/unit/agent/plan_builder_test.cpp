@@ -51,6 +51,26 @@ TEST(PlanBuilder, OneCandidateSearchAndOneForestQueryForAWholeFile) {
   EXPECT_EQ(s.dir.gc_calls, 1u);    // the adapter batches the OR filters, the interface gets the whole set
 }
 
+TEST(PlanBuilder, AnObjectAnotherChunksRowCanFindIsKeptUntilThatRowIsPlanned) {
+  // Rows are planned 4,096 at a time and an object is freed after the last row whose keys can find it. The
+  // last row here (second chunk) names user1, which the first row matched long before.
+  Scenario s(4100);
+  s.rows[4099].target_object_id = TargetId(1);
+  const Plan plan = s.MakePlan();
+  EXPECT_EQ(s.dir.load_calls, 1u);
+  EXPECT_EQ(s.dir.gc_calls, 2u) << "one forest question per chunk";
+  const RowPlan& last = plan.rows[4099];
+  EXPECT_EQ(last.change_set.dn, plan.rows[0].change_set.dn) << "user1 was still held for the last row";
+  EXPECT_EQ(last.change_set.object_guid, ObjectGuid(1));
+  const Finding* same_object = FindRule(plan.rows[0], Rule::kR2Match);
+  ASSERT_NE(same_object, nullptr);
+  EXPECT_NE(same_object->message.find("row 4101"), std::string::npos) << same_object->message;
+  EXPECT_EQ(last.status(), RowStatus::kRefused);
+  EXPECT_EQ(plan.Count().change, 4098u);
+  EXPECT_NE(plan.rows[4098].match_detail.find("the matched object"), std::string::npos)
+      << plan.rows[4098].match_detail;
+}
+
 TEST(PlanBuilder, X500OnAnObjectOutsideTheBaseDnIsFoundThroughTheForest) {
   Scenario s(3);
   DirectoryObject other = MailUser("old-user2", G("0d0d0d0d-0000-4000-8000-00000000000d"), TargetId(99));
