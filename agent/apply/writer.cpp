@@ -200,12 +200,6 @@ const ChangeSet& WriteReport::ChangeSetOf(const Plan& plan, std::size_t i) const
   return own ? *own : plan.rows[i].change_set;
 }
 
-std::vector<Finding> WriteReport::FindingsOf(const Plan& plan, std::size_t i) const {
-  std::vector<Finding> all = plan.rows[i].findings;
-  all.insert(all.end(), rows[i].replan_findings.begin(), rows[i].replan_findings.end());
-  return all;
-}
-
 std::string WriteReport::Summary() const {
   const std::size_t confirmed = Count(RowWriteState::kConfirmed);
   const std::size_t written = confirmed + Count(RowWriteState::kWritten) + Count(RowWriteState::kMismatch);

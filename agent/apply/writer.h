@@ -48,7 +48,8 @@ enum class RowWriteState {
 [[nodiscard]] std::string_view RowWriteStateName(RowWriteState state);
 
 // One row's result. What the plan already holds (its change set, its findings) is not copied here: a
-// million-row run would hold it twice. WriteReport::ChangeSetOf / FindingsOf give the row's whole view.
+// million-row run would hold it twice. WriteReport::ChangeSetOf gives the row's change set; its findings are
+// the plan's, then `replan_findings`.
 struct RowWriteResult {
   RowWriteState state = RowWriteState::kNotAttempted;
   // What was (to be) written when it is not the plan's change set: the last re-plan's, or the plan's with
@@ -69,8 +70,6 @@ struct WriteReport {
   [[nodiscard]] std::size_t Count(RowWriteState state) const;
   // Row i's change set as written (or to be): a re-plan's, or the plan's. `plan` is the one written.
   [[nodiscard]] const ChangeSet& ChangeSetOf(const Plan& plan, std::size_t i) const;
-  // Row i's findings: the plan's, then any its re-plans added.
-  [[nodiscard]] std::vector<Finding> FindingsOf(const Plan& plan, std::size_t i) const;
   // "wrote 1990 objects (1990 confirmed), 0 already as planned, 10 refused, 0 failed" style line.
   [[nodiscard]] std::string Summary() const;
 };
